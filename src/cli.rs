@@ -1,0 +1,125 @@
+//! The command line: one `*Args` struct per subcommand, each with a `run()`.
+
+use crate::config::{AsOf, Config, Overrides};
+use crate::report::BuildReport;
+use crate::site::{self, BuildOptions, StrictFailure};
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sesh",
+    version,
+    about = "Build a consent-filtered open-access archive of crowdsourcing contest outputs"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder (default: public/)
+    Build(BuildArgs),
+}
+
+impl Cli {
+    pub fn run(self) -> Result<()> {
+        match self.command {
+            Command::Build(args) => args.run(),
+        }
+    }
+}
+
+/// Options shared by every command that reads a site.
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// The site folder (holding sesh.toml and content/)
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// "Today" for embargo and expiry dates (YYYY-MM-DD); default: SOURCE_DATE_EPOCH, else the clock
+    #[arg(long, value_parser = AsOf::parse)]
+    pub as_of: Option<AsOf>,
+    /// Override base_url from sesh.toml (e.g. the GitHub Pages URL)
+    #[arg(long)]
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Output folder (default: public/ in the site folder)
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Fail, leaving the previous output untouched, if any error is reported
+    #[arg(long)]
+    pub strict: bool,
+    /// Write the build report (published, excluded and why, problems) as JSON to FILE
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Replace an output folder that holds files sesh did not create
+    #[arg(long)]
+    pub force: bool,
+    /// Print errors only, not warnings and the summary
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl BuildArgs {
+    pub fn run(self) -> Result<()> {
+        let overrides = Overrides {
+            output: self.output.clone(),
+            base_url: self.site.base_url.clone(),
+            as_of: self.site.as_of.clone(),
+        };
+        let config = Config::load(&self.site.root, &overrides)?;
+        if let Some(report) = &self.report {
+            let report = std::path::absolute(report)?;
+            if report.starts_with(&config.output_dir) {
+                bail!(
+                    "--report must not point inside the output folder: the report names excluded items and must never be published"
+                );
+            }
+        }
+        let started = std::time::Instant::now();
+        let options = BuildOptions {
+            force: self.force,
+            strict: self.strict,
+        };
+        let report = match site::build(&config, &options) {
+            Ok(report) => report,
+            Err(e) => {
+                if let Some(failure) = e.downcast_ref::<StrictFailure>() {
+                    print_problems(&failure.report, false);
+                }
+                return Err(e);
+            }
+        };
+        print_problems(&report, self.quiet);
+        if !self.quiet {
+            println!("{}", report.summary());
+            println!(
+                "Wrote {} files to {} in {:.2}s.",
+                report.published.files_written,
+                config.output_dir.display(),
+                started.elapsed().as_secs_f64()
+            );
+        }
+        if let Some(path) = &self.report {
+            let json = serde_json::to_string_pretty(&report)?;
+            std::fs::write(path, json)
+                .with_context(|| format!("cannot write the report to `{}`", path.display()))?;
+        }
+        Ok(())
+    }
+}
+
+fn print_problems(report: &BuildReport, quiet: bool) {
+    for problem in &report.problems {
+        if !quiet || problem.severity == crate::report::Severity::Error {
+            eprintln!("{}", problem.labelled());
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! Splits a content file into TOML front matter (between `+++` lines) and a Markdown body, and
+//! parses the front matter into a typed value with errors located at file:line.
+
+use crate::report::{Problem, line_of};
+use serde::de::DeserializeOwned;
+use std::ops::Range;
+
+/// A content file's text, with where its parts start, so any span can become a line number.
+#[derive(Debug, Clone, Default)]
+pub struct SourceFile {
+    /// Path relative to the site root, `/`-separated (what messages show).
+    pub display: String,
+    /// The TOML between the `+++` lines.
+    pub front: String,
+    /// Line of the file on which `front` starts (1-based).
+    pub front_line: usize,
+    /// The Markdown after the closing `+++`.
+    pub body: String,
+    /// Line of the file on which `body` starts (1-based).
+    pub body_line: usize,
+}
+
+impl SourceFile {
+    /// Splits `text` read from `display`.
+    pub fn split(display: String, text: &str) -> Result<SourceFile, Problem> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut lines = text.split_inclusive('\n');
+        let opening = lines.next().unwrap_or("");
+        if opening.trim_end() != "+++" {
+            return Err(Problem::error(display, "front matter missing")
+                .at_line(Some(1))
+                .hint("start the file with a line `+++`, then TOML such as title = \"…\", then another `+++` line"));
+        }
+        let front_start = opening.len();
+        let mut offset = front_start;
+        for line in lines {
+            if line.trim_end() == "+++" {
+                let body_start = offset + line.len();
+                return Ok(SourceFile {
+                    front: text[front_start..offset].to_string(),
+                    front_line: 2,
+                    body: text[body_start..].to_string(),
+                    body_line: line_of(text, body_start),
+                    display,
+                });
+            }
+            offset += line.len();
+        }
+        Err(Problem::error(display, "front matter is not closed")
+            .at_line(Some(1))
+            .hint("add a line `+++` after the TOML front matter"))
+    }
+
+    /// File line of a byte span inside the front matter.
+    pub fn front_line_of(&self, span: &Range<usize>) -> usize {
+        line_of(&self.front, span.start) + self.front_line - 1
+    }
+
+    /// File line of a byte offset inside the body.
+    pub fn body_line_of(&self, offset: usize) -> usize {
+        line_of(&self.body, offset) + self.body_line - 1
+    }
+
+    /// Deserializes the front matter; the error names file, line and the offending key.
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Problem> {
+        toml::from_str(&self.front).map_err(|e| {
+            let line = e.span().map(|s| self.front_line_of(&s));
+            let message = e.message().trim().to_string();
+            let hint = if message.contains("unknown field") {
+                "check the spelling of the key; the content format is described in README.md"
+            } else if message.contains("missing field") {
+                "add the missing key to the front matter"
+            } else if message.contains("invalid type") {
+                "check the value's type: text in \"quotes\", dates bare (2016-03-01), true/false without quotes"
+            } else {
+                "check the TOML syntax between the +++ lines"
+            };
+            Problem::error(self.display.clone(), format!("front matter: {message}"))
+                .at_line(line)
+                .hint(hint)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_and_body_with_line_numbers() {
+        let f = SourceFile::split("x.md".into(), "+++\ntitle = \"A\"\n+++\n\nBody\n").unwrap();
+        assert_eq!(f.front, "title = \"A\"\n");
+        assert_eq!(f.body, "\nBody\n");
+        assert_eq!(f.body_line, 4);
+        assert_eq!(f.front_line_of(&(0..1)), 2);
+        assert_eq!(f.body_line_of(1), 5);
+    }
+
+    #[test]
+    fn accepts_bom_and_crlf() {
+        let f =
+            SourceFile::split("x.md".into(), "\u{feff}+++\r\ntitle = \"A\"\r\n+++\r\nB").unwrap();
+        assert_eq!(f.body, "B");
+    }
+
+    #[test]
+    fn missing_or_unclosed_front_matter_is_an_error() {
+        let e = SourceFile::split("x.md".into(), "# Title\n").unwrap_err();
+        assert!(e.to_string().contains("front matter missing"));
+        let e = SourceFile::split("x.md".into(), "+++\ntitle = 1\n").unwrap_err();
+        assert!(e.to_string().contains("not closed"));
+    }
+
+    #[test]
+    fn parse_errors_point_at_the_file_line() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct T {
+            title: String,
+        }
+        let f = SourceFile::split(
+            "e/index.md".into(),
+            "+++\ntitle = \"A\"\ntitel = \"B\"\n+++\n",
+        )
+        .unwrap();
+        let e = f.parse::<T>().unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert!(e.message.contains("unknown field `titel`"), "{e}");
+    }
+}

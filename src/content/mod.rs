@@ -1,0 +1,414 @@
+//! LOAD: walks `content/` and produces the [`RawSite`]: every page, contest and entry with its
+//! front matter parsed, and every media file named in front matter located on disk.
+//!
+//! ```text
+//! content/_index.md                       home page
+//! content/framework.md                    framework page
+//! content/<page>.md                       other pages
+//! content/contests/<contest>/_index.md    a contest
+//! content/contests/<contest>/<entry>/index.md   an entry, media beside it
+//! ```
+//! This stage renders nothing and decides nothing about publication: a file it cannot read
+//! becomes a problem, or an entry whose `front` is an error, and the consent gate excludes it.
+
+mod frontmatter;
+pub mod raw;
+mod slug;
+
+pub use frontmatter::SourceFile;
+pub use raw::*;
+pub use slug::{is_ignored_name, slugify};
+
+use crate::config::Config;
+use crate::report::{Problem, display_path};
+use anyhow::{Result, bail};
+use rayon::prelude::*;
+use std::path::{Component, Path, PathBuf};
+
+/// Folder names a standalone page may not take, because the site uses them.
+const RESERVED_SLUGS: &[&str] = &["contests", "css", "404", "static", "data", "search"];
+
+/// Reads the whole `content/` folder.
+pub fn load(config: &Config) -> Result<RawSite> {
+    let content = &config.content_dir;
+    if !content.is_dir() {
+        bail!(
+            "no `content/` folder in `{}`; create content/_index.md and content/contests/<contest>/_index.md (see README.md)",
+            config.root.display()
+        );
+    }
+    let loader = Loader {
+        root: &config.root,
+        content: std::fs::canonicalize(content)?,
+    };
+    let mut site = RawSite::default();
+    for path in loader.list(&loader.content, &mut site.problems) {
+        let name = file_name(&path);
+        if path.is_dir() {
+            if name == "contests" {
+                site.contests = loader.contests(&path, &mut site.problems);
+            } else {
+                site.problems.push(Problem::warning(
+                    loader.show(&path),
+                    "folder ignored: only content/contests/ holds folders",
+                ));
+            }
+        } else if name == "_index.md" {
+            site.home = loader.page(&path, "", &mut site.problems);
+        } else if name == "framework.md" {
+            site.framework = loader.page(&path, "framework", &mut site.problems);
+        } else if let Some(stem) = name.strip_suffix(".md") {
+            let slug = loader.slug(stem, &path, &mut site.problems);
+            if RESERVED_SLUGS.contains(&slug.as_str()) {
+                site.problems.push(
+                    Problem::error(
+                        loader.show(&path),
+                        format!("the page name `{slug}` is reserved"),
+                    )
+                    .hint("rename the file"),
+                );
+            } else if !slug.is_empty() {
+                site.pages
+                    .extend(loader.page(&path, &slug, &mut site.problems));
+            }
+        }
+    }
+    if site.home.is_none() {
+        site.problems.push(
+            Problem::warning("content/_index.md", "no home page text")
+                .hint("create content/_index.md with a title and an introduction"),
+        );
+    }
+    Ok(site)
+}
+
+struct Loader<'a> {
+    root: &'a Path,
+    /// Canonical path of `content/`: nothing outside it is ever read.
+    content: PathBuf,
+}
+
+impl Loader<'_> {
+    fn show(&self, path: &Path) -> String {
+        display_path(self.root, path)
+    }
+
+    /// Sorted children of `dir`, without hidden files, editor backups and symlinks that leave
+    /// `content/`.
+    fn list(&self, dir: &Path, problems: &mut Vec<Problem>) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        let walker = walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .max_depth(1)
+            .sort_by_file_name();
+        for item in walker {
+            let item = match item {
+                Ok(item) => item,
+                Err(e) => {
+                    problems.push(Problem::warning(
+                        self.show(dir),
+                        format!("cannot list: {e}"),
+                    ));
+                    continue;
+                }
+            };
+            let path = item.path().to_path_buf();
+            if is_ignored_name(&file_name(&path)) {
+                continue;
+            }
+            if item.path_is_symlink() && !self.inside_content(&path) {
+                problems.push(
+                    Problem::warning(
+                        self.show(&path),
+                        "symlink ignored: it points outside content/",
+                    )
+                    .hint("copy the file into the site instead of linking to it"),
+                );
+                continue;
+            }
+            out.push(path);
+        }
+        out
+    }
+
+    /// `path` relative to `content/`, `/`-separated.
+    fn rel(&self, path: &Path) -> String {
+        let content = self.root.join("content");
+        display_path(&content, path)
+    }
+
+    fn inside_content(&self, path: &Path) -> bool {
+        std::fs::canonicalize(path).is_ok_and(|p| p.starts_with(&self.content))
+    }
+
+    fn slug(&self, name: &str, path: &Path, problems: &mut Vec<Problem>) -> String {
+        let slug = slugify(name);
+        if slug.is_empty() {
+            problems.push(
+                Problem::error(
+                    self.show(path),
+                    "this name gives an empty URL slug; ignored",
+                )
+                .hint("rename it with letters or digits"),
+            );
+        } else if slug != name {
+            problems.push(
+                Problem::warning(
+                    self.show(path),
+                    format!("published under the URL slug `{slug}`"),
+                )
+                .hint(format!(
+                    "rename it to `{slug}` so that the folder and the URL match"
+                )),
+            );
+        }
+        slug
+    }
+
+    fn read(&self, path: &Path) -> Result<SourceFile, Problem> {
+        let display = self.show(path);
+        match std::fs::read_to_string(path) {
+            Ok(text) => SourceFile::split(display, &text),
+            Err(e) => Err(Problem::error(display, format!("cannot read: {e}"))
+                .hint("save the file as UTF-8 text")),
+        }
+    }
+
+    fn page(&self, path: &Path, slug: &str, problems: &mut Vec<Problem>) -> Option<RawPage> {
+        let parsed = self
+            .read(path)
+            .and_then(|source| source.parse::<PageFront>().map(|front| (source, front)));
+        match parsed {
+            Ok((source, front)) => Some(RawPage {
+                slug: slug.to_string(),
+                rel: file_name(path),
+                source,
+                front,
+            }),
+            Err(problem) => {
+                problems.push(problem);
+                None
+            }
+        }
+    }
+
+    fn contests(&self, dir: &Path, problems: &mut Vec<Problem>) -> Vec<RawContest> {
+        let mut contests = Vec::new();
+        for path in self.list(dir, problems) {
+            if !path.is_dir() {
+                problems.push(Problem::warning(
+                    self.show(&path),
+                    "file ignored: content/contests/ holds one folder per contest",
+                ));
+                continue;
+            }
+            let slug = self.slug(&file_name(&path), &path, problems);
+            if !slug.is_empty() {
+                contests.push(self.contest(path, slug, problems));
+            }
+        }
+        mark_collisions(
+            &mut contests,
+            |c| &c.slug,
+            |c| &mut c.front,
+            &self.show(dir),
+        );
+        contests
+    }
+
+    fn contest(&self, dir: PathBuf, slug: String, problems: &mut Vec<Problem>) -> RawContest {
+        let index = dir.join("_index.md");
+        let (source, front) = match self.read(&index) {
+            Ok(source) => {
+                let front = source.parse::<ContestFront>();
+                (source, front)
+            }
+            Err(problem) => {
+                let problem = if index.exists() {
+                    problem
+                } else {
+                    Problem::error(self.show(&index), "contest without _index.md")
+                        .hint("create it with at least: title = \"…\"")
+                };
+                (SourceFile::default(), Err(problem))
+            }
+        };
+        let mut entry_dirs = Vec::new();
+        for path in self.list(&dir, problems) {
+            let name = file_name(&path);
+            if path.is_dir() {
+                entry_dirs.push(path);
+            } else if name.ends_with(".md") && name != "_index.md" {
+                problems.push(
+                    Problem::warning(self.show(&path), "ignored: entries are folders").hint(
+                        format!("move it to {}/index.md", name.trim_end_matches(".md")),
+                    ),
+                );
+            }
+        }
+        let named: Vec<(PathBuf, String)> = entry_dirs
+            .into_iter()
+            .filter_map(|path| {
+                let slug = self.slug(&file_name(&path), &path, problems);
+                (!slug.is_empty()).then_some((path, slug))
+            })
+            .collect();
+        let mut entries: Vec<RawEntry> = named
+            .into_par_iter()
+            .map(|(path, slug)| self.entry(path, slug))
+            .collect();
+        mark_collisions(
+            &mut entries,
+            |e| &e.slug,
+            |e| &mut e.front,
+            &self.show(&dir),
+        );
+        RawContest {
+            slug,
+            rel: self.rel(&dir),
+            dir,
+            source,
+            front,
+            entries,
+        }
+    }
+
+    fn entry(&self, dir: PathBuf, slug: String) -> RawEntry {
+        let index = dir.join("index.md");
+        let (source, front) = match self.read(&index) {
+            Ok(source) => {
+                let front = source.parse::<EntryFront>();
+                (source, front)
+            }
+            Err(problem) => {
+                let problem = if index.exists() {
+                    problem
+                } else {
+                    Problem::error(self.show(&index), "entry folder without index.md").hint(
+                        "every entry needs an index.md with front matter and a [consent] table",
+                    )
+                };
+                (SourceFile::default(), Err(problem))
+            }
+        };
+        let media_files = match &front {
+            Ok(front) => front
+                .media
+                .iter()
+                .map(|m| match &m.file {
+                    Some(file) => locate(&dir, file.get_ref()),
+                    None => Located::NotAFile,
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        RawEntry {
+            slug,
+            rel: self.rel(&dir),
+            dir,
+            source,
+            front,
+            media_files,
+        }
+    }
+}
+
+/// Finds `file` (as written in front matter) inside the entry folder `dir`.
+pub fn locate(dir: &Path, file: &str) -> Located {
+    let relative = Path::new(file);
+    let escapes = file.is_empty()
+        || file.contains('\\')
+        || file.contains(':')
+        || relative
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
+    if escapes {
+        return Located::OutsideEntry;
+    }
+    let hidden = relative.components().any(|c| match c {
+        Component::Normal(name) => is_ignored_name(&name.to_string_lossy()),
+        _ => false,
+    });
+    if hidden {
+        return Located::Hidden;
+    }
+    let (Ok(dir), Ok(path)) = (
+        std::fs::canonicalize(dir),
+        std::fs::canonicalize(dir.join(relative)),
+    ) else {
+        return Located::Missing;
+    };
+    if !path.starts_with(&dir) {
+        Located::OutsideEntry
+    } else if path.is_file() {
+        Located::Found(path)
+    } else {
+        Located::Missing
+    }
+}
+
+/// Two folders whose names give the same slug would publish to the same URL: both become errors.
+fn mark_collisions<T, F>(
+    items: &mut [T],
+    slug: impl Fn(&T) -> &String,
+    front: impl Fn(&mut T) -> &mut Result<F, Problem>,
+    parent: &str,
+) {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for item in items.iter() {
+        *seen.entry(slug(item).to_lowercase()).or_default() += 1;
+    }
+    for item in items.iter_mut() {
+        let key = slug(item).to_lowercase();
+        if seen[&key] > 1 {
+            let problem = Problem::error(
+                format!("{parent}/{key}"),
+                format!("several folders give the URL slug `{key}`; none of them is published"),
+            )
+            .hint("rename the folders so that each has a distinct name (case and punctuation are ignored)");
+            *front(item) = Err(problem);
+        }
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locate_refuses_paths_that_leave_the_entry() {
+        let dir = std::env::temp_dir().join(format!("sesh-locate-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("entry/sub")).unwrap();
+        std::fs::write(dir.join("entry/a.jpg"), b"x").unwrap();
+        std::fs::write(dir.join("entry/sub/b.jpg"), b"x").unwrap();
+        std::fs::write(dir.join("outside.jpg"), b"x").unwrap();
+        let entry = dir.join("entry");
+        assert!(matches!(locate(&entry, "a.jpg"), Located::Found(_)));
+        assert!(matches!(locate(&entry, "./sub/b.jpg"), Located::Found(_)));
+        for bad in [
+            "../outside.jpg",
+            "/etc/passwd",
+            "sub\\..\\..\\outside.jpg",
+            "C:/x.jpg",
+            "",
+        ] {
+            assert_eq!(locate(&entry, bad), Located::OutsideEntry, "{bad}");
+        }
+        assert_eq!(locate(&entry, ".secret.jpg"), Located::Hidden);
+        assert_eq!(locate(&entry, "a.jpg~"), Located::Hidden);
+        assert_eq!(locate(&entry, "nope.jpg"), Located::Missing);
+        assert_eq!(locate(&entry, "sub"), Located::Missing);
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dir.join("outside.jpg"), entry.join("link.jpg")).unwrap();
+            assert_eq!(locate(&entry, "link.jpg"), Located::OutsideEntry);
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,170 @@
+//! The raw model: content exactly as written, private fields included.
+//!
+//! Nothing here is fit to publish. Consent-related values stay as untyped TOML values with their
+//! spans, so that the consent gate, not serde, decides what an invalid value means (it excludes the
+//! item and names the line). Everything else rejects unknown keys: a typo is reported, not ignored.
+
+use super::frontmatter::SourceFile;
+use crate::report::Problem;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use toml::Spanned;
+use toml::value::Datetime;
+
+/// A TOML value kept with its position, for the gate to judge.
+pub type RawValue = Spanned<toml::Value>;
+
+/// Everything found under `content/`.
+#[derive(Debug, Default)]
+pub struct RawSite {
+    /// `content/_index.md`.
+    pub home: Option<RawPage>,
+    /// `content/framework.md`.
+    pub framework: Option<RawPage>,
+    /// Other `content/*.md`.
+    pub pages: Vec<RawPage>,
+    pub contests: Vec<RawContest>,
+    /// Problems found while reading (unexpected files, unreadable pages).
+    pub problems: Vec<Problem>,
+}
+
+/// A standalone page (home, framework, about…). Written by organisers.
+#[derive(Debug)]
+pub struct RawPage {
+    pub slug: String,
+    /// File relative to `content/`, e.g. `about.md`.
+    pub rel: String,
+    pub source: SourceFile,
+    pub front: PageFront,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageFront {
+    pub title: String,
+    pub description: Option<String>,
+    /// Order in the navigation; pages without a weight come last, by title.
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+#[derive(Debug)]
+pub struct RawContest {
+    pub slug: String,
+    pub dir: PathBuf,
+    /// Folder relative to `content/`, `/`-separated, as named on disk.
+    pub rel: String,
+    pub source: SourceFile,
+    /// The front matter, or why it could not be read (which excludes the contest).
+    pub front: Result<ContestFront, Problem>,
+    pub entries: Vec<RawEntry>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContestFront {
+    pub title: String,
+    pub summary: Option<String>,
+    pub start: Option<Datetime>,
+    pub end: Option<Datetime>,
+    #[serde(default)]
+    pub organisers: Vec<String>,
+    pub purpose: Option<String>,
+    pub audience: Option<String>,
+    #[serde(default)]
+    pub platforms: Vec<String>,
+    pub actions: Option<String>,
+    pub outcome: Option<String>,
+    pub license: Option<String>,
+    /// `true` keeps the contest and all its entries unpublished.
+    pub draft: Option<RawValue>,
+    /// `true` caps every author's credit at initials unless the entry says `identified = true`.
+    pub sensitive: Option<RawValue>,
+    /// Order on the home page; contests without a weight follow, newest first.
+    pub weight: Option<i64>,
+    pub stats: Option<ContestStats>,
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+#[derive(Debug, Default, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContestStats {
+    pub submitted: Option<u32>,
+    pub eligible: Option<u32>,
+    pub countries: Option<u32>,
+}
+
+#[derive(Debug)]
+pub struct RawEntry {
+    pub slug: String,
+    pub dir: PathBuf,
+    /// Folder relative to `content/`, `/`-separated, as named on disk.
+    pub rel: String,
+    pub source: SourceFile,
+    pub front: Result<EntryFront, Problem>,
+    /// Where each `[[media]]` file was found, index for index with `front.media`.
+    pub media_files: Vec<Located>,
+}
+
+/// Where a media file named in front matter resolved to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Located {
+    /// An existing regular file inside the entry folder (symlinks resolved).
+    Found(PathBuf),
+    Missing,
+    /// The path leaves the entry folder (`..`, absolute, a symlink pointing out).
+    OutsideEntry,
+    /// Hidden files and editor backups are never published.
+    Hidden,
+    /// No `file` was given.
+    NotAFile,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntryFront {
+    pub title: String,
+    pub summary: Option<String>,
+    pub award: Option<Spanned<String>>,
+    pub date: Option<Datetime>,
+    pub country: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub license: Option<String>,
+    pub weight: Option<i64>,
+    /// Ids of framework sections this entry illustrates.
+    #[serde(default)]
+    pub framework: Vec<String>,
+    #[serde(default)]
+    pub authors: Vec<RawAuthor>,
+    /// The consent table, key by key, judged only by the consent gate.
+    pub consent: Option<Spanned<BTreeMap<String, RawValue>>>,
+    #[serde(default)]
+    pub media: Vec<RawMedia>,
+    /// Never rendered, exported or copied. Kept only so audits can prove it stays out.
+    pub private: Option<toml::Table>,
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAuthor {
+    pub name: Option<String>,
+    pub credit: Option<RawValue>,
+    pub pseudonym: Option<String>,
+    pub affiliation: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMedia {
+    pub file: Option<Spanned<String>>,
+    pub alt: Option<String>,
+    pub caption: Option<String>,
+    /// Per-item consent; missing inherits `consent.images`.
+    pub consent: Option<RawValue>,
+}

@@ -1,0 +1,25 @@
+//! sesh turns contest folders into a consent-filtered, open-access archive website.
+//!
+//! The pipeline ([`site::build`]), one stage per module, in the order data flows:
+//!
+//! 1. [`config`]: `sesh.toml` + command-line overrides → [`config::Config`]
+//! 2. [`content`]: `content/` → raw model (front matter parsed, media located; private data kept)
+//! 3. [`consent`]: THE GATE, raw model → [`public`] model + exclusions with reasons
+//! 4. [`images`]: consented images decoded, resized, re-encoded without metadata
+//! 5. [`render`]: public model → HTML through the theme's templates ([`markdown`] sanitises bodies)
+//! 6. [`output`]: staged output swapped in place only when the whole build succeeded
+//!
+//! [`report`] collects problems and exclusions; [`cli`] is the command line.
+
+pub mod cli;
+pub mod config;
+pub mod consent;
+pub mod content;
+pub mod images;
+pub mod licenses;
+pub mod markdown;
+pub mod output;
+pub mod public;
+pub mod render;
+pub mod report;
+pub mod site;

@@ -1,0 +1,595 @@
+//! Markdown → sanitised HTML. Pure: text in, HTML out, no I/O.
+//!
+//! Entry Markdown comes from the public, so the rendered HTML goes through ammonia: no script,
+//! no event handler, no `style`, no URL scheme but http(s), mailto and tel. Relative links and
+//! images are resolved by the caller's [`Links`], which knows what is published: a reference to
+//! an unconsented or missing file, or to a page that is not published, is removed (images with
+//! their alt text, links keeping their text) and reported. Raw HTML `<img>` is not allowed at
+//! all; Markdown images become markup the caller builds (with sizes and srcset).
+//!
+//! Headings get ids from their text (Chinese characters are kept; browsers percent-encode them
+//! in links). Footnotes get `fn-`/`fnref-` ids so they cannot clash with heading ids.
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::Mutex;
+
+/// What the caller knows about the site, for relative references.
+pub trait Links: Sync {
+    /// A relative link target as written (path, `?query`, `#fragment`). Returns the URL to use,
+    /// or `None` to remove the link.
+    fn link(&self, target: &str) -> Option<String>;
+    /// A relative Markdown image. Returns the HTML that shows it, or `None` to remove it.
+    fn image(&self, target: &str, alt: &str, title: &str) -> Option<String>;
+}
+
+/// A reference that was removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dropped {
+    pub target: String,
+    pub image: bool,
+    /// Byte offset in the Markdown, when known.
+    pub offset: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// Rendered, sanitised HTML.
+#[derive(Debug, Clone, Default)]
+pub struct Html {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub dropped: Vec<Dropped>,
+}
+
+/// A part of a document that starts at a level-2 heading.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub id: String,
+    pub title: String,
+    pub html: String,
+}
+
+/// Renders a whole document.
+pub fn render(markdown: &str, links: &dyn Links) -> Html {
+    let prepared = prepare(markdown, links);
+    let html = finish(&prepared.events, &prepared.images, links);
+    let mut dropped = prepared.dropped;
+    dropped.extend(html.1);
+    Html {
+        html: html.0,
+        headings: prepared.headings,
+        dropped,
+    }
+}
+
+/// Renders a document split at its level-2 headings: the text before the first one, then one
+/// section per heading (used by the framework page to list entries under each section).
+pub fn render_sections(markdown: &str, links: &dyn Links) -> (Html, Vec<Section>) {
+    let prepared = prepare(markdown, links);
+    let mut chunks: Vec<(Option<usize>, Vec<Event>)> = vec![(None, Vec::new())];
+    let mut h2 = prepared
+        .headings
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.level == 2);
+    for event in prepared.events {
+        if matches!(&event, Event::Html(h) if h.starts_with("<h2 ")) {
+            chunks.push((h2.next().map(|(i, _)| i), Vec::new()));
+        }
+        if let Some(last) = chunks.last_mut() {
+            last.1.push(event);
+        }
+    }
+    let mut dropped = prepared.dropped;
+    let mut intro = Html::default();
+    let mut sections = Vec::new();
+    for (heading, events) in chunks {
+        let (html, more) = finish(&events, &prepared.images, links);
+        dropped.extend(more);
+        match heading.and_then(|i| prepared.headings.get(i)) {
+            None => intro.html = html,
+            Some(h) => sections.push(Section {
+                id: h.id.clone(),
+                title: h.text.clone(),
+                html,
+            }),
+        }
+    }
+    intro.headings = prepared.headings;
+    intro.dropped = dropped;
+    (intro, sections)
+}
+
+/// Markdown events after sesh's own handling of headings, images and footnotes.
+struct Prepared<'a> {
+    events: Vec<Event<'a>>,
+    headings: Vec<Heading>,
+    /// HTML for each image placeholder, by index.
+    images: Vec<String>,
+    dropped: Vec<Dropped>,
+}
+
+const PLACEHOLDER: &str = "sesh-img";
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+fn prepare<'a>(markdown: &'a str, links: &dyn Links) -> Prepared<'a> {
+    let mut out = Prepared {
+        events: Vec::new(),
+        headings: Vec::new(),
+        images: Vec::new(),
+        dropped: Vec::new(),
+    };
+    let mut ids = Ids::default();
+    let mut footnotes = Footnotes::default();
+    let mut iter = Parser::new_ext(markdown, options()).into_offset_iter();
+    while let Some((event, range)) = iter.next() {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let inner = take_until(&mut iter, |e| matches!(e, Event::End(TagEnd::Heading(_))));
+                let text = plain_text(&inner);
+                let id = ids.unique(id.as_deref().map(crate::content::slugify), &text);
+                let n = heading_number(level);
+                out.events
+                    .push(Event::Html(format!("<h{n} id=\"{}\">", escape(&id)).into()));
+                out.events.extend(inner);
+                out.events.push(Event::Html(format!("</h{n}>").into()));
+                out.headings.push(Heading { level: n, id, text });
+            }
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                let inner = take_until(&mut iter, |e| matches!(e, Event::End(TagEnd::Image)));
+                let alt = plain_text(&inner);
+                out.image(&dest_url, &alt, &title, range, links);
+            }
+            Event::Start(Tag::Link { dest_url, .. })
+                if is_relative(&dest_url)
+                    && !dest_url.starts_with('#')
+                    && links.link(&dest_url).is_none() =>
+            {
+                // Keep the text, drop the link.
+                let inner = take_until(&mut iter, |e| matches!(e, Event::End(TagEnd::Link)));
+                out.events.extend(inner);
+                out.dropped.push(Dropped {
+                    target: dest_url.to_string(),
+                    image: false,
+                    offset: Some(range.start),
+                });
+            }
+            Event::FootnoteReference(label) => {
+                let (id, n) = footnotes.reference(&label);
+                out.events.push(Event::Html(
+                    format!("<sup class=\"footnote-ref\" id=\"fnref-{id}\"><a href=\"#fn-{id}\">{n}</a></sup>").into(),
+                ));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let (id, n) = footnotes.reference(&label);
+                out.events.push(Event::Html(
+                    format!("<div class=\"footnote\" id=\"fn-{id}\"><span class=\"footnote-label\"><a href=\"#fnref-{id}\">{n}</a></span>").into(),
+                ));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                out.events.push(Event::Html("</div>".into()));
+            }
+            other => out.events.push(other),
+        }
+    }
+    out
+}
+
+impl Prepared<'_> {
+    fn image(
+        &mut self,
+        dest: &str,
+        alt: &str,
+        title: &str,
+        range: Range<usize>,
+        links: &dyn Links,
+    ) {
+        let lower = dest.trim().to_ascii_lowercase();
+        if lower.starts_with("http://") || lower.starts_with("https://") {
+            // A third-party image would tell its host who reads the archive: link to it instead.
+            let text = if alt.is_empty() { dest } else { alt };
+            let html = format!("<a href=\"{}\">{}</a>", escape(dest), escape(text));
+            self.events.push(Event::Html(html.into()));
+            return;
+        }
+        let resolved = is_relative(dest)
+            .then(|| links.image(dest, alt, title))
+            .flatten();
+        match resolved {
+            Some(html) => {
+                let n = self.images.len();
+                self.images.push(html);
+                let tag = format!("<{PLACEHOLDER} data-n=\"{n}\"></{PLACEHOLDER}>");
+                self.events.push(Event::InlineHtml(tag.into()));
+            }
+            None => self.dropped.push(Dropped {
+                target: dest.to_string(),
+                image: true,
+                offset: Some(range.start),
+            }),
+        }
+    }
+}
+
+/// Collects events up to and including the one `is_end` matches, returning those before it.
+fn take_until<'a, I>(iter: &mut I, is_end: impl Fn(&Event) -> bool) -> Vec<Event<'a>>
+where
+    I: Iterator<Item = (Event<'a>, Range<usize>)>,
+{
+    let mut depth = 0usize;
+    let mut inner = Vec::new();
+    for (event, _) in iter.by_ref() {
+        if is_end(&event) && depth == 0 {
+            break;
+        }
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        inner.push(event);
+    }
+    inner
+}
+
+fn plain_text(events: &[Event]) -> String {
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text.trim().to_string()
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Heading ids, unique within one document.
+#[derive(Default)]
+struct Ids(HashSet<String>);
+
+impl Ids {
+    fn unique(&mut self, explicit: Option<String>, text: &str) -> String {
+        let base = explicit
+            .filter(|id| !id.is_empty())
+            .unwrap_or_else(|| crate::content::slugify(text));
+        let base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base
+        };
+        let mut id = base.clone();
+        let mut n = 1;
+        while self.0.contains(&id) || id.starts_with("fn-") || id.starts_with("fnref-") {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        self.0.insert(id.clone());
+        id
+    }
+}
+
+/// Footnote labels → safe ids and numbers in order of first appearance.
+#[derive(Default)]
+struct Footnotes(HashMap<String, (String, usize)>);
+
+impl Footnotes {
+    fn reference(&mut self, label: &CowStr) -> (String, usize) {
+        let next = self.0.len() + 1;
+        let (id, n) = self.0.entry(label.to_string()).or_insert_with(|| {
+            let slug = crate::content::slugify(label);
+            (
+                if slug.is_empty() {
+                    next.to_string()
+                } else {
+                    slug
+                },
+                next,
+            )
+        });
+        (id.clone(), *n)
+    }
+}
+
+fn is_relative(url: &str) -> bool {
+    let url = url.trim();
+    !url.starts_with("//") && !url.contains(':') || url.starts_with('#')
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Events → HTML → sanitised HTML with image placeholders replaced. Returns links dropped by
+/// the sanitiser (raw HTML links to unpublished targets).
+fn finish(events: &[Event], images: &[String], links: &dyn Links) -> (String, Vec<Dropped>) {
+    let mut raw = String::new();
+    pulldown_cmark::html::push_html(&mut raw, events.iter().cloned());
+    let dropped = Mutex::new(Vec::new());
+    let clean = sanitiser(links, &dropped).clean(&raw).to_string();
+    // A paragraph that held only a removed image would be left empty.
+    let html = replace_placeholders(&clean, images).replace("<p></p>\n", "");
+    (html, dropped.into_inner().unwrap_or_default())
+}
+
+fn sanitiser<'a>(links: &'a dyn Links, dropped: &'a Mutex<Vec<Dropped>>) -> ammonia::Builder<'a> {
+    let mut b = ammonia::Builder::default();
+    b.rm_tags(["img", "map", "area", "center", "acronym", "strike", "tt"])
+        .add_tags([PLACEHOLDER, "input", "section"])
+        .add_tag_attributes(PLACEHOLDER, ["data-n"])
+        .add_tag_attributes("input", ["checked"])
+        .set_tag_attribute_value("input", "type", "checkbox")
+        .set_tag_attribute_value("input", "disabled", "")
+        .add_generic_attributes(["id", "class", "dir"])
+        .url_schemes(["http", "https", "mailto", "tel"].into())
+        .link_rel(Some("noopener noreferrer"))
+        .strip_comments(true)
+        .attribute_filter(|_element, attribute, value| match attribute {
+            "class" => keep_classes(value),
+            "id" => safe_id(value),
+            "dir" => matches!(value, "ltr" | "rtl" | "auto").then_some(value.into()),
+            _ => Some(value.into()),
+        })
+        .url_relative(ammonia::UrlRelative::Custom(Box::new(Relative {
+            links,
+            dropped,
+        })));
+    b
+}
+
+/// Resolves relative URLs left in the HTML (raw HTML links) with the caller's [`Links`].
+struct Relative<'a> {
+    links: &'a dyn Links,
+    dropped: &'a Mutex<Vec<Dropped>>,
+}
+
+impl<'a> ammonia::UrlRelativeEvaluate<'a> for Relative<'a> {
+    fn evaluate<'url>(&self, url: &'url str) -> Option<Cow<'url, str>> {
+        if url.starts_with('#') {
+            return Some(url.into());
+        }
+        let resolved = self.links.link(url);
+        if resolved.is_none()
+            && let Ok(mut d) = self.dropped.lock()
+        {
+            d.push(Dropped {
+                target: url.to_string(),
+                image: false,
+                offset: None,
+            });
+        }
+        resolved.map(Cow::Owned)
+    }
+}
+
+/// Classes sesh's theme styles; anything else a submitter writes is dropped.
+fn keep_classes(value: &str) -> Option<Cow<'_, str>> {
+    let kept: Vec<&str> = value
+        .split_whitespace()
+        .filter(|c| {
+            matches!(*c, "footnote" | "footnote-ref" | "footnote-label")
+                || c.strip_prefix("language-").is_some_and(|l| {
+                    !l.is_empty()
+                        && l.chars()
+                            .all(|ch| ch.is_ascii_alphanumeric() || "+#-_".contains(ch))
+                })
+        })
+        .collect();
+    (!kept.is_empty()).then(|| kept.join(" ").into())
+}
+
+/// Ids from Markdown (ours) or raw HTML: letters, digits, `-` and `_` only, and never one the
+/// theme relies on.
+fn safe_id(value: &str) -> Option<Cow<'_, str>> {
+    let ok = !value.is_empty()
+        && value.len() <= 200
+        && value
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        && !value.starts_with("sesh-");
+    ok.then_some(value.into())
+}
+
+fn replace_placeholders(html: &str, images: &[String]) -> String {
+    let open = format!("<{PLACEHOLDER} data-n=\"");
+    let close = format!("</{PLACEHOLDER}>");
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find(&open) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + open.len()..];
+        let Some(end) = after.find(&close) else {
+            rest = "";
+            break;
+        };
+        let n = after[..end]
+            .split('"')
+            .next()
+            .and_then(|n| n.parse::<usize>().ok());
+        if let Some(img) = n.and_then(|n| images.get(n)) {
+            out.push_str(img);
+        }
+        rest = &after[end + close.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Knows one page (`../other/`) and one image (`ok.jpg`).
+    struct Site;
+
+    impl Links for Site {
+        fn link(&self, target: &str) -> Option<String> {
+            match target.split('#').next() {
+                Some("../other/") => Some(target.replace("../other/", "/c/other/")),
+                Some("ok.jpg") => Some("/c/e/e-640-abc.jpg".into()),
+                _ => None,
+            }
+        }
+        fn image(&self, target: &str, alt: &str, _title: &str) -> Option<String> {
+            (target == "ok.jpg")
+                .then(|| format!("<img src=\"/c/e/e-640-abc.jpg\" alt=\"{}\">", escape(alt)))
+        }
+    }
+
+    fn html(md: &str) -> String {
+        render(md, &Site).html
+    }
+
+    #[test]
+    fn renders_gfm_features() {
+        let out = html("# Title\n\n|a|b|\n|-|-|\n|1|2|\n\n~~old~~\n\n- [x] done\n");
+        assert!(out.contains("<h1 id=\"title\">Title</h1>"), "{out}");
+        assert!(out.contains("<table>"), "{out}");
+        assert!(out.contains("<del>old</del>"), "{out}");
+        assert!(
+            out.contains("<input type=\"checkbox\" disabled=\"\" checked=\"\">")
+                || out.contains("checkbox"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn heading_ids_are_unique_keep_cjk_and_honour_explicit_ids() {
+        let r = render(
+            "## Reach {#reach}\n\n## Reach\n\n## Reach\n\n## 检测 模式\n",
+            &Site,
+        );
+        let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["reach", "reach-1", "reach-2", "检测-模式"]);
+    }
+
+    #[test]
+    fn footnotes_get_prefixed_ids_that_link_both_ways() {
+        let out = html("Claim[^1].\n\n[^1]: Source.\n");
+        assert!(out.contains("id=\"fnref-1\""), "{out}");
+        assert!(out.contains("href=\"#fn-1\""), "{out}");
+        assert!(out.contains("id=\"fn-1\""), "{out}");
+    }
+
+    #[test]
+    fn unpublished_references_are_removed_and_reported() {
+        let r = render(
+            "![kept](ok.jpg)\n\n![SECRET alt](face.jpg)\n\n[SECRET link text](../hidden/) and [ok](../other/#x)\n",
+            &Site,
+        );
+        assert!(
+            r.html
+                .contains("<img src=\"/c/e/e-640-abc.jpg\" alt=\"kept\">"),
+            "{}",
+            r.html
+        );
+        assert!(
+            !r.html.contains("face.jpg") && !r.html.contains("SECRET alt"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("SECRET link text"),
+            "link text stays: {}",
+            r.html
+        );
+        assert!(!r.html.contains("hidden"), "{}", r.html);
+        assert!(r.html.contains("href=\"/c/other/#x\""), "{}", r.html);
+        let targets: Vec<&str> = r.dropped.iter().map(|d| d.target.as_str()).collect();
+        assert_eq!(targets, ["face.jpg", "../hidden/"]);
+        assert_eq!(r.dropped[0].offset, Some(17));
+    }
+
+    #[test]
+    fn external_images_become_links() {
+        let out = html("![a chart](https://tracker.example/pixel.png)");
+        assert!(!out.contains("<img"), "{out}");
+        assert!(
+            out.contains("<a href=\"https://tracker.example/pixel.png\""),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn raw_html_is_sanitised() {
+        let out = html(
+            "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n<a href=\"javascript:alert(1)\" onclick=\"x()\">j</a>\n\n<div style=\"color:red\" class=\"evil footnote\">s</div>\n\n<!-- hidden -->\n\n<sesh-img data-n=\"7\"></sesh-img>\n",
+        );
+        for bad in [
+            "<script",
+            "alert(1)</",
+            "onerror",
+            "javascript:",
+            "onclick",
+            "style=",
+            "evil",
+            "hidden",
+            "<img",
+            "sesh-img",
+        ] {
+            assert!(!out.contains(bad), "{bad} in {out}");
+        }
+        assert!(out.contains("class=\"footnote\""), "{out}");
+    }
+
+    #[test]
+    fn raw_html_links_resolve_like_markdown_links() {
+        let out = html("<a href=\"../other/\">ok</a> <a href=\"../hidden/\">gone</a>");
+        assert!(out.contains("href=\"/c/other/\""), "{out}");
+        assert!(!out.contains("hidden"), "{out}");
+    }
+
+    #[test]
+    fn sections_split_at_level_two_headings() {
+        let (intro, sections) = render_sections(
+            "Intro\n\n## Reach {#reach}\n\nA\n\n### Sub\n\n## Effect\n\nB\n",
+            &Site,
+        );
+        assert!(intro.html.contains("Intro"));
+        assert_eq!(sections.len(), 2);
+        assert_eq!(sections[0].id, "reach");
+        assert_eq!(sections[0].title, "Reach");
+        assert!(sections[0].html.contains("<h3 id=\"sub\">"));
+        assert!(sections[1].html.contains("B"));
+    }
+}

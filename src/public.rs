@@ -1,0 +1,163 @@
+//! THE PUBLIC MODEL: what the consent gate lets through, and the only data later stages see.
+//!
+//! These types have no field for private data, for restricted entries or for unconsented media:
+//! a template, a feed or an export built from them cannot leak what they cannot hold. Credits are
+//! already reduced to what the author agreed to show (a real name never sits behind an
+//! "anonymous" flag), and licenses are already resolved (entry, else contest, else site).
+
+use crate::content::raw::ContestStats;
+use jiff::civil::Date;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Default)]
+pub struct PublicSite {
+    pub home: Option<Page>,
+    pub framework: Option<Page>,
+    pub pages: Vec<Page>,
+    /// In display order.
+    pub contests: Vec<Contest>,
+}
+
+/// Markdown to render, and where it came from (for relative links and messages).
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    pub markdown: String,
+    /// The source file, relative to the site root (for messages).
+    pub file: String,
+    /// File line on which the Markdown starts.
+    pub line: usize,
+    /// Folder of the source file relative to `content/` (`""` for top-level pages), as named
+    /// on disk: relative links resolve against it.
+    pub dir: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    /// Empty for the home page.
+    pub slug: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub weight: Option<i64>,
+    pub body: Body,
+    pub extra: toml::Table,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Contest {
+    pub slug: String,
+    pub weight: Option<i64>,
+    pub title: String,
+    pub summary: Option<String>,
+    pub start: Option<Date>,
+    pub end: Option<Date>,
+    pub organisers: Vec<String>,
+    pub purpose: Option<String>,
+    pub audience: Option<String>,
+    pub platforms: Vec<String>,
+    pub actions: Option<String>,
+    pub outcome: Option<String>,
+    /// SPDX id: the contest's, else the site's.
+    pub license: Option<String>,
+    pub sensitive: bool,
+    pub stats: ContestStats,
+    pub body: Body,
+    /// Published entries, in display order.
+    pub entries: Vec<Entry>,
+    pub extra: toml::Table,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Entry {
+    pub slug: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub award: Option<Award>,
+    pub date: Option<Date>,
+    pub country: Option<String>,
+    pub tags: Vec<String>,
+    /// SPDX id: the entry's, else the contest's, else the site's.
+    pub license: Option<String>,
+    pub weight: Option<i64>,
+    pub framework: Vec<String>,
+    pub credits: Vec<Credit>,
+    /// Consented media only, in front matter order.
+    pub media: Vec<Media>,
+    pub body: Body,
+    pub extra: toml::Table,
+}
+
+/// Awards, in rank order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Award {
+    Winner,
+    Finalist,
+    HonorableMention,
+    Shortlisted,
+}
+
+impl Award {
+    pub const ALL: [Award; 4] = [
+        Award::Winner,
+        Award::Finalist,
+        Award::HonorableMention,
+        Award::Shortlisted,
+    ];
+
+    /// The id used in front matter, templates and string tables.
+    pub fn id(self) -> &'static str {
+        match self {
+            Award::Winner => "winner",
+            Award::Finalist => "finalist",
+            Award::HonorableMention => "honorable-mention",
+            Award::Shortlisted => "shortlisted",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Award> {
+        Award::ALL.into_iter().find(|a| a.id() == id)
+    }
+}
+
+/// How an author is shown: exactly what they consented to, already reduced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credit {
+    Name {
+        name: String,
+        affiliation: Option<String>,
+    },
+    Initials(String),
+    Pseudonym(String),
+    Anonymous,
+}
+
+impl Credit {
+    /// `name`, `initials`, `pseudonym` or `anonymous`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Credit::Name { .. } => "name",
+            Credit::Initials(_) => "initials",
+            Credit::Pseudonym(_) => "pseudonym",
+            Credit::Anonymous => "anonymous",
+        }
+    }
+
+    /// The text to show; `None` for anonymous authors (themes show a neutral label).
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Credit::Name { name, .. } => Some(name),
+            Credit::Initials(s) | Credit::Pseudonym(s) => Some(s),
+            Credit::Anonymous => None,
+        }
+    }
+}
+
+/// A consented media file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Media {
+    /// The name as written in front matter (to match Markdown references).
+    pub file: String,
+    /// The resolved source file, inside the entry folder.
+    pub path: PathBuf,
+    pub alt: String,
+    pub caption: Option<String>,
+}

@@ -1,0 +1,422 @@
+//! URLs of published pages, and the resolution of relative links and images written in
+//! Markdown bodies.
+//!
+//! URLs are root-relative and include the base URL's path (`/archive/contests/x/`), so the same
+//! output works on a custom domain, under a GitHub Pages project path, and under `sesh serve`.
+//! A body may link to a published page (by folder, `index.md` or URL), to its own consented media,
+//! and organisers' pages also to static files. Anything else is not published and is removed.
+
+use crate::images::{Images, Published};
+use crate::markdown::{self, Links};
+use crate::public::{Entry, PublicSite};
+use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+
+/// Characters escaped in URL path segments (slugs may be Chinese: they are percent-encoded).
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'/');
+
+/// Every published page's URL, addressable by its source path.
+#[derive(Debug, Default)]
+pub struct Routes {
+    base_path: String,
+    /// Content-relative source folder or file (`contests/c/e`, `contests/c/e/index.md`,
+    /// `about.md`) → URL.
+    by_source: HashMap<String, String>,
+    /// Published URLs.
+    urls: HashSet<String>,
+}
+
+impl Routes {
+    pub fn new(site: &PublicSite, base_path: &str) -> Routes {
+        let mut r = Routes {
+            base_path: base_path.to_string(),
+            ..Routes::default()
+        };
+        r.add(&["", "_index.md"], r.home());
+        r.add(&["contests"], r.contests());
+        if site.framework.is_some() {
+            r.add(&["framework", "framework.md"], r.page("framework"));
+        }
+        for p in &site.pages {
+            let stem = p
+                .body
+                .file
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .trim_end_matches(".md");
+            r.add(&[stem, &format!("{stem}.md")], r.page(&p.slug));
+        }
+        for c in &site.contests {
+            let dir = c.body.dir.clone();
+            r.add(&[&dir, &format!("{dir}/_index.md")], r.contest(&c.slug));
+            for e in &c.entries {
+                let dir = e.body.dir.clone();
+                r.add(
+                    &[&dir, &format!("{dir}/index.md")],
+                    r.entry(&c.slug, &e.slug),
+                );
+            }
+        }
+        r
+    }
+
+    fn add(&mut self, keys: &[&str], url: String) {
+        for key in keys {
+            self.by_source.insert((*key).to_string(), url.clone());
+        }
+        self.urls.insert(url);
+    }
+
+    pub fn base_path(&self) -> &str {
+        &self.base_path
+    }
+
+    pub fn home(&self) -> String {
+        self.base_path.clone()
+    }
+
+    pub fn contests(&self) -> String {
+        format!("{}contests/", self.base_path)
+    }
+
+    pub fn page(&self, slug: &str) -> String {
+        format!("{}{}/", self.base_path, segment(slug))
+    }
+
+    pub fn contest(&self, slug: &str) -> String {
+        format!("{}contests/{}/", self.base_path, segment(slug))
+    }
+
+    pub fn entry(&self, contest: &str, entry: &str) -> String {
+        format!(
+            "{}contests/{}/{}/",
+            self.base_path,
+            segment(contest),
+            segment(entry)
+        )
+    }
+
+    /// URL of a file in the output folder (`path` relative, `/`-separated).
+    pub fn file(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, segment_path(path))
+    }
+
+    /// URL of a content-relative source path, if it is published.
+    fn source(&self, path: &str) -> Option<&String> {
+        self.by_source.get(path.trim_end_matches('/'))
+    }
+}
+
+pub fn segment(text: &str) -> String {
+    utf8_percent_encode(text, SEGMENT).to_string()
+}
+
+/// Percent-encodes each segment of a `/`-separated path.
+pub fn segment_path(path: &str) -> String {
+    path.split('/').map(segment).collect::<Vec<_>>().join("/")
+}
+
+/// Resolves the relative references of one Markdown body.
+pub struct BodyLinks<'a> {
+    routes: &'a Routes,
+    /// Folder of the body, relative to `content/`.
+    dir: &'a str,
+    /// Consented media of the entry (normalised file name → sizes and alt text).
+    media: HashMap<String, &'a Published>,
+    /// Static files organisers' pages may link to (output-relative paths).
+    statics: Option<&'a HashSet<String>>,
+    /// Media files the body showed inline (so the page does not show them twice).
+    pub used: Mutex<HashSet<String>>,
+}
+
+impl<'a> BodyLinks<'a> {
+    /// For an organiser's page: may link to static files.
+    pub fn page(routes: &'a Routes, dir: &'a str, statics: &'a HashSet<String>) -> Self {
+        BodyLinks {
+            routes,
+            dir,
+            media: HashMap::new(),
+            statics: Some(statics),
+            used: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// For an entry: may show its own consented, successfully processed media.
+    pub fn entry(routes: &'a Routes, entry: &'a Entry, images: &'a Images) -> Self {
+        let media = entry
+            .media
+            .iter()
+            .filter_map(|m| images.get(&m.path).map(|p| (m.file.clone(), p)))
+            .collect();
+        BodyLinks {
+            routes,
+            dir: &entry.body.dir,
+            media,
+            statics: None,
+            used: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// Content-relative path of `target`, or `None` if it leaves `content/`.
+    fn join(&self, target: &str) -> Option<String> {
+        let mut parts: Vec<&str> = self.dir.split('/').filter(|p| !p.is_empty()).collect();
+        for part in target.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    parts.pop()?;
+                }
+                p => parts.push(p),
+            }
+        }
+        Some(parts.join("/"))
+    }
+
+    /// The media file `target` names, relative to the entry folder.
+    fn own_media(&self, target: &str) -> Option<(&String, &&'a Published)> {
+        let joined = self.join(target)?;
+        let inside = match self.dir {
+            "" => joined.as_str(),
+            dir => joined.strip_prefix(dir)?.strip_prefix('/')?,
+        };
+        self.media.get_key_value(inside)
+    }
+
+    fn static_file(&self, path: &str) -> Option<String> {
+        let statics = self.statics?;
+        statics.contains(path).then(|| self.routes.file(path))
+    }
+}
+
+/// Splits `path#fragment?query` and percent-decodes the path.
+fn split(target: &str) -> (String, &str) {
+    let (rest, fragment) = match target.find('#') {
+        Some(i) => (&target[..i], &target[i..]),
+        None => (target, ""),
+    };
+    let path = rest.split('?').next().unwrap_or("");
+    (
+        percent_decode_str(path).decode_utf8_lossy().into_owned(),
+        fragment,
+    )
+}
+
+impl Links for BodyLinks<'_> {
+    fn link(&self, target: &str) -> Option<String> {
+        if target.starts_with('#') {
+            return Some(target.to_string());
+        }
+        let (path, fragment) = split(target.trim());
+        if let Some(rooted) = path.strip_prefix('/') {
+            // Written as a path from the site root.
+            let trimmed = rooted.trim_end_matches('/');
+            let url = match trimmed {
+                "" => self.routes.base_path.clone(),
+                _ => format!("{}/", self.routes.file(trimmed)),
+            };
+            if self.routes.urls.contains(&url) {
+                return Some(format!("{url}{fragment}"));
+            }
+            return self.static_file(rooted).map(|u| format!("{u}{fragment}"));
+        }
+        if let Some((file, published)) = self.own_media(&path) {
+            if let Ok(mut used) = self.used.lock() {
+                used.insert(file.clone());
+            }
+            return Some(self.routes.file(&published.largest().path));
+        }
+        let joined = self.join(&path)?;
+        if let Some(url) = self.routes.source(&joined) {
+            return Some(format!("{url}{fragment}"));
+        }
+        self.static_file(&joined).map(|u| format!("{u}{fragment}"))
+    }
+
+    fn image(&self, target: &str, alt: &str, _title: &str) -> Option<String> {
+        let (path, _) = split(target.trim());
+        if let Some((file, published)) = self.own_media(&path) {
+            if let Ok(mut used) = self.used.lock() {
+                used.insert(file.clone());
+            }
+            return Some(img_tag(self.routes, published, alt, BODY_SIZES));
+        }
+        let joined = match path.strip_prefix('/') {
+            Some(rooted) => rooted.to_string(),
+            None => self.join(&path)?,
+        };
+        self.static_file(&joined).map(|url| {
+            format!(
+                "<img src=\"{}\" alt=\"{}\" loading=\"lazy\" decoding=\"async\">",
+                markdown::escape(&url),
+                markdown::escape(alt)
+            )
+        })
+    }
+}
+
+/// `sizes` for images at reading width in a body.
+pub const BODY_SIZES: &str = "(min-width: 48rem) 44rem, calc(100vw - 2rem)";
+
+/// A responsive `<img>` for a processed image.
+pub fn img_tag(routes: &Routes, published: &Published, alt: &str, sizes: &str) -> String {
+    let src = published.at_least(1024);
+    let srcset: Vec<String> = published
+        .variants
+        .iter()
+        .map(|v| format!("{} {}w", routes.file(&v.path), v.width))
+        .collect();
+    format!(
+        "<img src=\"{}\" srcset=\"{}\" sizes=\"{sizes}\" width=\"{}\" height=\"{}\" alt=\"{}\" loading=\"lazy\" decoding=\"async\">",
+        markdown::escape(&routes.file(&src.path)),
+        markdown::escape(&srcset.join(", ")),
+        src.width,
+        src.height,
+        markdown::escape(alt)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::images::Variant;
+    use crate::public::{Body, Contest, Entry, Media, Page};
+    use std::path::PathBuf;
+
+    fn site() -> PublicSite {
+        let entry = |slug: &str| Entry {
+            slug: slug.into(),
+            body: Body {
+                dir: format!("contests/c/{slug}"),
+                ..Body::default()
+            },
+            media: vec![Media {
+                file: "poster.jpg".into(),
+                path: PathBuf::from("/src/poster.jpg"),
+                alt: "A poster".into(),
+                caption: None,
+            }],
+            ..Entry::default()
+        };
+        PublicSite {
+            pages: vec![Page {
+                slug: "about".into(),
+                body: Body {
+                    file: "content/about.md".into(),
+                    ..Body::default()
+                },
+                ..Page::default()
+            }],
+            framework: Some(Page::default()),
+            contests: vec![Contest {
+                slug: "c".into(),
+                body: Body {
+                    dir: "contests/c".into(),
+                    ..Body::default()
+                },
+                entries: vec![entry("e"), entry("检测")],
+                ..Contest::default()
+            }],
+            ..PublicSite::default()
+        }
+    }
+
+    fn images() -> Images {
+        let mut images = Images::default();
+        images.by_source.insert(
+            PathBuf::from("/src/poster.jpg"),
+            Published {
+                variants: vec![Variant {
+                    width: 640,
+                    height: 480,
+                    path: "contests/c/e/e-640-abc.jpg".into(),
+                }],
+            },
+        );
+        images
+    }
+
+    #[test]
+    fn entry_links_reach_published_pages_and_own_media_only() {
+        let site = site();
+        let routes = Routes::new(&site, "/archive/");
+        let images = images();
+        let links = BodyLinks::entry(&routes, &site.contests[0].entries[0], &images);
+        let l = |t: &str| links.link(t);
+        assert_eq!(l("#x").as_deref(), Some("#x"));
+        assert_eq!(
+            l("../检测/").as_deref(),
+            Some("/archive/contests/c/%E6%A3%80%E6%B5%8B/")
+        );
+        assert_eq!(
+            l("../%E6%A3%80%E6%B5%8B/index.md#a").as_deref(),
+            Some("/archive/contests/c/%E6%A3%80%E6%B5%8B/#a")
+        );
+        assert_eq!(l("../").as_deref(), Some("/archive/contests/c/"));
+        assert_eq!(
+            l("../../../framework.md").as_deref(),
+            Some("/archive/framework/")
+        );
+        assert_eq!(
+            l("/contests/c/e").as_deref(),
+            Some("/archive/contests/c/e/")
+        );
+        assert_eq!(
+            l("poster.jpg").as_deref(),
+            Some("/archive/contests/c/e/e-640-abc.jpg")
+        );
+        for gone in [
+            "../hidden/",
+            "face.jpg",
+            "../../../../etc/passwd",
+            "/contests/c/hidden/",
+            "../e/../../../x",
+        ] {
+            assert_eq!(l(gone), None, "{gone}");
+        }
+        let img = links.image("./poster.jpg", "A \"poster\"", "").unwrap();
+        assert!(
+            img.contains("srcset=\"/archive/contests/c/e/e-640-abc.jpg 640w\""),
+            "{img}"
+        );
+        assert!(img.contains("width=\"640\" height=\"480\""), "{img}");
+        assert!(img.contains("alt=\"A &quot;poster&quot;\""), "{img}");
+        assert!(links.used.lock().unwrap().contains("poster.jpg"));
+        assert_eq!(
+            links.image("../检测/poster.jpg", "x", ""),
+            None,
+            "another entry's media"
+        );
+    }
+
+    #[test]
+    fn pages_may_link_static_files() {
+        let site = site();
+        let routes = Routes::new(&site, "/");
+        let statics: HashSet<String> = ["files/report.pdf".to_string()].into();
+        let links = BodyLinks::page(&routes, "", &statics);
+        assert_eq!(
+            links.link("files/report.pdf").as_deref(),
+            Some("/files/report.pdf")
+        );
+        assert_eq!(
+            links.link("/files/report.pdf").as_deref(),
+            Some("/files/report.pdf")
+        );
+        assert_eq!(links.link("about.md").as_deref(), Some("/about/"));
+        assert_eq!(links.link("contests/c/").as_deref(), Some("/contests/c/"));
+        assert_eq!(links.link("secret.pdf"), None);
+    }
+}

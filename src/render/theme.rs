@@ -1,0 +1,295 @@
+//! The theme: templates, static files and string tables, found in layers.
+//!
+//! Highest first: the site's own `templates/`, `static/` and `i18n/`; then the active theme
+//! (`themes/<theme>/`); then the default theme (`themes/default/` when the site has it, else the
+//! copy built into sesh). A file in a higher layer replaces the file of the same name below it,
+//! so a site overrides one template or one string without copying the rest.
+//!
+//! Templates keep their real path as their Tera name (`themes/default/templates/entry.html`), so
+//! errors point at the file; Tera's fallback prefixes make `{% extends "base.html" %}` find the
+//! highest layer's `base.html`.
+
+use crate::config::Config;
+use crate::content::is_ignored_name;
+use anyhow::{Context, Result, anyhow, bail};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tera::Tera;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
+}
+
+/// The default theme as built into the binary.
+pub fn embedded_files() -> &'static [(&'static str, &'static [u8])] {
+    embedded::FILES
+}
+
+/// Where a theme file's bytes come from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    Disk(PathBuf),
+    Embedded(&'static [u8]),
+}
+
+impl Source {
+    pub fn read(&self) -> Result<Vec<u8>> {
+        match self {
+            Source::Disk(path) => {
+                std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))
+            }
+            Source::Embedded(bytes) => Ok(bytes.to_vec()),
+        }
+    }
+}
+
+/// One layer: a label for messages, the Tera name prefix of its templates, and its files.
+#[derive(Debug)]
+struct Layer {
+    /// `templates/` for the site, `themes/<name>/` for a theme.
+    prefix: String,
+    embedded: bool,
+    /// Path inside the layer (`templates/base.html`, `static/css/sesh.css`, `i18n/en.toml`).
+    files: Vec<(String, Source)>,
+}
+
+/// String tables: language → key → text.
+pub type Strings = HashMap<String, HashMap<String, String>>;
+
+/// A loaded theme, ready to render.
+pub struct Theme {
+    pub tera: Tera,
+    pub strings: Arc<Strings>,
+    /// Output path (inside `static/`, without it) → source, highest layer winning.
+    pub statics: BTreeMap<String, Source>,
+    /// Layers, highest first, for messages (`templates/`, `themes/x/`, `themes/default/ (built in)`).
+    pub layers: Vec<String>,
+}
+
+impl Theme {
+    pub fn load(config: &Config) -> Result<Theme> {
+        let layers = layers(config)?;
+        let mut statics = BTreeMap::new();
+        let mut strings: Strings = HashMap::new();
+        // Lowest layer first, so higher layers overwrite.
+        for layer in layers.iter().rev() {
+            for (path, source) in &layer.files {
+                if let Some(rel) = path.strip_prefix("static/") {
+                    statics.insert(rel.to_string(), source.clone());
+                } else if let Some(file) = path.strip_prefix("i18n/") {
+                    let lang = file.trim_end_matches(".toml");
+                    let table = read_strings(&layer.prefix, path, source)?;
+                    strings.entry(lang.to_string()).or_default().extend(table);
+                }
+            }
+        }
+        if !strings.contains_key(&config.language) {
+            bail!(
+                "no strings for the language `{}`: add i18n/{}.toml to the site (copy themes/default/i18n/en.toml and translate it)",
+                config.language,
+                config.language
+            );
+        }
+        let strings = Arc::new(strings);
+        let tera = templates(&layers, config, &strings, &statics)?;
+        Ok(Theme {
+            tera,
+            strings,
+            statics,
+            layers: layers
+                .iter()
+                .map(|l| {
+                    if l.embedded {
+                        format!("{} (built into sesh)", l.prefix)
+                    } else {
+                        l.prefix.clone()
+                    }
+                })
+                .collect(),
+        })
+    }
+
+    /// Looks up a UI string.
+    pub fn text(&self, lang: &str, key: &str) -> Result<String> {
+        lookup(&self.strings, lang, key).map_err(|e| anyhow!(e))
+    }
+}
+
+fn layers(config: &Config) -> Result<Vec<Layer>> {
+    let mut layers = vec![Layer {
+        prefix: "templates/".into(),
+        embedded: false,
+        files: ["templates", "static", "i18n"]
+            .iter()
+            .flat_map(|dir| disk_files(&config.root, dir))
+            .collect(),
+    }];
+    let themes = config.root.join("themes");
+    let active = themes.join(&config.theme);
+    if active.is_dir() {
+        layers.push(theme_layer(&config.theme, &active));
+    } else if config.theme != "default" {
+        bail!(
+            "theme `{}` not found: there is no folder themes/{}/ in `{}`\n  hint: available themes: {}; set theme = \"…\" in sesh.toml",
+            config.theme,
+            config.theme,
+            config.root.display(),
+            available(&themes).join(", ")
+        );
+    }
+    if config.theme != "default" || !active.is_dir() {
+        let default = themes.join("default");
+        layers.push(if default.is_dir() {
+            theme_layer("default", &default)
+        } else {
+            Layer {
+                prefix: "themes/default/".into(),
+                embedded: true,
+                files: embedded_files()
+                    .iter()
+                    .map(|(path, bytes)| ((*path).to_string(), Source::Embedded(bytes)))
+                    .collect(),
+            }
+        });
+    }
+    Ok(layers)
+}
+
+fn theme_layer(name: &str, dir: &Path) -> Layer {
+    Layer {
+        prefix: format!("themes/{name}/"),
+        embedded: false,
+        files: ["templates", "static", "i18n"]
+            .iter()
+            .flat_map(|sub| disk_files(dir, sub))
+            .collect(),
+    }
+}
+
+/// Themes available in a site, for messages.
+fn available(themes: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(themes)
+        .map(|items| {
+            items
+                .flatten()
+                .filter(|i| i.path().is_dir())
+                .map(|i| i.file_name().to_string_lossy().into_owned())
+                .filter(|n| !is_ignored_name(n))
+                .collect()
+        })
+        .unwrap_or_default();
+    if !names.iter().any(|n| n == "default") {
+        names.push("default (built in)".into());
+    }
+    names.sort();
+    names
+}
+
+/// Files under `<base>/<sub>`, as (`<sub>/…`, source), sorted.
+fn disk_files(base: &Path, sub: &str) -> Vec<(String, Source)> {
+    let dir = base.join(sub);
+    walkdir::WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()))
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = crate::report::display_path(base, e.path());
+            (rel, Source::Disk(e.path().to_path_buf()))
+        })
+        .collect()
+}
+
+fn read_strings(prefix: &str, path: &str, source: &Source) -> Result<HashMap<String, String>> {
+    let shown = format!("{}{path}", if prefix == "templates/" { "" } else { prefix });
+    let bytes = source.read()?;
+    let text = String::from_utf8(bytes).with_context(|| format!("`{shown}` is not UTF-8 text"))?;
+    let table: toml::Table = toml::from_str(&text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| crate::report::line_of(&text, s.start))
+            .unwrap_or(1);
+        anyhow!("{shown}:{line}: {}", e.message().trim())
+    })?;
+    let mut out = HashMap::new();
+    flatten("", &table, &mut out);
+    Ok(out)
+}
+
+fn flatten(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>) {
+    for (key, value) in table {
+        let key = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match value {
+            toml::Value::Table(t) => flatten(&key, t, out),
+            toml::Value::String(s) => {
+                out.insert(key, s.clone());
+            }
+            other => {
+                out.insert(key, other.to_string());
+            }
+        }
+    }
+}
+
+pub fn lookup(strings: &Strings, lang: &str, key: &str) -> Result<String, String> {
+    strings
+        .get(lang)
+        .and_then(|table| table.get(key))
+        .cloned()
+        .ok_or_else(|| {
+            format!("missing string `{key}` for language `{lang}`: add it to i18n/{lang}.toml")
+        })
+}
+
+fn templates(
+    layers: &[Layer],
+    config: &Config,
+    strings: &Arc<Strings>,
+    statics: &BTreeMap<String, Source>,
+) -> Result<Tera> {
+    let mut tera = Tera::new();
+    let prefixes: Vec<String> = layers.iter().map(template_prefix).collect();
+    tera.set_fallback_prefixes(prefixes)?;
+    tera.autoescape_on(vec![".html", ".xml"]);
+    super::functions::register(&mut tera, config, strings.clone(), statics)?;
+    let mut sources = Vec::new();
+    let mut seen = HashSet::new();
+    for layer in layers {
+        for (path, source) in &layer.files {
+            if let Some(rel) = path.strip_prefix("templates/") {
+                let name = format!("{}{rel}", template_prefix(layer));
+                if seen.insert(name.clone()) {
+                    let text = String::from_utf8(source.read()?)
+                        .with_context(|| format!("template `{name}` is not UTF-8 text"))?;
+                    sources.push((name, text));
+                }
+            }
+        }
+    }
+    tera.add_raw_templates(sources).map_err(|e| {
+        anyhow!(
+            "template error (theme layers: {}):\n{e}",
+            layers
+                .iter()
+                .map(|l| l.prefix.as_str())
+                .collect::<Vec<_>>()
+                .join(" > ")
+        )
+    })?;
+    Ok(tera)
+}
+
+/// Tera name prefix of a layer's templates: `templates/` or `themes/<name>/templates/`.
+fn template_prefix(layer: &Layer) -> String {
+    if layer.prefix == "templates/" {
+        layer.prefix.clone()
+    } else {
+        format!("{}templates/", layer.prefix)
+    }
+}

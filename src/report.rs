@@ -1,0 +1,222 @@
+//! Problems and the build report.
+//!
+//! Every stage reports what it dropped or doubted as a [`Problem`] (which file, which line, which
+//! field, what happened, what to do) instead of failing the build: one bad entry must not stop an
+//! archive from publishing. The build collects them into a [`BuildReport`], prints a short summary
+//! and can write it as JSON (`--report FILE`). `--strict` turns any error into a failing build.
+
+use serde::Serialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How bad a problem is. Errors are input the organiser must fix (an invalid consent value, an
+/// unknown key); warnings are things sesh handled but that may surprise (a removed link).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One finding about the input, located as precisely as the stage that found it can.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub severity: Severity,
+    /// Path relative to the site root, with `/` separators.
+    pub file: String,
+    pub line: Option<usize>,
+    /// The front matter field or setting concerned, e.g. `consent.publish`.
+    pub field: Option<String>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Problem {
+    pub fn error(file: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, file.into(), message.into())
+    }
+
+    pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, file.into(), message.into())
+    }
+
+    fn new(severity: Severity, file: String, message: String) -> Self {
+        Problem {
+            severity,
+            file,
+            line: None,
+            field: None,
+            message,
+            hint: None,
+        }
+    }
+
+    pub fn at_line(mut self, line: Option<usize>) -> Self {
+        self.line = line;
+        self
+    }
+
+    pub fn field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl std::error::Error for Problem {}
+
+impl Problem {
+    /// `error: …` or `warning: …`, as printed to the terminal.
+    pub fn labelled(&self) -> String {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        format!("{label}: {self}")
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ": `{field}`")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A path as shown to users: relative to the site root, `/`-separated.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
+}
+
+/// 1-based line number of a byte offset in `text`.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// Counts of what a build published.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Published {
+    pub contests: usize,
+    pub entries: usize,
+    pub media: usize,
+    pub pages: usize,
+    pub files_written: usize,
+}
+
+/// An item the consent gate kept out of the site, and the rule that decided it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Exclusion {
+    /// `contest`, `entry` or `media`.
+    pub kind: &'static str,
+    /// The folder or file excluded, relative to the site root.
+    pub path: String,
+    /// A stable machine-readable rule id, e.g. `withdrawn`, `embargoed`, `invalid-value`.
+    pub rule: &'static str,
+    /// Human-readable reason.
+    pub reason: String,
+}
+
+/// What `sesh build --report FILE` writes.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct BuildReport {
+    pub as_of: String,
+    pub output: PathBuf,
+    pub published: Published,
+    pub excluded: Vec<Exclusion>,
+    pub problems: Vec<Problem>,
+}
+
+impl BuildReport {
+    pub fn errors(&self) -> usize {
+        self.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.problems.len() - self.errors()
+    }
+
+    /// The short summary printed after every build.
+    pub fn summary(&self) -> String {
+        let p = &self.published;
+        let mut out = format!(
+            "Published {} contest{}, {} entr{}, {} media file{} and {} page{} (as of {}).",
+            p.contests,
+            plural(p.contests),
+            p.entries,
+            if p.entries == 1 { "y" } else { "ies" },
+            p.media,
+            plural(p.media),
+            p.pages,
+            plural(p.pages),
+            self.as_of,
+        );
+        if !self.excluded.is_empty() {
+            out.push_str(&format!(
+                "\nExcluded {} item{}:",
+                self.excluded.len(),
+                plural(self.excluded.len())
+            ));
+            for e in &self.excluded {
+                out.push_str(&format!("\n  - {} {}: {}", e.kind, e.path, e.reason));
+            }
+        }
+        out
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_numbers_are_one_based() {
+        let text = "a\nb\nc";
+        assert_eq!(line_of(text, 0), 1);
+        assert_eq!(line_of(text, 2), 2);
+        assert_eq!(line_of(text, 4), 3);
+        assert_eq!(line_of(text, 99), 3);
+    }
+
+    #[test]
+    fn problem_display_names_file_line_field_and_hint() {
+        let p = Problem::error("content/x/index.md", "expected true or false")
+            .at_line(Some(7))
+            .field("consent.publish")
+            .hint("write publish = true");
+        assert_eq!(
+            p.labelled(),
+            "error: content/x/index.md:7: `consent.publish`: expected true or false\n  hint: write publish = true"
+        );
+    }
+}

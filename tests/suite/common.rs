@@ -1,0 +1,356 @@
+//! Helpers for end-to-end tests: copy a fixture site to a temporary folder, run the real `sesh`
+//! binary on it, and inspect the output the way a user (or a leak scanner) would.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const AS_OF: &str = "2026-11-22";
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A site copied into a temporary folder, with its output folder beside it.
+pub struct Site {
+    _tmp: tempfile::TempDir,
+    pub root: PathBuf,
+    pub out: PathBuf,
+}
+
+impl Site {
+    /// A copy of `tests/fixtures/<name>`.
+    pub fn fixture(name: &str) -> Site {
+        Site::copy_of(&repo().join("tests/fixtures").join(name), &["."])
+    }
+
+    /// A copy of the bundled example (sesh.toml, content/, themes/).
+    pub fn example() -> Site {
+        Site::copy_of(&repo(), &["sesh.toml", "content", "themes"])
+    }
+
+    fn copy_of(from: &Path, parts: &[&str]) -> Site {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let root = tmp.path().join("site");
+        std::fs::create_dir_all(&root).expect("site dir");
+        for part in parts {
+            copy(&from.join(part), &root.join(part));
+        }
+        let out = tmp.path().join("out");
+        Site {
+            _tmp: tmp,
+            root,
+            out,
+        }
+    }
+
+    /// Runs `sesh build` on the site with `--as-of` fixed, plus `args`.
+    pub fn build(&self, args: &[&str]) -> Run {
+        let mut all = vec!["build", "--as-of", AS_OF];
+        all.extend_from_slice(args);
+        self.sesh(&all)
+    }
+
+    /// Runs `sesh <args> --root <site> --output <out>`.
+    pub fn sesh(&self, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_sesh"))
+            .args(args)
+            .arg("--root")
+            .arg(&self.root)
+            .arg("--output")
+            .arg(&self.out)
+            .env_remove("SOURCE_DATE_EPOCH")
+            .output()
+            .expect("run sesh");
+        Run(output)
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+
+    pub fn edit(&self, rel: &str, from: &str, to: &str) {
+        let text = std::fs::read_to_string(self.path(rel)).expect("read");
+        assert!(text.contains(from), "`{from}` not in {rel}");
+        self.write(rel, &text.replacen(from, to, 1));
+    }
+
+    /// An output file as text.
+    pub fn page(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.out.join(rel))
+            .unwrap_or_else(|e| panic!("output file {rel} missing: {e}"))
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.out.join(rel).exists()
+    }
+
+    /// Every output file, relative, `/`-separated.
+    pub fn files(&self) -> BTreeSet<String> {
+        files(&self.out)
+    }
+}
+
+pub fn files(dir: &Path) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for item in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = item.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p
+                    .strip_prefix(dir)
+                    .expect("inside")
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.insert(rel);
+            }
+        }
+    }
+    out
+}
+
+fn copy(from: &Path, to: &Path) {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for item in std::fs::read_dir(from).expect("read dir").flatten() {
+            let name = item.file_name();
+            if name == "public" || name == "target" || name == ".git" {
+                continue;
+            }
+            copy(&item.path(), &to.join(name));
+        }
+    } else {
+        std::fs::copy(from, to).unwrap_or_else(|e| panic!("copy {}: {e}", from.display()));
+        let mut perms = std::fs::metadata(to).expect("meta").permissions();
+        #[allow(clippy::permissions_set_readonly_false)]
+        perms.set_readonly(false);
+        std::fs::set_permissions(to, perms).expect("chmod");
+    }
+}
+
+/// The result of running the binary.
+pub struct Run(pub Output);
+
+impl Run {
+    pub fn ok(&self) -> bool {
+        self.0.status.success()
+    }
+
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.0.stdout).into_owned()
+    }
+
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.0.stderr).into_owned()
+    }
+
+    #[track_caller]
+    pub fn success(self) -> Run {
+        assert!(
+            self.ok(),
+            "sesh failed:\n{}\n{}",
+            self.stdout(),
+            self.stderr()
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn failure(self) -> Run {
+        assert!(
+            !self.ok(),
+            "sesh should have failed:\n{}\n{}",
+            self.stdout(),
+            self.stderr()
+        );
+        self
+    }
+}
+
+/// Output files (relative paths) whose bytes contain `needle`, and files whose name contains it
+/// (case-insensitively).
+pub fn leaks(dir: &Path, needle: &str) -> Vec<String> {
+    let lower = needle.to_lowercase();
+    let mut found = Vec::new();
+    for rel in files(dir) {
+        if rel.to_lowercase().contains(&lower) {
+            found.push(format!("{rel} (file name)"));
+        }
+        let bytes = std::fs::read(dir.join(&rel)).expect("read");
+        if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+            found.push(rel);
+        }
+    }
+    found
+}
+
+/// Every internal reference (href, src, srcset) in the output's HTML that does not resolve to an
+/// output file, or to an element id for `#fragment` links.
+pub fn broken_links(dir: &Path, base_path: &str) -> Vec<String> {
+    let mut broken = Vec::new();
+    let link = scraper::Selector::parse(
+        "a[href], link[href], img[src], img[srcset], source[srcset], script[src]",
+    )
+    .expect("selector");
+    for rel in files(dir).into_iter().filter(|f| f.ends_with(".html")) {
+        let html = std::fs::read_to_string(dir.join(&rel)).expect("read");
+        let doc = scraper::Html::parse_document(&html);
+        for el in doc.select(&link) {
+            let mut urls = Vec::new();
+            for attr in ["href", "src"] {
+                urls.extend(el.value().attr(attr).map(String::from));
+            }
+            if let Some(srcset) = el.value().attr("srcset") {
+                urls.extend(
+                    srcset
+                        .split(',')
+                        .filter_map(|s| s.split_whitespace().next())
+                        .map(String::from),
+                );
+            }
+            for url in urls {
+                if let Err(why) = resolves(dir, &rel, &url, base_path) {
+                    broken.push(format!("{rel}: {url}: {why}"));
+                }
+            }
+        }
+    }
+    broken
+}
+
+fn resolves(dir: &Path, page: &str, url: &str, base_path: &str) -> Result<(), String> {
+    if url.contains("://")
+        || url.starts_with("mailto:")
+        || url.starts_with("tel:")
+        || url.starts_with("//")
+    {
+        return Ok(());
+    }
+    let (path, fragment) = match url.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (url, None),
+    };
+    let path = path.split('?').next().unwrap_or("");
+    let target = if path.is_empty() {
+        page.to_string()
+    } else if let Some(rest) = path.strip_prefix(base_path) {
+        let decoded = percent_decode(rest);
+        if decoded.is_empty() || decoded.ends_with('/') {
+            format!("{decoded}index.html")
+        } else if dir.join(&decoded).is_dir() {
+            format!("{decoded}/index.html")
+        } else {
+            decoded
+        }
+    } else if path.starts_with('/') {
+        return Err(format!("does not start with the base path {base_path}"));
+    } else {
+        return Err("relative URL (sesh writes root-relative URLs)".into());
+    };
+    if !dir.join(&target).is_file() {
+        return Err(format!("no file {target}"));
+    }
+    if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+        let html = std::fs::read_to_string(dir.join(&target)).map_err(|e| e.to_string())?;
+        let id = percent_decode(fragment);
+        if !html.contains(&format!("id=\"{id}\"")) {
+            return Err(format!("no element with id `{id}` in {target}"));
+        }
+    }
+    Ok(())
+}
+
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Some(Ok(b)) = s.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16))
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Metadata blocks found in a JPEG or PNG: EXIF/XMP (APP1), ICC (APP2), IPTC (APP13), comments,
+/// and PNG text/EXIF chunks. Published images must have none.
+pub fn image_metadata(bytes: &[u8]) -> Vec<String> {
+    let mut found = Vec::new();
+    if bytes.starts_with(&[0xFF, 0xD8]) {
+        let mut i = 2;
+        while i + 4 <= bytes.len() {
+            if bytes[i] != 0xFF {
+                break;
+            }
+            let marker = bytes[i + 1];
+            if marker == 0xDA {
+                break; // start of scan: no more metadata segments before the image data
+            }
+            let len = u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]) as usize;
+            match marker {
+                0xE1 => found.push("APP1 (EXIF/XMP)".into()),
+                0xE2 => found.push("APP2 (ICC/FlashPix)".into()),
+                0xED => found.push("APP13 (IPTC)".into()),
+                0xFE => found.push("COM (comment)".into()),
+                0xE3..=0xEF => found.push(format!("APP{} segment", marker - 0xE0)),
+                _ => {}
+            }
+            i += 2 + len;
+        }
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        let mut i = 8;
+        while i + 8 <= bytes.len() {
+            let len =
+                u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]) as usize;
+            let kind = String::from_utf8_lossy(&bytes[i + 4..i + 8]).into_owned();
+            if matches!(
+                kind.as_str(),
+                "eXIf" | "tEXt" | "zTXt" | "iTXt" | "tIME" | "iCCP"
+            ) {
+                found.push(format!("PNG {kind} chunk"));
+            }
+            i += 12 + len;
+        }
+    } else {
+        found.push("not a JPEG or PNG".into());
+    }
+    found
+}
+
+impl Site {
+    /// Where tests ask `--report` to write (beside the output folder).
+    pub fn report_path(&self) -> PathBuf {
+        self.out.with_file_name("report.json")
+    }
+
+    /// The JSON report of the last build run with `--report`.
+    pub fn report(&self) -> serde_json::Value {
+        let text = std::fs::read_to_string(self.report_path()).expect("report.json");
+        serde_json::from_str(&text).expect("report JSON")
+    }
+
+    /// Builds with `--report` and returns the run.
+    pub fn build_with_report(&self, args: &[&str]) -> Run {
+        let report = self.report_path();
+        let mut all = vec!["--report", report.to_str().expect("utf-8 path")];
+        all.extend_from_slice(args);
+        self.build(&all)
+    }
+}

@@ -1,0 +1,107 @@
+//! The output folder: atomic replacement, stale files gone, dangerous targets refused.
+
+use crate::common::*;
+
+#[test]
+fn withdrawing_consent_removes_the_entry_on_the_next_build() {
+    let site = Site::fixture("consent-canaries");
+    site.build(&[]).success();
+    let entry = "contests/open-contest/second-published/index.html";
+    assert!(site.exists(entry));
+    site.edit(
+        "content/contests/open-contest/second-published/index.md",
+        "publish = true",
+        "publish = true\nwithdrawn = true",
+    );
+    site.build(&[]).success();
+    assert!(!site.exists(entry), "stale page removed");
+    assert!(
+        !site.exists("contests/open-contest/second-published"),
+        "its folder is gone"
+    );
+    assert!(
+        !site
+            .page("contests/open-contest/index.html")
+            .contains("Second published entry")
+    );
+    assert!(
+        !site
+            .page("contests/open-contest/published-entry/index.html")
+            .contains("second-published"),
+        "no link left to it"
+    );
+}
+
+#[test]
+fn output_folders_sesh_did_not_create_are_refused() {
+    let site = Site::fixture("consent-canaries");
+    std::fs::create_dir_all(&site.out).unwrap();
+    std::fs::write(site.out.join("thesis.docx"), b"precious").unwrap();
+    let err = site.build(&[]).failure().stderr();
+    assert!(err.contains("refusing"), "{err}");
+    assert!(err.contains("--force"), "{err}");
+    assert!(site.out.join("thesis.docx").exists());
+    site.build(&["--force"]).success();
+    assert!(!site.out.join("thesis.docx").exists());
+    assert!(site.exists("index.html"));
+}
+
+#[test]
+fn the_site_and_its_sources_are_never_used_as_output() {
+    let site = Site::fixture("consent-canaries");
+    for bad in [
+        site.root.clone(),
+        site.root.join("content"),
+        site.root.parent().unwrap().to_path_buf(),
+    ] {
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_sesh"))
+            .args(["build", "--force", "--root"])
+            .arg(&site.root)
+            .arg("--output")
+            .arg(&bad)
+            .output()
+            .unwrap();
+        assert!(!run.status.success(), "{} accepted", bad.display());
+        assert!(String::from_utf8_lossy(&run.stderr).contains("refusing"));
+    }
+    assert!(site.path("content/_index.md").exists(), "nothing deleted");
+}
+
+#[test]
+fn the_report_is_never_written_into_the_output() {
+    let site = Site::fixture("consent-canaries");
+    let inside = site.out.join("report.json");
+    let err = site
+        .build(&["--report", inside.to_str().unwrap()])
+        .failure()
+        .stderr();
+    assert!(err.contains("--report"), "{err}");
+}
+
+#[test]
+fn builds_are_reproducible() {
+    let site = Site::example();
+    site.build(&[]).success();
+    let first: Vec<(String, Vec<u8>)> = site
+        .files()
+        .into_iter()
+        .map(|f| {
+            let b = std::fs::read(site.out.join(&f)).unwrap();
+            (f, b)
+        })
+        .collect();
+    site.build(&[]).success();
+    let second: Vec<(String, Vec<u8>)> = site
+        .files()
+        .into_iter()
+        .map(|f| {
+            let b = std::fs::read(site.out.join(&f)).unwrap();
+            (f, b)
+        })
+        .collect();
+    assert_eq!(first.len(), second.len());
+    for (a, b) in first.iter().zip(&second) {
+        assert_eq!(a.0, b.0);
+        assert!(a.1 == b.1, "{} differs between two builds", a.0);
+    }
+}
