@@ -22,7 +22,8 @@ pub trait Links: Sync {
     /// or `None` to remove the link.
     fn link(&self, target: &str) -> Option<String>;
     /// A relative Markdown image. Returns the HTML that shows it, or `None` to remove it.
-    fn image(&self, target: &str, alt: &str, title: &str) -> Option<String>;
+    /// `linked` is true when the image sits inside a link (so it must not add a link itself).
+    fn image(&self, target: &str, alt: &str, linked: bool) -> Option<String>;
 }
 
 /// A reference that was removed.
@@ -136,6 +137,7 @@ fn prepare<'a>(markdown: &'a str, links: &dyn Links) -> Prepared<'a> {
     };
     let mut ids = Ids::default();
     let mut footnotes = Footnotes::default();
+    let mut links_open = 0usize;
     let mut iter = Parser::new_ext(markdown, options()).into_offset_iter();
     while let Some((event, range)) = iter.next() {
         match event {
@@ -150,12 +152,10 @@ fn prepare<'a>(markdown: &'a str, links: &dyn Links) -> Prepared<'a> {
                 out.events.push(Event::Html(format!("</h{n}>").into()));
                 out.headings.push(Heading { level: n, id, text });
             }
-            Event::Start(Tag::Image {
-                dest_url, title, ..
-            }) => {
+            Event::Start(Tag::Image { dest_url, .. }) => {
                 let inner = take_until(&mut iter, |e| matches!(e, Event::End(TagEnd::Image)));
                 let alt = plain_text(&inner);
-                out.image(&dest_url, &alt, &title, range, links);
+                out.image(&dest_url, &alt, links_open > 0, range, links);
             }
             Event::Start(Tag::Link { dest_url, .. })
                 if is_relative(&dest_url)
@@ -186,6 +186,14 @@ fn prepare<'a>(markdown: &'a str, links: &dyn Links) -> Prepared<'a> {
             Event::End(TagEnd::FootnoteDefinition) => {
                 out.events.push(Event::Html("</div>".into()));
             }
+            Event::Start(Tag::Link { .. }) => {
+                links_open += 1;
+                out.events.push(event);
+            }
+            Event::End(TagEnd::Link) => {
+                links_open = links_open.saturating_sub(1);
+                out.events.push(event);
+            }
             other => out.events.push(other),
         }
     }
@@ -197,7 +205,7 @@ impl Prepared<'_> {
         &mut self,
         dest: &str,
         alt: &str,
-        title: &str,
+        linked: bool,
         range: Range<usize>,
         links: &dyn Links,
     ) {
@@ -205,12 +213,15 @@ impl Prepared<'_> {
         if lower.starts_with("http://") || lower.starts_with("https://") {
             // A third-party image would tell its host who reads the archive: link to it instead.
             let text = if alt.is_empty() { dest } else { alt };
-            let html = format!("<a href=\"{}\">{}</a>", escape(dest), escape(text));
+            let html = match linked {
+                true => escape(text),
+                false => format!("<a href=\"{}\">{}</a>", escape(dest), escape(text)),
+            };
             self.events.push(Event::Html(html.into()));
             return;
         }
         let resolved = is_relative(dest)
-            .then(|| links.image(dest, alt, title))
+            .then(|| links.image(dest, alt, linked))
             .flatten();
         match resolved {
             Some(html) => {
@@ -470,7 +481,7 @@ mod tests {
                 _ => None,
             }
         }
-        fn image(&self, target: &str, alt: &str, _title: &str) -> Option<String> {
+        fn image(&self, target: &str, alt: &str, _linked: bool) -> Option<String> {
             (target == "ok.jpg")
                 .then(|| format!("<img src=\"/c/e/e-640-abc.jpg\" alt=\"{}\">", escape(alt)))
         }

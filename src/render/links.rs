@@ -245,13 +245,22 @@ impl Links for BodyLinks<'_> {
         self.static_file(&joined).map(|u| format!("{u}{fragment}"))
     }
 
-    fn image(&self, target: &str, alt: &str, _title: &str) -> Option<String> {
+    fn image(&self, target: &str, alt: &str, linked: bool) -> Option<String> {
         let (path, _) = split(target.trim());
         if let Some((file, published)) = self.own_media(&path) {
             if let Ok(mut used) = self.used.lock() {
                 used.insert(file.clone());
             }
-            return Some(img_tag(self.routes, published, alt, BODY_SIZES));
+            let img = img_tag(self.routes, published, alt, BODY_SIZES);
+            if linked {
+                return Some(img);
+            }
+            // The full-size view works without JavaScript: a plain link to the largest size.
+            let full = self.routes.file(&published.largest().path);
+            return Some(format!(
+                "<a class=\"image-link\" href=\"{}\">{img}</a>",
+                markdown::escape(&full)
+            ));
         }
         let joined = match path.strip_prefix('/') {
             Some(rooted) => rooted.to_string(),
@@ -386,7 +395,20 @@ mod tests {
         ] {
             assert_eq!(l(gone), None, "{gone}");
         }
-        let img = links.image("./poster.jpg", "A \"poster\"", "").unwrap();
+        let img = links.image("./poster.jpg", "A \"poster\"", false).unwrap();
+        assert!(
+            img.starts_with(
+                "<a class=\"image-link\" href=\"/archive/contests/c/e/e-640-abc.jpg\"><img "
+            ),
+            "{img}"
+        );
+        assert!(
+            !links
+                .image("poster.jpg", "x", true)
+                .unwrap()
+                .contains("<a "),
+            "no link inside a link"
+        );
         assert!(
             img.contains("srcset=\"/archive/contests/c/e/e-640-abc.jpg 640w\""),
             "{img}"
@@ -395,7 +417,7 @@ mod tests {
         assert!(img.contains("alt=\"A &quot;poster&quot;\""), "{img}");
         assert!(links.used.lock().unwrap().contains("poster.jpg"));
         assert_eq!(
-            links.image("../检测/poster.jpg", "x", ""),
+            links.image("../检测/poster.jpg", "x", false),
             None,
             "another entry's media"
         );

@@ -7,3 +7,5 @@ mod errors;
 mod example;
 mod media;
 mod output;
+mod theme;
+mod xss;
