@@ -22,12 +22,15 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output folder (default: public/)
     Build(BuildArgs),
+    /// Preview the site: build, serve on http://127.0.0.1:1111/, rebuild and reload on every change
+    Serve(ServeArgs),
 }
 
 impl Cli {
     pub fn run(self) -> Result<()> {
         match self.command {
             Command::Build(args) => args.run(),
+            Command::Serve(args) => args.run(),
         }
     }
 }
@@ -121,5 +124,36 @@ fn print_problems(report: &BuildReport, quiet: bool) {
         if !quiet || problem.severity == crate::report::Severity::Error {
             eprintln!("{}", problem.labelled());
         }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Port to listen on (0 picks a free one)
+    #[arg(long, short, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to listen on; the default keeps the preview private to this computer
+    #[arg(long, short, default_value = "127.0.0.1")]
+    pub interface: String,
+    /// Open the site in the default browser
+    #[arg(long)]
+    pub open: bool,
+}
+
+impl ServeArgs {
+    pub fn run(self) -> Result<()> {
+        let overrides = Overrides {
+            output: None,
+            base_url: self.site.base_url.clone(),
+            as_of: self.site.as_of.clone(),
+        };
+        let options = crate::serve::Options {
+            interface: self.interface,
+            port: self.port,
+            open: self.open,
+        };
+        crate::serve::run(&self.site.root, overrides, &options)
     }
 }

@@ -22,4 +22,5 @@ pub mod output;
 pub mod public;
 pub mod render;
 pub mod report;
+pub mod serve;
 pub mod site;

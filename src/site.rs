@@ -1,13 +1,19 @@
 //! ORCHESTRATE: one build, stage by stage.
+//!
+//! [`build`] is what `sesh build` runs. A [`Session`] keeps what a build loaded (content, theme,
+//! rendered pages) so that `sesh serve` can rebuild after an edit by redoing only what changed;
+//! every rebuild still runs the whole pipeline, the consent gate included, on the whole site.
 
 use crate::config::Config;
 use crate::consent::{self, Settings};
-use crate::content;
+use crate::content::{self, RawSite};
 use crate::images;
-use crate::output::Staging;
-use crate::render::{self, theme::Theme};
+use crate::output::{MARKER, Staging};
+use crate::render::{self, Memo, theme::Theme};
 use crate::report::{BuildReport, Published};
-use anyhow::Result;
+use anyhow::{Context, Result};
+use std::collections::HashMap;
+use std::path::Path;
 
 /// How to build, beyond the configuration.
 #[derive(Debug, Clone, Default)]
@@ -20,39 +26,191 @@ pub struct BuildOptions {
 
 /// Builds the site into `config.output_dir`, replacing it only if everything succeeded.
 pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
-    let raw = content::load(config)?;
-    let gated = consent::gate(&raw, &Settings::from(config));
-    let mut report = BuildReport {
-        as_of: config.as_of.to_string(),
-        output: config.output_dir.clone(),
-        excluded: gated.excluded,
-        problems: gated.problems,
-        ..BuildReport::default()
-    };
-    fail_if_strict(options, &report)?;
-    let mut theme = Theme::load(config)?;
+    let mut session = Session::open(config.clone())?;
     let staging = Staging::new(&config.root, &config.output_dir, options.force)?;
-    let (images, image_problems) =
-        images::publish(&gated.site, &config.images, &config.root, staging.dir());
-    report.problems.extend(image_problems);
-    let rendered = render::render(config, &gated.site, &mut theme, &images)?;
-    report.problems.extend(rendered.problems);
-    for (path, source) in &theme.statics {
-        staging.write(path, &source.read()?)?;
-    }
-    for file in &rendered.files {
-        staging.write(&file.path, &file.bytes)?;
-    }
-    report.published = Published {
-        contests: gated.site.contests.len(),
-        entries: gated.site.contests.iter().map(|c| c.entries.len()).sum(),
-        media: images.by_source.len(),
-        pages: rendered.files.len(),
-        files_written: rendered.files.len() + theme.statics.len() + images.files(),
-    };
-    fail_if_strict(options, &report)?;
+    let outcome = session.build_into(staging.dir(), options.strict)?;
+    fail_if_strict(options.strict, &outcome.report)?;
     staging.commit()?;
-    Ok(report)
+    Ok(outcome.report)
+}
+
+/// What a build into a folder did.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub report: BuildReport,
+    /// Output files written because their bytes changed, and files removed.
+    pub written: usize,
+    pub removed: usize,
+    /// Pages Tera rendered (the others were unchanged and reused).
+    pub pages_rendered: usize,
+}
+
+/// Loaded content and theme, and what the last build produced.
+pub struct Session {
+    pub config: Config,
+    raw: RawSite,
+    theme: Theme,
+    memo: Memo,
+    /// Files the last build left in the output folder: path → hash of their bytes (`None` for
+    /// images, whose names already contain a content hash).
+    written: HashMap<String, Option<blake3::Hash>>,
+}
+
+impl Session {
+    pub fn open(config: Config) -> Result<Session> {
+        let raw = content::load(&config)?;
+        let theme = Theme::load(&config)?;
+        Ok(Session {
+            config,
+            raw,
+            theme,
+            memo: Memo::default(),
+            written: HashMap::new(),
+        })
+    }
+
+    /// Re-reads `sesh.toml`, the content and the theme (after a configuration change).
+    pub fn reload_all(&mut self, config: Config) -> Result<()> {
+        let raw = content::load(&config)?;
+        let theme = Theme::load(&config)?;
+        *self = Session {
+            config,
+            raw,
+            theme,
+            memo: Memo::default(),
+            written: std::mem::take(&mut self.written),
+        };
+        Ok(())
+    }
+
+    /// Re-reads all of `content/`.
+    pub fn reload_content(&mut self) -> Result<()> {
+        self.raw = content::load(&self.config)?;
+        Ok(())
+    }
+
+    /// Re-reads one contest folder and its entries.
+    pub fn reload_contest(&mut self, folder: &str) -> Result<()> {
+        content::reload_contest(&self.config, &mut self.raw, folder)
+    }
+
+    /// Re-reads templates, static files and strings; every page is rendered again.
+    pub fn reload_theme(&mut self) -> Result<()> {
+        self.theme = Theme::load(&self.config)?;
+        self.memo = Memo::default();
+        Ok(())
+    }
+
+    /// Runs the pipeline and brings `dir` up to date: writes the files whose bytes changed and
+    /// removes those no longer produced. With `strict`, stops before writing if errors exist.
+    pub fn build_into(&mut self, dir: &Path, strict: bool) -> Result<Outcome> {
+        let config = &self.config;
+        let gated = consent::gate(&self.raw, &Settings::from(config));
+        let mut report = BuildReport {
+            as_of: config.as_of.to_string(),
+            output: config.output_dir.clone(),
+            excluded: gated.excluded,
+            problems: gated.problems,
+            ..BuildReport::default()
+        };
+        fail_if_strict(strict, &report)?;
+        let (images, image_problems) =
+            images::publish(&gated.site, &config.images, &config.root, dir);
+        report.problems.extend(image_problems);
+        let rendered = render::render(config, &gated.site, &mut self.theme, &images, &self.memo)?;
+        report.problems.extend(rendered.problems);
+        let mut outputs: HashMap<String, Option<blake3::Hash>> = HashMap::new();
+        let mut written = 0;
+        for (path, source) in &self.theme.statics {
+            let bytes = source.read()?;
+            written += self.write(dir, path, &bytes, &mut outputs)?;
+        }
+        for file in &rendered.files {
+            written += self.write(dir, &file.path, &file.bytes, &mut outputs)?;
+        }
+        for variant in images.by_source.values().flat_map(|p| &p.variants) {
+            outputs.insert(variant.path.clone(), None);
+        }
+        let removed = remove_stale(dir, &self.written, &outputs)?;
+        report.published = Published {
+            contests: gated.site.contests.len(),
+            entries: gated.site.contests.iter().map(|c| c.entries.len()).sum(),
+            media: images.by_source.len(),
+            pages: rendered.files.len(),
+            files_written: outputs.len(),
+        };
+        self.written = outputs;
+        self.memo = rendered.memo;
+        Ok(Outcome {
+            report,
+            written,
+            removed,
+            pages_rendered: rendered.pages_rendered,
+        })
+    }
+
+    /// Writes `bytes` at `path` unless the last build left the same bytes there; returns 1 if
+    /// it wrote.
+    fn write(
+        &self,
+        dir: &Path,
+        path: &str,
+        bytes: &[u8],
+        outputs: &mut HashMap<String, Option<blake3::Hash>>,
+    ) -> Result<usize> {
+        let hash = blake3::hash(bytes);
+        outputs.insert(path.to_string(), Some(hash));
+        let file = dir.join(path);
+        if self.written.get(path) == Some(&Some(hash)) && file.is_file() {
+            return Ok(0);
+        }
+        if let Some(parent) = file.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create `{}`", parent.display()))?;
+        }
+        std::fs::write(&file, bytes)
+            .with_context(|| format!("cannot write `{}`", file.display()))?;
+        Ok(1)
+    }
+}
+
+/// Removes files of `dir` that the new build did not produce. After the first build only the
+/// previous build's files are candidates; before it, every file of the folder but the marker.
+fn remove_stale(
+    dir: &Path,
+    previous: &HashMap<String, Option<blake3::Hash>>,
+    current: &HashMap<String, Option<blake3::Hash>>,
+) -> Result<usize> {
+    let candidates: Vec<String> = if previous.is_empty() {
+        walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| crate::report::display_path(dir, e.path()))
+            .filter(|p| p != MARKER)
+            .collect()
+    } else {
+        previous.keys().cloned().collect()
+    };
+    let mut removed = 0;
+    for path in candidates.iter().filter(|p| !current.contains_key(*p)) {
+        let file = dir.join(path);
+        if file.is_file() {
+            std::fs::remove_file(&file)
+                .with_context(|| format!("cannot remove `{}`", file.display()))?;
+            removed += 1;
+        }
+        // Remove folders left empty (an entry withdrawn), up to the output folder itself.
+        let mut parent = file.parent();
+        while let Some(p) = parent.filter(|p| *p != dir) {
+            if std::fs::remove_dir(p).is_err() {
+                break;
+            }
+            parent = p.parent();
+        }
+    }
+    Ok(removed)
 }
 
 impl From<&Config> for Settings {
@@ -71,8 +229,8 @@ pub struct StrictFailure {
     pub report: BuildReport,
 }
 
-fn fail_if_strict(options: &BuildOptions, report: &BuildReport) -> Result<()> {
-    if options.strict && report.errors() > 0 {
+fn fail_if_strict(strict: bool, report: &BuildReport) -> Result<()> {
+    if strict && report.errors() > 0 {
         return Err(StrictFailure {
             report: report.clone(),
         }

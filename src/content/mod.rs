@@ -30,17 +30,7 @@ const RESERVED_SLUGS: &[&str] = &["contests", "css", "404", "static", "data", "s
 
 /// Reads the whole `content/` folder.
 pub fn load(config: &Config) -> Result<RawSite> {
-    let content = &config.content_dir;
-    if !content.is_dir() {
-        bail!(
-            "no `content/` folder in `{}`; create content/_index.md and content/contests/<contest>/_index.md (see README.md)",
-            config.root.display()
-        );
-    }
-    let loader = Loader {
-        root: &config.root,
-        content: std::fs::canonicalize(content)?,
-    };
+    let loader = Loader::new(config)?;
     let mut site = RawSite::default();
     for path in loader.list(&loader.content, &mut site.problems) {
         let name = file_name(&path);
@@ -82,13 +72,59 @@ pub fn load(config: &Config) -> Result<RawSite> {
     Ok(site)
 }
 
+/// Re-reads one contest folder (`content/contests/<folder>`), its entries included, in place:
+/// what `sesh serve` does when a file inside it changes. A folder that no longer exists is
+/// dropped. Falls back to a full reload when contest slugs collide.
+pub fn reload_contest(config: &Config, site: &mut RawSite, folder: &str) -> Result<()> {
+    let loader = Loader::new(config)?;
+    let rel = format!("contests/{folder}");
+    let shown = format!("content/{rel}");
+    site.problems
+        .retain(|p| p.file != shown && !p.file.starts_with(&format!("{shown}/")));
+    site.contests.retain(|c| c.rel != rel);
+    let dir = loader.content.join("contests").join(folder);
+    if dir.is_dir() && !is_ignored_name(folder) {
+        let slug = loader.slug(folder, &dir, &mut site.problems);
+        if !slug.is_empty() {
+            let contest = loader.contest(dir, slug, &mut site.problems);
+            site.contests.push(contest);
+            site.contests.sort_by(|a, b| a.rel.cmp(&b.rel));
+        }
+    }
+    let mut slugs: Vec<String> = site
+        .contests
+        .iter()
+        .map(|c| c.slug.to_lowercase())
+        .collect();
+    slugs.sort();
+    slugs.dedup();
+    if slugs.len() != site.contests.len() {
+        *site = load(config)?;
+    }
+    Ok(())
+}
+
 struct Loader<'a> {
     root: &'a Path,
     /// Canonical path of `content/`: nothing outside it is ever read.
     content: PathBuf,
 }
 
-impl Loader<'_> {
+impl<'a> Loader<'a> {
+    fn new(config: &'a Config) -> Result<Self> {
+        let content = &config.content_dir;
+        if !content.is_dir() {
+            bail!(
+                "no `content/` folder in `{}`; create content/_index.md and content/contests/<contest>/_index.md (see README.md)",
+                config.root.display()
+            );
+        }
+        Ok(Loader {
+            root: &config.root,
+            content: std::fs::canonicalize(content)?,
+        })
+    }
+
     fn show(&self, path: &Path) -> String {
         display_path(self.root, path)
     }

@@ -36,6 +36,7 @@ pub struct Routes {
     by_source: HashMap<String, String>,
     /// Published URLs.
     urls: HashSet<String>,
+    fingerprint: u64,
 }
 
 impl Routes {
@@ -70,7 +71,17 @@ impl Routes {
                 );
             }
         }
+        let mut pairs: Vec<(&String, &String)> = r.by_source.iter().collect();
+        pairs.sort();
+        let mut h = std::hash::DefaultHasher::new();
+        std::hash::Hash::hash(&pairs, &mut h);
+        r.fingerprint = std::hash::Hasher::finish(&h);
         r
+    }
+
+    /// Changes whenever the set of published pages (or their URLs) changes.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     fn add(&mut self, keys: &[&str], url: String) {

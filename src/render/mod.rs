@@ -9,9 +9,15 @@
 //! | framework | `framework.html` | `framework/index.html` |
 //! | other pages | `page.html` | `<page>/index.html` |
 //! | not found | `404.html` | `404.html` |
+//!
+//! A page is a pure function of its template set, the global `site` view and its own view. So
+//! rebuilds reuse work through a [`Memo`]: a Markdown body is rendered again only when its text,
+//! its folder, the set of published pages or its images changed, and a page only when the
+//! fingerprint of its view changed. The memo is discarded whenever the theme is reloaded.
 
 pub mod functions;
 pub mod links;
+mod pages;
 pub mod theme;
 pub mod view;
 
@@ -19,12 +25,14 @@ use crate::config::Config;
 use crate::images::Images;
 use crate::licenses;
 use crate::markdown::{self, Dropped};
-use crate::public::{Body, Contest, Credit, Entry, Media, Page, PublicSite};
+use crate::public::{Body, Entry, Page, PublicSite};
 use crate::report::{Problem, line_of};
 use anyhow::{Context as _, Result};
 use links::{BodyLinks, Routes};
-use rayon::prelude::*;
-use std::collections::HashSet;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
 use tera::{Context, Tera};
 use theme::Theme;
 use view::*;
@@ -33,25 +41,48 @@ use view::*;
 #[derive(Debug, Clone)]
 pub struct OutputFile {
     pub path: String,
-    pub bytes: Vec<u8>,
+    pub bytes: Arc<Vec<u8>>,
+    /// Fingerprint of everything the page was rendered from.
+    fingerprint: u64,
 }
 
 #[derive(Debug, Default)]
 pub struct Rendered {
     pub files: Vec<OutputFile>,
     pub problems: Vec<Problem>,
+    /// Pages rendered by Tera this time (the others were reused from the memo).
+    pub pages_rendered: usize,
+    /// What the next render can reuse.
+    pub memo: Memo,
 }
 
-/// Renders every page of `site`.
+/// Work a render can reuse from the previous one.
+#[derive(Debug, Default, Clone)]
+pub struct Memo {
+    bodies: HashMap<u64, Arc<BodyOut>>,
+    pages: HashMap<String, (u64, Arc<Vec<u8>>)>,
+}
+
+/// A rendered Markdown body, the media it showed inline, and the references it dropped.
+#[derive(Debug)]
+struct BodyOut {
+    html: String,
+    used: HashSet<String>,
+    problems: Vec<Problem>,
+}
+
+/// Renders every page of `site`, reusing what `memo` holds from the previous render.
 pub fn render(
     config: &Config,
     site: &PublicSite,
     theme: &mut Theme,
     images: &Images,
+    memo: &Memo,
 ) -> Result<Rendered> {
     let routes = Routes::new(site, config.base_path());
     let statics: HashSet<String> = theme.statics.keys().cloned().collect();
     let site_view = site_view(config, site, theme, &routes)?;
+    let globals_fp = fingerprint(&(&site_view, &config.language, routes.fingerprint()));
     let globals = theme.tera.global_context();
     globals.insert("site", &site_view);
     globals.insert("lang", &config.language);
@@ -76,6 +107,8 @@ pub fn render(
         lang: &config.language,
         base_url: &config.base_url,
         framework_sections,
+        prev: memo,
+        globals_fp,
     };
     r.all()
 }
@@ -127,91 +160,35 @@ struct Renderer<'a> {
     base_url: &'a url::Url,
     /// (id, title) of the framework page's sections.
     framework_sections: Vec<(String, String)>,
+    prev: &'a Memo,
+    /// Fingerprint of the global context (`site`, `lang`) and of the published page set.
+    globals_fp: u64,
 }
 
-/// An entry's rendered body and which media it showed inline.
-struct EntryBody {
-    html: String,
-    used: HashSet<String>,
-}
-
-impl<'a> Renderer<'a> {
-    fn all(&self) -> Result<Rendered> {
-        let mut out = Rendered::default();
-        let entries: Vec<(&Contest, usize, &Entry)> = self
-            .site
-            .contests
-            .iter()
-            .flat_map(|c| c.entries.iter().enumerate().map(move |(i, e)| (c, i, e)))
-            .collect();
-        let bodies: Vec<(EntryBody, Vec<Problem>)> = entries
-            .par_iter()
-            .map(|(_, _, e)| self.entry_body(e))
-            .collect();
-        let cards: Vec<EntryCard> = entries
-            .iter()
-            .map(|(c, _, e)| self.card(c, e))
-            .collect::<Result<_>>()?;
-        let pages: Vec<Result<OutputFile>> = entries
-            .par_iter()
-            .zip(bodies.par_iter())
-            .map(|((c, i, e), (body, _))| self.entry_page(c, *i, e, body))
-            .collect();
-        for page in pages {
-            out.files.push(page?);
-        }
-        for (_, problems) in bodies {
-            out.problems.extend(problems);
-        }
-        let mut offset = 0;
-        for contest in &self.site.contests {
-            let n = contest.entries.len();
-            let contest_cards = &cards[offset..offset + n];
-            offset += n;
-            out.files
-                .push(self.contest_page(contest, contest_cards, &mut out.problems)?);
-        }
-        out.files.push(self.home(&mut out.problems)?);
-        out.files.push(self.contests_page()?);
-        if let Some(framework) = &self.site.framework {
-            out.files
-                .push(self.framework(framework, &entries, &cards, &mut out.problems)?);
-        }
-        for page in &self.site.pages {
-            let (html, problems) = self.organiser_body(&page.body);
-            out.problems.extend(problems);
-            let mut ctx = Context::new();
-            ctx.insert(
-                "page",
-                &self.page_view(page, self.routes.page(&page.slug), html),
-            );
-            out.files.push(self.file(
-                "page.html",
-                &format!("{}/index.html", page.slug),
-                "page",
-                &self.routes.page(&page.slug),
-                ctx,
-            )?);
-        }
-        out.files.push(self.file(
-            "404.html",
-            "404.html",
-            "404",
-            &format!("{}404.html", self.routes.base_path()),
-            Context::new(),
-        )?);
-        Ok(out)
-    }
-
-    /// Renders `template` to the output file `path`.
-    fn file(
+impl Renderer<'_> {
+    /// Renders `template` with `view` inserted as `name`, unless the memo holds the same page.
+    fn page<V: Serialize>(
         &self,
         template: &str,
-        path: &str,
+        path: String,
         kind: &str,
         url: &str,
-        mut ctx: Context,
-    ) -> Result<OutputFile> {
+        name: &'static str,
+        view: &V,
+    ) -> Result<(OutputFile, bool)> {
+        let fp = fingerprint(&(self.globals_fp, template, &path, kind, url, name, view));
+        if let Some((old, bytes)) = self.prev.pages.get(&path)
+            && *old == fp
+        {
+            let file = OutputFile {
+                path,
+                bytes: bytes.clone(),
+                fingerprint: fp,
+            };
+            return Ok((file, false));
+        }
+        let mut ctx = Context::new();
+        ctx.insert(name, view);
         ctx.insert("kind", kind);
         ctx.insert("page_url", url);
         let permalink = self
@@ -224,376 +201,102 @@ impl<'a> Renderer<'a> {
             .tera
             .render(template, &ctx)
             .with_context(|| format!("cannot render {path} with the template `{template}`"))?;
-        Ok(OutputFile {
-            path: path.to_string(),
-            bytes: html.into_bytes(),
-        })
+        let file = OutputFile {
+            path,
+            bytes: Arc::new(html.into_bytes()),
+            fingerprint: fp,
+        };
+        Ok((file, true))
     }
 
     fn text(&self, key: &str) -> Result<String> {
         self.theme.text(self.lang, key)
     }
 
-    fn organiser_body(&self, body: &Body) -> (String, Vec<Problem>) {
-        let links = BodyLinks::page(&self.routes, &body.dir, &self.statics);
-        let html = markdown::render(&body.markdown, &links);
-        (html.html, dropped_problems(body, html.dropped, false))
-    }
-
-    fn entry_body(&self, entry: &Entry) -> (EntryBody, Vec<Problem>) {
-        let links = BodyLinks::entry(&self.routes, entry, self.images);
-        let html = markdown::render(&entry.body.markdown, &links);
-        let used = links.used.into_inner().unwrap_or_default();
-        let problems = dropped_problems(&entry.body, html.dropped, true);
-        (
-            EntryBody {
+    /// An organiser's page body (home, framework, pages, contest descriptions).
+    fn organiser_body(&self, body: &Body) -> (u64, Arc<BodyOut>) {
+        let key = fingerprint(&(
+            "page",
+            &body.markdown,
+            &body.dir,
+            self.routes.fingerprint(),
+            &self.statics,
+        ));
+        self.memo_body(key, || {
+            let links = BodyLinks::page(&self.routes, &body.dir, &self.statics);
+            let html = markdown::render(&body.markdown, &links);
+            BodyOut {
                 html: html.html,
-                used,
-            },
-            problems,
-        )
-    }
-
-    fn image_view(&self, media: &Media) -> Option<ImageView> {
-        let published = self.images.get(&media.path)?;
-        let src = published.at_least(640);
-        let full = published.largest();
-        Some(ImageView {
-            src: self.routes.file(&src.path),
-            srcset: published
-                .variants
-                .iter()
-                .map(|v| format!("{} {}w", self.routes.file(&v.path), v.width))
-                .collect::<Vec<_>>()
-                .join(", "),
-            width: src.width,
-            height: src.height,
-            alt: media.alt.clone(),
-            full: self.routes.file(&full.path),
-            full_width: full.width,
-            full_height: full.height,
-        })
-    }
-
-    /// "Wei Li, R. K. and an anonymous participant".
-    fn credit_line(&self, credits: &[Credit], affiliations: bool) -> Result<String> {
-        let mut parts: Vec<String> = credits
-            .iter()
-            .filter_map(|c| match c {
-                Credit::Name {
-                    name,
-                    affiliation: Some(a),
-                } if affiliations => Some(format!("{name} ({a})")),
-                other => other.text().map(String::from),
-            })
-            .collect();
-        let anonymous = credits.iter().filter(|c| c.is_anonymous()).count();
-        match anonymous {
-            0 => {}
-            1 => parts.push(self.text("credit.anonymous")?),
-            n => parts.push(
-                self.text("credit.anonymous_many")?
-                    .replace("{count}", &n.to_string()),
-            ),
-        }
-        Ok(match parts.len() {
-            0 => String::new(),
-            1 => parts.remove(0),
-            _ => {
-                let last = parts.pop().unwrap_or_default();
-                format!(
-                    "{}{}{last}",
-                    parts.join(&self.text("list.separator")?),
-                    self.text("list.and")?
-                )
+                used: HashSet::new(),
+                problems: dropped_problems(body, html.dropped, false),
             }
         })
     }
 
-    fn card(&self, contest: &'a Contest, entry: &'a Entry) -> Result<EntryCard<'a>> {
-        Ok(EntryCard {
-            slug: &entry.slug,
-            url: self.routes.entry(&contest.slug, &entry.slug),
-            title: &entry.title,
-            summary: entry.summary.as_deref(),
-            award: entry.award.map(|a| a.id()),
-            credit_line: self.credit_line(&entry.credits, false)?,
-            country: entry.country.as_deref(),
-            date: entry.date.map(|d| d.to_string()),
-            thumb: entry.media.iter().find_map(|m| self.image_view(m)),
-            contest_title: &contest.title,
-            contest_url: self.routes.contest(&contest.slug),
-        })
-    }
-
-    fn entry_page(
-        &self,
-        contest: &'a Contest,
-        index: usize,
-        entry: &'a Entry,
-        body: &EntryBody,
-    ) -> Result<OutputFile> {
-        let link = |e: &Entry| LinkView {
-            title: e.title.clone(),
-            url: self.routes.entry(&contest.slug, &e.slug),
-        };
-        let figures = entry
+    /// An entry's body, which may show the entry's own consented images.
+    fn entry_body(&self, entry: &Entry) -> (u64, Arc<BodyOut>) {
+        let media: Vec<(&String, Option<&crate::images::Published>)> = entry
             .media
             .iter()
-            .filter(|m| !body.used.contains(&m.file))
-            .filter_map(|m| {
-                self.image_view(m).map(|image| FigureView {
-                    image,
-                    caption: m.caption.clone(),
-                })
-            })
+            .map(|m| (&m.file, self.images.get(&m.path)))
             .collect();
-        let framework_url = self.routes.page("framework");
-        let view = EntryView {
-            slug: &entry.slug,
-            url: self.routes.entry(&contest.slug, &entry.slug),
-            title: &entry.title,
-            summary: entry.summary.as_deref(),
-            award: entry.award.map(|a| a.id()),
-            date: entry.date.map(|d| d.to_string()),
-            country: entry.country.as_deref(),
-            tags: &entry.tags,
-            license: entry.license.as_deref().map(licenses::describe),
-            credits: entry
-                .credits
-                .iter()
-                .map(|c| CreditView {
-                    kind: c.kind(),
-                    text: c.text(),
-                    affiliation: match c {
-                        Credit::Name { affiliation, .. } => affiliation.as_deref(),
-                        _ => None,
-                    },
-                })
-                .collect(),
-            credit_line: self.credit_line(&entry.credits, true)?,
-            body_html: body.html.clone(),
-            figures,
-            contest: LinkView {
-                title: contest.title.clone(),
-                url: self.routes.contest(&contest.slug),
-            },
-            prev: index
-                .checked_sub(1)
-                .and_then(|i| contest.entries.get(i))
-                .map(link),
-            next: contest.entries.get(index + 1).map(link),
-            framework: self.framework_links(entry, &framework_url),
-            extra: &entry.extra,
-        };
-        let mut ctx = Context::new();
-        ctx.insert("entry", &view);
-        let path = format!("contests/{}/{}/index.html", contest.slug, entry.slug);
-        self.file("entry.html", &path, "entry", &view.url, ctx)
-    }
-
-    /// Sections of the framework page this entry illustrates (ids that exist there).
-    fn framework_links(&self, entry: &Entry, framework_url: &str) -> Vec<LinkView> {
-        entry
-            .framework
-            .iter()
-            .filter_map(|id| self.framework_sections.iter().find(|(s, _)| s == id))
-            .map(|(id, title)| LinkView {
-                title: title.clone(),
-                url: format!("{framework_url}#{}", links::segment(id)),
-            })
-            .collect()
-    }
-
-    fn contest_card(&self, contest: &'a Contest) -> ContestCard<'a> {
-        ContestCard {
-            slug: &contest.slug,
-            url: self.routes.contest(&contest.slug),
-            title: &contest.title,
-            summary: contest.summary.as_deref(),
-            start: contest.start.map(|d| d.to_string()),
-            end: contest.end.map(|d| d.to_string()),
-            organisers: &contest.organisers,
-            entry_count: contest.entries.len(),
-            cover: contest
-                .entries
-                .iter()
-                .flat_map(|e| e.media.iter())
-                .find_map(|m| self.image_view(m)),
-        }
-    }
-
-    fn contest_page(
-        &self,
-        contest: &'a Contest,
-        cards: &[EntryCard<'a>],
-        problems: &mut Vec<Problem>,
-    ) -> Result<OutputFile> {
-        let (body_html, more) = self.organiser_body(&contest.body);
-        problems.extend(more);
-        let mut groups: Vec<AwardGroup> = Vec::new();
-        let mut order: Vec<Option<crate::public::Award>> =
-            contest.entries.iter().map(|e| e.award).collect();
-        order.sort_by_key(|a| (a.is_none(), *a));
-        order.dedup();
-        for award in order {
-            let entries = contest
-                .entries
-                .iter()
-                .zip(cards)
-                .filter(|(e, _)| e.award == award)
-                .map(|(_, card)| card.clone())
-                .collect();
-            groups.push(AwardGroup {
-                award: award.map(|a| a.id()),
-                entries,
-            });
-        }
-        let view = ContestView {
-            slug: &contest.slug,
-            url: self.routes.contest(&contest.slug),
-            title: &contest.title,
-            summary: contest.summary.as_deref(),
-            start: contest.start.map(|d| d.to_string()),
-            end: contest.end.map(|d| d.to_string()),
-            organisers: &contest.organisers,
-            purpose: contest.purpose.as_deref(),
-            audience: contest.audience.as_deref(),
-            platforms: &contest.platforms,
-            actions: contest.actions.as_deref(),
-            outcome: contest.outcome.as_deref(),
-            license: contest.license.as_deref().map(licenses::describe),
-            sensitive: contest.sensitive,
-            stats: &contest.stats,
-            body_html,
-            entry_count: contest.entries.len(),
-            groups,
-            extra: &contest.extra,
-        };
-        let mut ctx = Context::new();
-        ctx.insert("contest", &view);
-        let path = format!("contests/{}/index.html", contest.slug);
-        self.file("contest.html", &path, "contest", &view.url, ctx)
-    }
-
-    fn page_view(&self, page: &'a Page, url: String, body_html: String) -> PageView<'a> {
-        PageView {
-            title: &page.title,
-            description: page.description.as_deref(),
-            url,
-            body_html,
-            extra: &page.extra,
-        }
-    }
-
-    fn home(&self, problems: &mut Vec<Problem>) -> Result<OutputFile> {
-        let empty = Page::default();
-        let page = self.site.home.as_ref().unwrap_or(&empty);
-        let (html, more) = self.organiser_body(&page.body);
-        problems.extend(more);
-        let mut ctx = Context::new();
-        ctx.insert("home", &self.page_view(page, self.routes.home(), html));
-        let cards: Vec<ContestCard> = self
-            .site
-            .contests
-            .iter()
-            .map(|c| self.contest_card(c))
-            .collect();
-        ctx.insert("contests", &cards);
-        ctx.insert(
-            "entry_count",
-            &self
-                .site
-                .contests
-                .iter()
-                .map(|c| c.entries.len())
-                .sum::<usize>(),
-        );
-        self.file("index.html", "index.html", "home", &self.routes.home(), ctx)
-    }
-
-    fn contests_page(&self) -> Result<OutputFile> {
-        let mut ctx = Context::new();
-        let cards: Vec<ContestCard> = self
-            .site
-            .contests
-            .iter()
-            .map(|c| self.contest_card(c))
-            .collect();
-        ctx.insert("contests", &cards);
-        self.file(
-            "contests.html",
-            "contests/index.html",
-            "contests",
-            &self.routes.contests(),
-            ctx,
-        )
-    }
-
-    fn framework(
-        &self,
-        framework: &'a Page,
-        entries: &[(&'a Contest, usize, &'a Entry)],
-        cards: &[EntryCard<'a>],
-        problems: &mut Vec<Problem>,
-    ) -> Result<OutputFile> {
-        let links = BodyLinks::page(&self.routes, "", &self.statics);
-        let (intro, sections) = markdown::render_sections(&framework.body.markdown, &links);
-        problems.extend(dropped_problems(&framework.body, intro.dropped, false));
-        let ids: HashSet<&str> = sections.iter().map(|s| s.id.as_str()).collect();
-        for (_, _, entry) in entries {
-            for id in entry
-                .framework
-                .iter()
-                .filter(|id| !ids.contains(id.as_str()))
-            {
-                problems.push(
-                    Problem::warning(
-                        entry.body.file.clone(),
-                        format!("no framework section with the id `{id}`"),
-                    )
-                    .field("framework")
-                    .hint(format!(
-                        "section ids: {}",
-                        sections
-                            .iter()
-                            .map(|s| s.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
-                );
+        let media_fp = {
+            let mut h = DefaultHasher::new();
+            for (file, published) in &media {
+                file.hash(&mut h);
+                if let Some(p) = published {
+                    for v in &p.variants {
+                        (v.width, v.height, &v.path).hash(&mut h);
+                    }
+                }
             }
-        }
-        let view = FrameworkView {
-            title: &framework.title,
-            description: framework.description.as_deref(),
-            url: self.routes.page("framework"),
-            intro_html: intro.html,
-            sections: sections
-                .into_iter()
-                .map(|s| SectionView {
-                    entries: entries
-                        .iter()
-                        .zip(cards)
-                        .filter(|((_, _, e), _)| e.framework.contains(&s.id))
-                        .map(|(_, card)| card.clone())
-                        .collect(),
-                    id: s.id,
-                    title: s.title,
-                    html: s.html,
-                })
-                .collect(),
+            h.finish()
         };
-        let mut ctx = Context::new();
-        ctx.insert("framework", &view);
-        self.file(
-            "framework.html",
-            "framework/index.html",
-            "framework",
-            &view.url,
-            ctx,
-        )
+        let key = fingerprint(&(
+            "entry",
+            &entry.body.markdown,
+            &entry.body.dir,
+            self.routes.fingerprint(),
+            media_fp,
+        ));
+        self.memo_body(key, || {
+            let links = BodyLinks::entry(&self.routes, entry, self.images);
+            let html = markdown::render(&entry.body.markdown, &links);
+            let used = links.used.into_inner().unwrap_or_default();
+            BodyOut {
+                html: html.html,
+                used,
+                problems: dropped_problems(&entry.body, html.dropped, true),
+            }
+        })
     }
+
+    /// The body for `key` from the memo, or freshly rendered; with its key, for the next memo.
+    fn memo_body(&self, key: u64, render: impl FnOnce() -> BodyOut) -> (u64, Arc<BodyOut>) {
+        let body = match self.prev.bodies.get(&key) {
+            Some(body) => body.clone(),
+            None => Arc::new(render()),
+        };
+        (key, body)
+    }
+}
+
+/// A stable 64-bit fingerprint of a serialisable value (its JSON form).
+fn fingerprint<T: Serialize + ?Sized>(value: &T) -> u64 {
+    struct HashWriter(DefaultHasher);
+    impl std::io::Write for HashWriter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.write(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut w = HashWriter(DefaultHasher::new());
+    // Serialising our own view structs cannot fail; a failure only weakens memoisation.
+    let _ = serde_json::to_writer(&mut w, value);
+    w.0.finish()
 }
 
 /// Removed references become warnings located in the source file.
@@ -603,33 +306,35 @@ fn dropped_problems(body: &Body, dropped: Vec<Dropped>, entry: bool) -> Vec<Prob
         .map(|d| {
             let offset = d.offset.or_else(|| body.markdown.find(&d.target));
             let line = offset.map(|o| body.line + line_of(&body.markdown, o) - 1);
-            let (what, why) = match (d.image, entry) {
+            let (why, hint) = match (d.image, entry) {
                 (true, true) => (
-                    "image",
                     "it is not a consented, readable media file of this entry",
+                    "list the file under [[media]] with consent, or remove the reference",
                 ),
-                (true, false) => ("image", "it is not a file in a static/ folder"),
+                (true, false) => (
+                    "it is not a file in a static/ folder",
+                    "check the path; links are relative to the file's folder",
+                ),
                 (false, true) => (
-                    "link",
                     "it is not a published page or a consented file of this entry",
+                    "list the file under [[media]] with consent, or remove the reference",
                 ),
-                (false, false) => ("link", "it is not a published page or a static file"),
+                (false, false) => (
+                    "it is not a published page or a static file",
+                    "check the path; links are relative to the file's folder",
+                ),
             };
             let what = if d.image {
-                format!("{what} `{}`", d.target)
+                format!("image `{}`", d.target)
             } else {
-                format!("{what} to `{}`", d.target)
+                format!("link to `{}`", d.target)
             };
             Problem::warning(
                 body.file.clone(),
                 format!("{what} removed from the page: {why}"),
             )
             .at_line(line)
-            .hint(if entry {
-                "list the file under [[media]] with consent, or remove the reference"
-            } else {
-                "check the path; links are relative to the file's folder"
-            })
+            .hint(hint)
         })
         .collect()
 }

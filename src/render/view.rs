@@ -37,6 +37,14 @@ pub struct PageView<'a> {
     pub extra: &'a toml::Table,
 }
 
+/// The home page: its own text, the contests as cards, and the number of published entries.
+#[derive(Debug, Clone, Serialize)]
+pub struct HomeView<'a> {
+    pub page: PageView<'a>,
+    pub contests: Vec<ContestCard<'a>>,
+    pub entry_count: usize,
+}
+
 /// A processed image: `src` is a mid-size variant, `srcset` lists all, `full` is the largest.
 #[derive(Debug, Clone, Serialize)]
 pub struct ImageView {

@@ -2,10 +2,13 @@
 
 mod common;
 
+mod browser;
+
 mod consent;
 mod errors;
 mod example;
 mod media;
 mod output;
+mod serve;
 mod theme;
 mod xss;

@@ -1,0 +1,424 @@
+//! The page builders: one function per page kind, each building its typed view from the
+//! public model and handing it to [`Renderer::page`].
+
+use super::links::{self, BodyLinks};
+use super::view::*;
+use super::{BodyOut, Memo, OutputFile, Rendered, Renderer, dropped_problems};
+use crate::licenses;
+use crate::markdown;
+use crate::public::{Award, Contest, Credit, Entry, Media, Page};
+use crate::report::Problem;
+use anyhow::Result;
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+impl<'a> Renderer<'a> {
+    pub(super) fn all(&self) -> Result<Rendered> {
+        let entries: Vec<(&Contest, usize, &Entry)> = self
+            .site
+            .contests
+            .iter()
+            .flat_map(|c| c.entries.iter().enumerate().map(move |(i, e)| (c, i, e)))
+            .collect();
+        let mut bodies: Vec<(u64, Arc<BodyOut>)> = entries
+            .par_iter()
+            .map(|(_, _, e)| self.entry_body(e))
+            .collect();
+        let cards: Vec<EntryCard> = entries
+            .iter()
+            .map(|(c, _, e)| self.card(c, e))
+            .collect::<Result<_>>()?;
+        let mut files: Vec<(OutputFile, bool)> = entries
+            .par_iter()
+            .zip(bodies.par_iter())
+            .map(|((c, i, e), (_, body))| self.entry_page(c, *i, e, body))
+            .collect::<Result<_>>()?;
+        let mut offset = 0;
+        for contest in &self.site.contests {
+            let n = contest.entries.len();
+            let body = self.organiser_body(&contest.body);
+            files.push(self.contest_page(contest, &cards[offset..offset + n], &body.1)?);
+            bodies.push(body);
+            offset += n;
+        }
+        let empty = Page::default();
+        let home = self.site.home.as_ref().unwrap_or(&empty);
+        let body = self.organiser_body(&home.body);
+        files.push(self.home(home, &body.1)?);
+        bodies.push(body);
+        files.push(self.contests_page()?);
+        let mut problems = Vec::new();
+        if let Some(framework) = &self.site.framework {
+            files.push(self.framework(framework, &entries, &cards, &mut problems)?);
+        }
+        for page in &self.site.pages {
+            let body = self.organiser_body(&page.body);
+            let url = self.routes.page(&page.slug);
+            let view = self.page_view(page, url.clone(), body.1.html.clone());
+            let path = format!("{}/index.html", page.slug);
+            files.push(self.page("page.html", path, "page", &url, "page", &view)?);
+            bodies.push(body);
+        }
+        let url = format!("{}404.html", self.routes.base_path());
+        files.push(self.page("404.html", "404.html".into(), "404", &url, "notfound", &())?);
+        Ok(assemble(files, bodies, problems))
+    }
+
+    fn image_view(&self, media: &Media) -> Option<ImageView> {
+        let published = self.images.get(&media.path)?;
+        let src = published.at_least(640);
+        let full = published.largest();
+        Some(ImageView {
+            src: self.routes.file(&src.path),
+            srcset: published
+                .variants
+                .iter()
+                .map(|v| format!("{} {}w", self.routes.file(&v.path), v.width))
+                .collect::<Vec<_>>()
+                .join(", "),
+            width: src.width,
+            height: src.height,
+            alt: media.alt.clone(),
+            full: self.routes.file(&full.path),
+            full_width: full.width,
+            full_height: full.height,
+        })
+    }
+
+    /// "Wei Li, R. K. and an anonymous participant".
+    fn credit_line(&self, credits: &[Credit], affiliations: bool) -> Result<String> {
+        let mut parts: Vec<String> = credits
+            .iter()
+            .filter_map(|c| match c {
+                Credit::Name {
+                    name,
+                    affiliation: Some(a),
+                } if affiliations => Some(format!("{name} ({a})")),
+                other => other.text().map(String::from),
+            })
+            .collect();
+        let anonymous = credits.iter().filter(|c| c.is_anonymous()).count();
+        match anonymous {
+            0 => {}
+            1 => parts.push(self.text("credit.anonymous")?),
+            n => parts.push(
+                self.text("credit.anonymous_many")?
+                    .replace("{count}", &n.to_string()),
+            ),
+        }
+        Ok(match parts.len() {
+            0 => String::new(),
+            1 => parts.remove(0),
+            _ => {
+                let last = parts.pop().unwrap_or_default();
+                format!(
+                    "{}{}{last}",
+                    parts.join(&self.text("list.separator")?),
+                    self.text("list.and")?
+                )
+            }
+        })
+    }
+
+    fn card(&self, contest: &'a Contest, entry: &'a Entry) -> Result<EntryCard<'a>> {
+        Ok(EntryCard {
+            slug: &entry.slug,
+            url: self.routes.entry(&contest.slug, &entry.slug),
+            title: &entry.title,
+            summary: entry.summary.as_deref(),
+            award: entry.award.map(|a| a.id()),
+            credit_line: self.credit_line(&entry.credits, false)?,
+            country: entry.country.as_deref(),
+            date: entry.date.map(|d| d.to_string()),
+            thumb: entry.media.iter().find_map(|m| self.image_view(m)),
+            contest_title: &contest.title,
+            contest_url: self.routes.contest(&contest.slug),
+        })
+    }
+
+    fn entry_page(
+        &self,
+        contest: &'a Contest,
+        index: usize,
+        entry: &'a Entry,
+        body: &BodyOut,
+    ) -> Result<(OutputFile, bool)> {
+        let link = |e: &Entry| LinkView {
+            title: e.title.clone(),
+            url: self.routes.entry(&contest.slug, &e.slug),
+        };
+        let figures = entry
+            .media
+            .iter()
+            .filter(|m| !body.used.contains(&m.file))
+            .filter_map(|m| {
+                self.image_view(m).map(|image| FigureView {
+                    image,
+                    caption: m.caption.clone(),
+                })
+            })
+            .collect();
+        let framework_url = self.routes.page("framework");
+        let view = EntryView {
+            slug: &entry.slug,
+            url: self.routes.entry(&contest.slug, &entry.slug),
+            title: &entry.title,
+            summary: entry.summary.as_deref(),
+            award: entry.award.map(|a| a.id()),
+            date: entry.date.map(|d| d.to_string()),
+            country: entry.country.as_deref(),
+            tags: &entry.tags,
+            license: entry.license.as_deref().map(licenses::describe),
+            credits: entry
+                .credits
+                .iter()
+                .map(|c| CreditView {
+                    kind: c.kind(),
+                    text: c.text(),
+                    affiliation: match c {
+                        Credit::Name { affiliation, .. } => affiliation.as_deref(),
+                        _ => None,
+                    },
+                })
+                .collect(),
+            credit_line: self.credit_line(&entry.credits, true)?,
+            body_html: body.html.clone(),
+            figures,
+            contest: LinkView {
+                title: contest.title.clone(),
+                url: self.routes.contest(&contest.slug),
+            },
+            prev: index
+                .checked_sub(1)
+                .and_then(|i| contest.entries.get(i))
+                .map(link),
+            next: contest.entries.get(index + 1).map(link),
+            framework: self.framework_links(entry, &framework_url),
+            extra: &entry.extra,
+        };
+        let path = format!("contests/{}/{}/index.html", contest.slug, entry.slug);
+        self.page("entry.html", path, "entry", &view.url, "entry", &view)
+    }
+
+    /// Sections of the framework page this entry illustrates (ids that exist there).
+    fn framework_links(&self, entry: &Entry, framework_url: &str) -> Vec<LinkView> {
+        entry
+            .framework
+            .iter()
+            .filter_map(|id| self.framework_sections.iter().find(|(s, _)| s == id))
+            .map(|(id, title)| LinkView {
+                title: title.clone(),
+                url: format!("{framework_url}#{}", links::segment(id)),
+            })
+            .collect()
+    }
+
+    fn contest_card(&self, contest: &'a Contest) -> ContestCard<'a> {
+        ContestCard {
+            slug: &contest.slug,
+            url: self.routes.contest(&contest.slug),
+            title: &contest.title,
+            summary: contest.summary.as_deref(),
+            start: contest.start.map(|d| d.to_string()),
+            end: contest.end.map(|d| d.to_string()),
+            organisers: &contest.organisers,
+            entry_count: contest.entries.len(),
+            cover: contest
+                .entries
+                .iter()
+                .flat_map(|e| e.media.iter())
+                .find_map(|m| self.image_view(m)),
+        }
+    }
+
+    fn contest_page(
+        &self,
+        contest: &'a Contest,
+        cards: &[EntryCard<'a>],
+        body: &BodyOut,
+    ) -> Result<(OutputFile, bool)> {
+        let mut groups: Vec<AwardGroup> = Vec::new();
+        let mut order: Vec<Option<Award>> = contest.entries.iter().map(|e| e.award).collect();
+        order.sort_by_key(|a| (a.is_none(), *a));
+        order.dedup();
+        for award in order {
+            let entries = contest
+                .entries
+                .iter()
+                .zip(cards)
+                .filter(|(e, _)| e.award == award)
+                .map(|(_, card)| card.clone())
+                .collect();
+            groups.push(AwardGroup {
+                award: award.map(|a| a.id()),
+                entries,
+            });
+        }
+        let view = ContestView {
+            slug: &contest.slug,
+            url: self.routes.contest(&contest.slug),
+            title: &contest.title,
+            summary: contest.summary.as_deref(),
+            start: contest.start.map(|d| d.to_string()),
+            end: contest.end.map(|d| d.to_string()),
+            organisers: &contest.organisers,
+            purpose: contest.purpose.as_deref(),
+            audience: contest.audience.as_deref(),
+            platforms: &contest.platforms,
+            actions: contest.actions.as_deref(),
+            outcome: contest.outcome.as_deref(),
+            license: contest.license.as_deref().map(licenses::describe),
+            sensitive: contest.sensitive,
+            stats: &contest.stats,
+            body_html: body.html.clone(),
+            entry_count: contest.entries.len(),
+            groups,
+            extra: &contest.extra,
+        };
+        let path = format!("contests/{}/index.html", contest.slug);
+        self.page("contest.html", path, "contest", &view.url, "contest", &view)
+    }
+
+    fn page_view(&self, page: &'a Page, url: String, body_html: String) -> PageView<'a> {
+        PageView {
+            title: &page.title,
+            description: page.description.as_deref(),
+            url,
+            body_html,
+            extra: &page.extra,
+        }
+    }
+
+    fn home(&self, page: &'a Page, body: &BodyOut) -> Result<(OutputFile, bool)> {
+        let view = HomeView {
+            page: self.page_view(page, self.routes.home(), body.html.clone()),
+            contests: self
+                .site
+                .contests
+                .iter()
+                .map(|c| self.contest_card(c))
+                .collect(),
+            entry_count: self.site.contests.iter().map(|c| c.entries.len()).sum(),
+        };
+        let url = self.routes.home();
+        self.page(
+            "index.html",
+            "index.html".into(),
+            "home",
+            &url,
+            "home",
+            &view,
+        )
+    }
+
+    fn contests_page(&self) -> Result<(OutputFile, bool)> {
+        let cards: Vec<ContestCard> = self
+            .site
+            .contests
+            .iter()
+            .map(|c| self.contest_card(c))
+            .collect();
+        let url = self.routes.contests();
+        self.page(
+            "contests.html",
+            "contests/index.html".into(),
+            "contests",
+            &url,
+            "contests",
+            &cards,
+        )
+    }
+
+    fn framework(
+        &self,
+        framework: &'a Page,
+        entries: &[(&'a Contest, usize, &'a Entry)],
+        cards: &[EntryCard<'a>],
+        problems: &mut Vec<Problem>,
+    ) -> Result<(OutputFile, bool)> {
+        let links = BodyLinks::page(&self.routes, "", &self.statics);
+        let (intro, sections) = markdown::render_sections(&framework.body.markdown, &links);
+        problems.extend(dropped_problems(&framework.body, intro.dropped, false));
+        let ids: HashSet<&str> = sections.iter().map(|s| s.id.as_str()).collect();
+        for (_, _, entry) in entries {
+            for id in entry
+                .framework
+                .iter()
+                .filter(|id| !ids.contains(id.as_str()))
+            {
+                problems.push(
+                    Problem::warning(
+                        entry.body.file.clone(),
+                        format!("no framework section with the id `{id}`"),
+                    )
+                    .field("framework")
+                    .hint(format!(
+                        "section ids: {}",
+                        sections
+                            .iter()
+                            .map(|s| s.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                );
+            }
+        }
+        let view = FrameworkView {
+            title: &framework.title,
+            description: framework.description.as_deref(),
+            url: self.routes.page("framework"),
+            intro_html: intro.html,
+            sections: sections
+                .into_iter()
+                .map(|s| SectionView {
+                    entries: entries
+                        .iter()
+                        .zip(cards)
+                        .filter(|((_, _, e), _)| e.framework.contains(&s.id))
+                        .map(|(_, card)| card.clone())
+                        .collect(),
+                    id: s.id,
+                    title: s.title,
+                    html: s.html,
+                })
+                .collect(),
+        };
+        let path = "framework/index.html".to_string();
+        self.page(
+            "framework.html",
+            path,
+            "framework",
+            &view.url,
+            "framework",
+            &view,
+        )
+    }
+}
+
+/// Collects files, problems (in a stable order) and the memo for the next render.
+fn assemble(
+    files: Vec<(OutputFile, bool)>,
+    bodies: Vec<(u64, Arc<BodyOut>)>,
+    extra: Vec<Problem>,
+) -> Rendered {
+    let mut problems: Vec<Problem> = bodies
+        .iter()
+        .flat_map(|(_, b)| b.problems.iter().cloned())
+        .collect();
+    problems.extend(extra);
+    let pages_rendered = files.iter().filter(|(_, fresh)| *fresh).count();
+    let memo = Memo {
+        bodies: bodies.into_iter().collect(),
+        pages: files
+            .iter()
+            .map(|(f, _)| (f.path.clone(), (f.fingerprint, f.bytes.clone())))
+            .collect(),
+    };
+    Rendered {
+        files: files.into_iter().map(|(f, _)| f).collect(),
+        problems,
+        pages_rendered,
+        memo,
+    }
+}

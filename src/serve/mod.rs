@@ -1,0 +1,215 @@
+//! `sesh serve`: build, serve over HTTP, watch the sources, rebuild what changed, reload pages.
+//!
+//! The site is built into `.sesh-cache/serve/` by the same pipeline as `sesh build` (consent gate
+//! included) and served from there under the base URL's path. A rebuild that fails keeps the
+//! last good site on screen with an error panel; fixing the file recovers without a restart.
+
+pub mod classify;
+pub mod http;
+pub mod watch;
+
+use crate::config::{Config, Overrides};
+use crate::site::Session;
+use anyhow::{Context, Result, anyhow};
+use classify::Plan;
+use http::Shared;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+/// Options of `sesh serve` besides the site's.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub interface: String,
+    pub port: u16,
+    pub open: bool,
+}
+
+/// Runs the preview server until the process is stopped.
+pub fn run(root: &Path, overrides: Overrides, options: &Options) -> Result<()> {
+    let server = tiny_http::Server::http((options.interface.as_str(), options.port))
+        .map_err(|e| {
+            anyhow!(
+                "cannot listen on {}:{}: {e}\n  hint: another program (perhaps another `sesh serve`) uses this port; choose another with --port",
+                options.interface,
+                options.port
+            )
+        })?;
+    let address = server
+        .server_addr()
+        .to_ip()
+        .context("the server has no IP address")?;
+    if !address.ip().is_loopback() {
+        eprintln!(
+            "warning: serving on {} makes the preview reachable from other computers on the network, including unpublished drafts' neighbours; use the default 127.0.0.1 unless you need this",
+            address.ip()
+        );
+    }
+    let mut preview = Preview::new(root, overrides, address)?;
+    let url = format!("http://{address}{}", preview.shared.base_path);
+    // Watch before the first build, so that no change made meanwhile is missed.
+    let mut watch = watch::Watch::start(&preview.root)?;
+    preview.rebuild(&Plan::default(), true, Instant::now());
+    let shared = preview.shared.clone();
+    std::thread::spawn(move || http::serve(server, shared));
+    println!("Serving {url} (Ctrl-C to stop). Watching for changes…");
+    if options.open {
+        open_browser(&url);
+    }
+    while let Some(burst) = watch.next() {
+        let plan = Plan::from_paths(&preview.root, burst.paths.iter().map(PathBuf::as_path));
+        if plan.is_empty() && !burst.rescan {
+            continue;
+        }
+        watch.add_new_folders(&preview.root);
+        preview.rebuild(&plan, burst.rescan, burst.first);
+    }
+    Ok(())
+}
+
+/// The rebuild side of the server.
+struct Preview {
+    root: PathBuf,
+    overrides: Overrides,
+    shared: Arc<Shared>,
+    session: Option<Session>,
+    /// Parts whose reload failed: retried with every later change until they succeed.
+    pending: Plan,
+    pending_all: bool,
+}
+
+impl Preview {
+    fn new(
+        root: &Path,
+        mut overrides: Overrides,
+        address: std::net::SocketAddr,
+    ) -> Result<Preview> {
+        let config = Config::load(root, &overrides)?;
+        let base_path = config.base_path().to_string();
+        overrides.base_url = Some(format!("http://{address}{base_path}"));
+        let dir = config.root.join(".sesh-cache").join("serve");
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create `{}`", dir.display()))?;
+        let dir = std::fs::canonicalize(&dir)?;
+        Ok(Preview {
+            root: config.root.clone(),
+            overrides,
+            shared: Shared::new(dir, base_path),
+            session: None,
+            pending: Plan::default(),
+            pending_all: true,
+        })
+    }
+
+    fn config(&self) -> Result<Config> {
+        let mut config = Config::load(&self.root, &self.overrides)?;
+        config.output_dir = self.shared.dir.clone();
+        Ok(config)
+    }
+
+    /// Applies `plan` and rebuilds; reports one line, and tells open pages to reload.
+    fn rebuild(&mut self, plan: &Plan, everything: bool, since: Instant) {
+        let started = Instant::now();
+        let css_only = plan.css_only && self.pending == Plan::default() && !self.pending_all;
+        let result = self
+            .apply(plan, everything)
+            .and_then(|()| match &mut self.session {
+                Some(session) => session.build_into(&self.shared.dir, false),
+                None => Err(anyhow!("the site could not be loaded")),
+            });
+        let what = if plan.paths.is_empty() {
+            "initial build".to_string()
+        } else {
+            plan.paths.join(", ")
+        };
+        match result {
+            Ok(outcome) => {
+                self.shared.set_error(None);
+                self.shared.build_id.fetch_add(1, Ordering::SeqCst);
+                self.shared.notify(if css_only { "css" } else { "reload" });
+                let problems = outcome.report.problems.len();
+                println!(
+                    "{what}: {} of {} pages rendered, {} files written, {} removed{} in {} ms (build {} ms)",
+                    outcome.pages_rendered,
+                    outcome.report.published.pages,
+                    outcome.written,
+                    outcome.removed,
+                    if problems > 0 {
+                        format!(", {problems} problem(s) reported")
+                    } else {
+                        String::new()
+                    },
+                    since.elapsed().as_millis(),
+                    started.elapsed().as_millis(),
+                );
+                for problem in &outcome.report.problems {
+                    eprintln!("  {}", problem.labelled());
+                }
+            }
+            Err(e) => {
+                let message = format!("{e:#}");
+                eprintln!(
+                    "{what}: build failed, still serving the last good site:\nerror: {message}"
+                );
+                self.shared.set_error(Some(message));
+                self.shared.notify("reload");
+            }
+        }
+    }
+
+    /// Reloads what `plan` (plus anything still pending) says changed.
+    fn apply(&mut self, plan: &Plan, everything: bool) -> Result<()> {
+        let mut plan = merge(&self.pending, plan);
+        let all = everything || self.pending_all || plan.config || self.session.is_none();
+        self.pending_all = all;
+        self.pending = plan.clone();
+        if all {
+            let config = self.config()?;
+            match &mut self.session {
+                Some(session) => session.reload_all(config)?,
+                None => self.session = Some(Session::open(config)?),
+            }
+        } else if let Some(session) = &mut self.session {
+            if plan.theme {
+                session.reload_theme()?;
+                plan.theme = false;
+                self.pending = plan.clone();
+            }
+            if plan.content {
+                session.reload_content()?;
+            } else {
+                for folder in &plan.contests {
+                    session.reload_contest(folder)?;
+                }
+            }
+        }
+        self.pending = Plan::default();
+        self.pending_all = false;
+        Ok(())
+    }
+}
+
+fn merge(a: &Plan, b: &Plan) -> Plan {
+    let mut out = a.clone();
+    out.config |= b.config;
+    out.content |= b.content;
+    out.theme |= b.theme;
+    out.contests.extend(b.contests.iter().cloned());
+    out.paths.extend(b.paths.iter().cloned());
+    out.css_only = b.css_only;
+    out
+}
+
+fn open_browser(url: &str) {
+    let command = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if let Err(e) = std::process::Command::new(command).arg(url).spawn() {
+        eprintln!("warning: cannot open a browser ({e}); open {url} yourself");
+    }
+}

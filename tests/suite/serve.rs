@@ -1,0 +1,268 @@
+//! `sesh serve` from outside: the real binary on a temporary site, edited while it runs.
+
+use crate::common::*;
+
+const ENTRY: &str = "content/contests/open-contest/published-entry/index.md";
+const ENTRY_URL: &str = "contests/open-contest/published-entry/";
+
+#[test]
+fn edits_new_and_deleted_entries_show_up() {
+    let site = Site::fixture("consent-canaries");
+    let serve = Serve::start(&site, &[]);
+    assert!(
+        serve
+            .get(ENTRY_URL)
+            .1
+            .contains("<h1>A published entry</h1>")
+    );
+
+    site.edit(
+        ENTRY,
+        "title = \"A published entry\"",
+        "title = \"An edited entry\"",
+    );
+    serve.wait_for(ENTRY_URL, "the edited title", |_, b| {
+        b.contains("<h1>An edited entry</h1>")
+    });
+    let gallery = serve.get("contests/open-contest/").1;
+    assert!(gallery.contains("An edited entry") && !gallery.contains("A published entry"));
+
+    site.write(
+        "content/contests/open-contest/brand-new/index.md",
+        "+++\ntitle = \"Brand new entry\"\n[consent]\npublish = true\n+++\n\nNew text.\n",
+    );
+    serve.wait_for(
+        "contests/open-contest/brand-new/",
+        "the new entry",
+        |s, b| s == 200 && b.contains("New text."),
+    );
+    serve.wait_for("contests/open-contest/", "the new card", |_, b| {
+        b.contains("Brand new entry")
+    });
+
+    std::fs::remove_dir_all(site.path("content/contests/open-contest/brand-new")).unwrap();
+    serve.wait_for(
+        "contests/open-contest/brand-new/",
+        "a 404 for the deleted entry",
+        |s, _| s == 404,
+    );
+    serve.wait_for("contests/open-contest/", "the card to go", |_, b| {
+        !b.contains("Brand new entry")
+    });
+    assert!(
+        serve.log().contains("pages rendered"),
+        "one line per rebuild:\n{}",
+        serve.log()
+    );
+}
+
+#[test]
+fn withdrawing_consent_removes_page_card_media_and_links_live() {
+    let site = Site::fixture("consent-canaries");
+    let serve = Serve::start(&site, &[]);
+    let page = serve.get(ENTRY_URL).1;
+    let image = page
+        .split("src=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the entry shows its poster")
+        .to_string();
+    let image_path = image
+        .strip_prefix("/archive/")
+        .expect("under the base path")
+        .to_string();
+    assert_eq!(serve.get(&image_path).0, 200);
+
+    site.edit(ENTRY, "publish = true", "publish = true\nwithdrawn = true");
+    serve.wait_for(ENTRY_URL, "the withdrawn entry to answer 404", |s, _| {
+        s == 404
+    });
+    assert_eq!(serve.get(&image_path).0, 404, "its media is gone");
+    for other in [
+        "",
+        "contests/open-contest/",
+        "framework/",
+        "contests/open-contest/second-published/",
+    ] {
+        let body = serve.get(other).1;
+        assert!(
+            !body.contains("published-entry"),
+            "a link to the withdrawn entry remains on /{other}"
+        );
+        assert!(
+            !body.contains("A published entry"),
+            "its title remains on /{other}"
+        );
+    }
+}
+
+#[test]
+fn template_edits_apply_and_broken_config_recovers_without_restart() {
+    let site = Site::fixture("consent-canaries");
+    let serve = Serve::start(&site, &[]);
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}<p>custom page template</p>{% endblock main %}",
+    );
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\n+++\n\nAbout text.\n",
+    );
+    serve.wait_for("about/", "the site template", |_, b| {
+        b.contains("custom page template")
+    });
+
+    let good = std::fs::read_to_string(site.path("sesh.toml")).unwrap();
+    site.write("sesh.toml", &format!("{good}\nthis is not toml\n"));
+    let body = serve.wait_for("", "the error panel", |_, b| b.contains("sesh-build-error"));
+    assert!(
+        body.contains("sesh.toml:"),
+        "the panel names the file and line:\n{body}"
+    );
+    assert!(
+        body.contains("Consent canaries"),
+        "the last good site is still served"
+    );
+    site.write("sesh.toml", &good);
+    serve.wait_for("", "recovery", |_, b| !b.contains("sesh-build-error"));
+
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}{{ page.nope }}{% endblock main %}",
+    );
+    let body = serve.wait_for("about/", "the template error", |_, b| {
+        b.contains("sesh-build-error")
+    });
+    assert!(body.contains("templates/page.html:1"), "{body}");
+    std::fs::remove_file(site.path("templates/page.html")).unwrap();
+    serve.wait_for("about/", "the theme template again", |_, b| {
+        !b.contains("sesh-build-error") && b.contains("About text.")
+    });
+}
+
+#[test]
+fn the_served_site_equals_a_clean_build_after_edits() {
+    let site = Site::fixture("consent-canaries");
+    let serve = Serve::start(&site, &[]);
+    site.edit(
+        ENTRY,
+        "This entry is public.",
+        "This entry is public and edited.",
+    );
+    site.edit(
+        "content/contests/open-contest/second-published/index.md",
+        "publish = true",
+        "publish = false",
+    );
+    site.write(
+        "content/contests/open-contest/third/index.md",
+        "+++\ntitle = \"Third\"\n[consent]\npublish = true\n+++\n\nThird.\n",
+    );
+    serve.wait_for("contests/open-contest/third/", "the last edit", |s, _| {
+        s == 200
+    });
+    serve.wait_for(
+        "contests/open-contest/second-published/",
+        "the unpublished entry gone",
+        |s, _| s == 404,
+    );
+    serve.wait_for(ENTRY_URL, "the edit", |_, b| {
+        b.contains("public and edited")
+    });
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    site.build(&["--base-url", &serve.url]).success();
+    let served = site.root.join(".sesh-cache/serve");
+    let mut clean = files(&site.out);
+    clean.remove(".sesh-output"); // the marker that lets `sesh build` replace its output folder
+    assert_eq!(files(&served), clean, "same files");
+    for f in &clean {
+        let a = std::fs::read(served.join(f)).unwrap();
+        let b = std::fs::read(site.out.join(f)).unwrap();
+        assert!(
+            a == b,
+            "{f} differs between the served site and a clean build"
+        );
+    }
+}
+
+#[test]
+fn a_subpath_base_url_is_served_under_its_path() {
+    let site = Site::fixture("consent-canaries");
+    let serve = Serve::start(&site, &[]);
+    assert!(serve.url.ends_with("/archive/"), "{}", serve.url);
+    let root = serve.url.trim_end_matches("archive/").to_string();
+    let (status, headers, _) = http_get(&root).unwrap();
+    assert_eq!(status, 301);
+    assert!(
+        headers
+            .iter()
+            .any(|(k, v)| k == "location" && v == "/archive/")
+    );
+    let (status, headers, body) = http_get(&format!("{}{ENTRY_URL}", serve.url)).unwrap();
+    assert_eq!(status, 200);
+    assert!(
+        headers
+            .iter()
+            .any(|(k, v)| k == "content-type" && v.starts_with("text/html"))
+    );
+    assert!(
+        headers
+            .iter()
+            .any(|(k, v)| k == "x-content-type-options" && v == "nosniff")
+    );
+    assert!(String::from_utf8_lossy(&body).contains("href=\"/archive/contests/open-contest/\""));
+    let served = site.root.join(".sesh-cache/serve");
+    let broken = broken_links(&served, "/archive/");
+    assert!(broken.is_empty(), "{broken:#?}");
+}
+
+#[test]
+fn requests_never_escape_the_site_folder() {
+    let site = Site::fixture("consent-canaries");
+    std::fs::write(site.root.join("secret.txt"), "TOP-SECRET").unwrap();
+    let serve = Serve::start(&site, &[]);
+    let base = serve.url.trim_end_matches('/');
+    for path in [
+        "/../../secret.txt",
+        "/%2e%2e/%2e%2e/secret.txt",
+        "/%2e%2e%2f%2e%2e%2fsecret.txt",
+        "/..%5c..%5csecret.txt",
+        "//etc/passwd",
+        "/.sesh-output",
+        "/../../../../../../etc/passwd",
+    ] {
+        let (status, _, body) = http_get(&format!("{base}{path}")).unwrap();
+        let body = String::from_utf8_lossy(&body);
+        assert!(matches!(status, 400 | 404), "{path}: {status}");
+        assert!(
+            !body.contains("TOP-SECRET") && !body.contains("root:x:"),
+            "{path} leaked a file"
+        );
+    }
+}
+
+#[test]
+fn the_404_page_is_the_themes_and_build_output_has_no_reload_script() {
+    let site = Site::fixture("consent-canaries");
+    let serve = Serve::start(&site, &[]);
+    let (status, body) = serve.get("no/such/page/");
+    assert_eq!(status, 404);
+    assert!(body.contains("Page not found") && body.contains("/__sesh/livereload.js"));
+    site.build(&[]).success();
+    assert!(
+        leaks(&site.out, "__sesh").is_empty(),
+        "sesh build output must not carry the reload script"
+    );
+}
+
+#[test]
+fn listening_on_all_interfaces_warns() {
+    let site = Site::fixture("consent-canaries");
+    let serve = Serve::start(&site, &["--interface", "0.0.0.0"]);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(
+        serve.log().contains("warning: serving on 0.0.0.0"),
+        "{}",
+        serve.log()
+    );
+}
