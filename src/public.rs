@@ -21,7 +21,9 @@ pub struct PublicSite {
 /// Markdown to render, and where it came from (for relative links and messages).
 #[derive(Debug, Clone, Default)]
 pub struct Body {
-    pub markdown: String,
+    pub markdown: std::sync::Arc<str>,
+    /// A hash of `markdown` (memo keys use it instead of hashing the text again).
+    pub hash: u64,
     /// The source file, relative to the site root (for messages).
     pub file: String,
     /// File line on which the Markdown starts.

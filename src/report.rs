@@ -148,6 +148,8 @@ pub struct BuildReport {
     pub published: Published,
     pub excluded: Vec<Exclusion>,
     pub problems: Vec<Problem>,
+    /// Milliseconds spent in each stage of the build.
+    pub timings: Vec<(String, f64)>,
 }
 
 impl BuildReport {

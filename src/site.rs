@@ -51,9 +51,10 @@ pub struct Session {
     raw: RawSite,
     theme: Theme,
     memo: Memo,
-    /// Files the last build left in the output folder: path → hash of their bytes (`None` for
-    /// images, whose names already contain a content hash).
-    written: HashMap<String, Option<blake3::Hash>>,
+    /// Files the last build left in the output folder: path → fingerprint of their bytes (the
+    /// page's render fingerprint, a hash for static files, 0 for images, whose names already
+    /// contain a content hash).
+    written: HashMap<String, u64>,
 }
 
 impl Session {
@@ -94,6 +95,11 @@ impl Session {
         content::reload_contest(&self.config, &mut self.raw, folder)
     }
 
+    /// Re-reads one entry folder (or its contest, if the folder appeared or disappeared).
+    pub fn reload_entry(&mut self, contest: &str, entry: &str) -> Result<()> {
+        content::reload_entry(&self.config, &mut self.raw, contest, entry)
+    }
+
     /// Re-reads templates, static files and strings; every page is rendered again.
     pub fn reload_theme(&mut self) -> Result<()> {
         self.theme = Theme::load(&self.config)?;
@@ -104,8 +110,10 @@ impl Session {
     /// Runs the pipeline and brings `dir` up to date: writes the files whose bytes changed and
     /// removes those no longer produced. With `strict`, stops before writing if errors exist.
     pub fn build_into(&mut self, dir: &Path, strict: bool) -> Result<Outcome> {
+        let mut clock = Clock::start();
         let config = &self.config;
         let gated = consent::gate(&self.raw, &Settings::from(config));
+        clock.lap("consent gate");
         let mut report = BuildReport {
             as_of: config.as_of.to_string(),
             output: config.output_dir.clone(),
@@ -117,21 +125,29 @@ impl Session {
         let (images, image_problems) =
             images::publish(&gated.site, &config.images, &config.root, dir);
         report.problems.extend(image_problems);
+        clock.lap("images");
         let rendered = render::render(config, &gated.site, &mut self.theme, &images, &self.memo)?;
         report.problems.extend(rendered.problems);
-        let mut outputs: HashMap<String, Option<blake3::Hash>> = HashMap::new();
+        clock.lap("render");
+        let mut outputs: HashMap<String, u64> = HashMap::new();
         let mut written = 0;
         for (path, source) in &self.theme.statics {
             let bytes = source.read()?;
-            written += self.write(dir, path, &bytes, &mut outputs)?;
+            let hash = blake3::hash(&bytes);
+            let fingerprint =
+                u64::from_le_bytes(hash.as_bytes()[..8].try_into().unwrap_or_default());
+            written += self.write(dir, path, &bytes, fingerprint, &mut outputs)?;
         }
         for file in &rendered.files {
-            written += self.write(dir, &file.path, &file.bytes, &mut outputs)?;
+            written += self.write(dir, &file.path, &file.bytes, file.fingerprint, &mut outputs)?;
         }
         for variant in images.by_source.values().flat_map(|p| &p.variants) {
-            outputs.insert(variant.path.clone(), None);
+            outputs.insert(variant.path.clone(), 0);
         }
+        clock.lap("write");
         let removed = remove_stale(dir, &self.written, &outputs)?;
+        clock.lap("remove stale");
+        report.timings = clock.laps;
         report.published = Published {
             contests: gated.site.contests.len(),
             entries: gated.site.contests.iter().map(|c| c.entries.len()).sum(),
@@ -149,19 +165,20 @@ impl Session {
         })
     }
 
-    /// Writes `bytes` at `path` unless the last build left the same bytes there; returns 1 if
-    /// it wrote.
+    /// Writes `bytes` at `path` unless the last build left the same bytes there (same
+    /// fingerprint); returns 1 if it wrote.
     fn write(
         &self,
         dir: &Path,
         path: &str,
         bytes: &[u8],
-        outputs: &mut HashMap<String, Option<blake3::Hash>>,
+        fingerprint: u64,
+        outputs: &mut HashMap<String, u64>,
     ) -> Result<usize> {
-        let hash = blake3::hash(bytes);
-        outputs.insert(path.to_string(), Some(hash));
+        outputs.insert(path.to_string(), fingerprint);
         let file = dir.join(path);
-        if self.written.get(path) == Some(&Some(hash)) && file.is_file() {
+        // The file was written from the same inputs by the last build (sesh owns the folder).
+        if self.written.get(path) == Some(&fingerprint) {
             return Ok(0);
         }
         if let Some(parent) = file.parent() {
@@ -174,12 +191,35 @@ impl Session {
     }
 }
 
+/// Stage timings, in milliseconds, for the report (and `sesh serve`'s log).
+struct Clock {
+    last: std::time::Instant,
+    laps: Vec<(String, f64)>,
+}
+
+impl Clock {
+    fn start() -> Clock {
+        Clock {
+            last: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &str) {
+        let now = std::time::Instant::now();
+        let ms = (now - self.last).as_secs_f64() * 1000.0;
+        self.laps
+            .push((stage.to_string(), (ms * 10.0).round() / 10.0));
+        self.last = now;
+    }
+}
+
 /// Removes files of `dir` that the new build did not produce. After the first build only the
 /// previous build's files are candidates; before it, every file of the folder but the marker.
 fn remove_stale(
     dir: &Path,
-    previous: &HashMap<String, Option<blake3::Hash>>,
-    current: &HashMap<String, Option<blake3::Hash>>,
+    previous: &HashMap<String, u64>,
+    current: &HashMap<String, u64>,
 ) -> Result<usize> {
     let candidates: Vec<String> = if previous.is_empty() {
         walkdir::WalkDir::new(dir)

@@ -76,6 +76,7 @@ fn page(p: &RawPage) -> Page {
 fn body(source: &SourceFile, dir: &str) -> Body {
     Body {
         markdown: source.body.clone(),
+        hash: source.body_hash,
         file: source.display.clone(),
         line: source.body_line,
         dir: dir.to_string(),

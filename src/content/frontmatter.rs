@@ -14,8 +14,10 @@ pub struct SourceFile {
     pub front: String,
     /// Line of the file on which `front` starts (1-based).
     pub front_line: usize,
-    /// The Markdown after the closing `+++`.
-    pub body: String,
+    /// The Markdown after the closing `+++` (shared: the public model points at the same text).
+    pub body: std::sync::Arc<str>,
+    /// A hash of `body`, computed once when the file is read.
+    pub body_hash: u64,
     /// Line of the file on which `body` starts (1-based).
     pub body_line: usize,
 }
@@ -39,7 +41,12 @@ impl SourceFile {
                 return Ok(SourceFile {
                     front: text[front_start..offset].to_string(),
                     front_line: 2,
-                    body: text[body_start..].to_string(),
+                    body: text[body_start..].into(),
+                    body_hash: {
+                        let mut h = std::hash::DefaultHasher::new();
+                        std::hash::Hash::hash(&text[body_start..], &mut h);
+                        std::hash::Hasher::finish(&h)
+                    },
                     body_line: line_of(text, body_start),
                     display,
                 });
@@ -90,7 +97,7 @@ mod tests {
     fn splits_front_matter_and_body_with_line_numbers() {
         let f = SourceFile::split("x.md".into(), "+++\ntitle = \"A\"\n+++\n\nBody\n").unwrap();
         assert_eq!(f.front, "title = \"A\"\n");
-        assert_eq!(f.body, "\nBody\n");
+        assert_eq!(&*f.body, "\nBody\n");
         assert_eq!(f.body_line, 4);
         assert_eq!(f.front_line_of(&(0..1)), 2);
         assert_eq!(f.body_line_of(1), 5);
@@ -100,7 +107,7 @@ mod tests {
     fn accepts_bom_and_crlf() {
         let f =
             SourceFile::split("x.md".into(), "\u{feff}+++\r\ntitle = \"A\"\r\n+++\r\nB").unwrap();
-        assert_eq!(f.body, "B");
+        assert_eq!(&*f.body, "B");
     }
 
     #[test]

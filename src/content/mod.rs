@@ -104,6 +104,33 @@ pub fn reload_contest(config: &Config, site: &mut RawSite, folder: &str) -> Resu
     Ok(())
 }
 
+/// Re-reads one entry folder in place, when it already was an entry and still is; otherwise
+/// (a folder created, renamed or removed) re-reads its whole contest.
+pub fn reload_entry(config: &Config, site: &mut RawSite, contest: &str, entry: &str) -> Result<()> {
+    let loader = Loader::new(config)?;
+    let rel = format!("contests/{contest}/{entry}");
+    let dir = loader.content.join(&rel);
+    let known = site
+        .contests
+        .iter()
+        .position(|c| c.rel == format!("contests/{contest}"))
+        .and_then(|c| {
+            let e = site.contests[c].entries.iter().position(|e| e.rel == rel)?;
+            Some((c, e))
+        });
+    match known {
+        Some((c, e)) if dir.join("index.md").is_file() => {
+            let shown = format!("content/{rel}");
+            site.problems
+                .retain(|p| p.file != shown && !p.file.starts_with(&format!("{shown}/")));
+            let slug = site.contests[c].entries[e].slug.clone();
+            site.contests[c].entries[e] = loader.entry(dir, slug);
+            Ok(())
+        }
+        _ => reload_contest(config, site, contest),
+    }
+}
+
 struct Loader<'a> {
     root: &'a Path,
     /// Canonical path of `content/`: nothing outside it is ever read.

@@ -42,8 +42,8 @@ use view::*;
 pub struct OutputFile {
     pub path: String,
     pub bytes: Arc<Vec<u8>>,
-    /// Fingerprint of everything the page was rendered from.
-    fingerprint: u64,
+    /// Fingerprint of everything the page was rendered from: equal fingerprints, equal bytes.
+    pub fingerprint: u64,
 }
 
 #[derive(Debug, Default)]
@@ -66,7 +66,7 @@ pub struct Memo {
 /// A rendered Markdown body, the media it showed inline, and the references it dropped.
 #[derive(Debug)]
 struct BodyOut {
-    html: String,
+    html: Html,
     used: HashSet<String>,
     problems: Vec<Problem>,
 }
@@ -82,7 +82,12 @@ pub fn render(
     let routes = Routes::new(site, config.base_path());
     let statics: HashSet<String> = theme.statics.keys().cloned().collect();
     let site_view = site_view(config, site, theme, &routes)?;
-    let globals_fp = fingerprint(&(&site_view, &config.language, routes.fingerprint()));
+    let globals_fp = fingerprint(&(
+        &site_view,
+        &config.language,
+        routes.fingerprint(),
+        theme.fingerprint,
+    ));
     let globals = theme.tera.global_context();
     globals.insert("site", &site_view);
     globals.insert("lang", &config.language);
@@ -217,7 +222,7 @@ impl Renderer<'_> {
     fn organiser_body(&self, body: &Body) -> (u64, Arc<BodyOut>) {
         let key = fingerprint(&(
             "page",
-            &body.markdown,
+            body.hash,
             &body.dir,
             self.routes.fingerprint(),
             &self.statics,
@@ -226,7 +231,10 @@ impl Renderer<'_> {
             let links = BodyLinks::page(&self.routes, &body.dir, &self.statics);
             let html = markdown::render(&body.markdown, &links);
             BodyOut {
-                html: html.html,
+                html: Html {
+                    text: html.html.into(),
+                    key,
+                },
                 used: HashSet::new(),
                 problems: dropped_problems(body, html.dropped, false),
             }
@@ -254,7 +262,7 @@ impl Renderer<'_> {
         };
         let key = fingerprint(&(
             "entry",
-            &entry.body.markdown,
+            entry.body.hash,
             &entry.body.dir,
             self.routes.fingerprint(),
             media_fp,
@@ -264,7 +272,10 @@ impl Renderer<'_> {
             let html = markdown::render(&entry.body.markdown, &links);
             let used = links.used.into_inner().unwrap_or_default();
             BodyOut {
-                html: html.html,
+                html: Html {
+                    text: html.html.into(),
+                    key,
+                },
                 used,
                 problems: dropped_problems(&entry.body, html.dropped, true),
             }
@@ -295,7 +306,7 @@ fn fingerprint<T: Serialize + ?Sized>(value: &T) -> u64 {
     }
     let mut w = HashWriter(DefaultHasher::new());
     // Serialising our own view structs cannot fail; a failure only weakens memoisation.
-    let _ = serde_json::to_writer(&mut w, value);
+    let _ = fingerprinting(|| serde_json::to_writer(&mut w, value));
     w.0.finish()
 }
 

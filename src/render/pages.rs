@@ -26,7 +26,7 @@ impl<'a> Renderer<'a> {
             .map(|(_, _, e)| self.entry_body(e))
             .collect();
         let cards: Vec<EntryCard> = entries
-            .iter()
+            .par_iter()
             .map(|(c, _, e)| self.card(c, e))
             .collect::<Result<_>>()?;
         let mut files: Vec<(OutputFile, bool)> = entries
@@ -280,7 +280,7 @@ impl<'a> Renderer<'a> {
         self.page("contest.html", path, "contest", &view.url, "contest", &view)
     }
 
-    fn page_view(&self, page: &'a Page, url: String, body_html: String) -> PageView<'a> {
+    fn page_view(&self, page: &'a Page, url: String, body_html: Html) -> PageView<'a> {
         PageView {
             title: &page.title,
             description: page.description.as_deref(),

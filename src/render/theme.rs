@@ -65,6 +65,8 @@ pub struct Theme {
     pub statics: BTreeMap<String, Source>,
     /// Layers, highest first, for messages (`templates/`, `themes/x/`, `themes/default/ (built in)`).
     pub layers: Vec<String>,
+    /// Changes whenever any template, string or static file of any layer changes.
+    pub fingerprint: u64,
 }
 
 impl Theme {
@@ -93,10 +95,21 @@ impl Theme {
         }
         let strings = Arc::new(strings);
         let tera = templates(&layers, config, &strings, &statics)?;
+        let mut hasher = blake3::Hasher::new();
+        for layer in &layers {
+            for (path, source) in &layer.files {
+                hasher.update(layer.prefix.as_bytes());
+                hasher.update(path.as_bytes());
+                hasher.update(&source.read()?);
+            }
+        }
+        let digest = hasher.finalize();
+        let fingerprint = u64::from_le_bytes(digest.as_bytes()[..8].try_into().unwrap_or_default());
         Ok(Theme {
             tera,
             strings,
             statics,
+            fingerprint,
             layers: layers
                 .iter()
                 .map(|l| {

@@ -3,7 +3,41 @@
 
 use crate::content::raw::ContestStats;
 use crate::licenses::License;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+use std::cell::Cell;
+use std::sync::Arc;
+
+/// Rendered HTML inside a view (a Markdown body). Templates receive its text; a page's
+/// fingerprint uses only its key, so that deciding whether a page changed does not hash the
+/// whole body again on every rebuild.
+#[derive(Debug, Clone)]
+pub struct Html {
+    pub text: Arc<str>,
+    /// Identifies the text: the memo key of the body it came from.
+    pub key: u64,
+}
+
+thread_local! {
+    static FINGERPRINTING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` with [`Html`] values serialising as their key.
+pub fn fingerprinting<T>(f: impl FnOnce() -> T) -> T {
+    FINGERPRINTING.with(|on| on.set(true));
+    let out = f();
+    FINGERPRINTING.with(|on| on.set(false));
+    out
+}
+
+impl Serialize for Html {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if FINGERPRINTING.with(Cell::get) {
+            serializer.serialize_u64(self.key)
+        } else {
+            serializer.serialize_str(&self.text)
+        }
+    }
+}
 
 /// `site`, available in every template.
 #[derive(Debug, Clone, Serialize)]
@@ -33,7 +67,7 @@ pub struct PageView<'a> {
     pub title: &'a str,
     pub description: Option<&'a str>,
     pub url: String,
-    pub body_html: String,
+    pub body_html: Html,
     pub extra: &'a toml::Table,
 }
 
@@ -119,7 +153,7 @@ pub struct ContestView<'a> {
     pub license: Option<License>,
     pub sensitive: bool,
     pub stats: &'a ContestStats,
-    pub body_html: String,
+    pub body_html: Html,
     pub entry_count: usize,
     pub groups: Vec<AwardGroup<'a>>,
     pub extra: &'a toml::Table,
@@ -148,7 +182,7 @@ pub struct EntryView<'a> {
     pub license: Option<License>,
     pub credits: Vec<CreditView<'a>>,
     pub credit_line: String,
-    pub body_html: String,
+    pub body_html: Html,
     /// Consented images not already shown in the body.
     pub figures: Vec<FigureView>,
     pub contest: LinkView,

@@ -13,8 +13,10 @@ pub enum Change {
     Ignore,
     /// `sesh.toml`: reload everything.
     Config,
-    /// Something inside `content/contests/<folder>/`.
+    /// The contest folder `content/contests/<folder>`, or a file directly in it.
     Contest(String),
+    /// Something inside an entry folder `content/contests/<contest>/<entry>/`.
+    Entry(String, String),
     /// Any other file under `content/`.
     Content,
     /// A template or string table (site or theme).
@@ -46,6 +48,12 @@ pub fn classify(root: &Path, path: &Path) -> Change {
         .as_slice()
     {
         [name] if *name == CONFIG_FILE => Change::Config,
+        ["content", "contests", contest, entry, _, ..] => {
+            Change::Entry((*contest).to_string(), (*entry).to_string())
+        }
+        ["content", "contests", contest, entry] if !entry.contains('.') => {
+            Change::Entry((*contest).to_string(), (*entry).to_string())
+        }
         ["content", "contests", folder, ..] => Change::Contest((*folder).to_string()),
         ["content", ..] => Change::Content,
         ["templates" | "i18n", ..] => Change::Templates,
@@ -62,6 +70,8 @@ pub struct Plan {
     pub config: bool,
     pub content: bool,
     pub contests: BTreeSet<String>,
+    /// (contest folder, entry folder)
+    pub entries: BTreeSet<(String, String)>,
     pub theme: bool,
     /// Only stylesheets changed: pages can restyle without reloading.
     pub css_only: bool,
@@ -92,6 +102,9 @@ impl Plan {
                 Change::Contest(folder) => {
                     plan.contests.insert(folder);
                 }
+                Change::Entry(contest, entry) => {
+                    plan.entries.insert((contest, entry));
+                }
                 Change::Content => plan.content = true,
                 Change::Templates | Change::Static { .. } => plan.theme = true,
                 Change::Ignore => {}
@@ -120,12 +133,12 @@ mod tests {
     #[test]
     fn paths_map_to_changes() {
         assert_eq!(c("sesh.toml"), Change::Config);
+        let entry = Change::Entry("hiv".into(), "entry".into());
+        assert_eq!(c("content/contests/hiv/entry/index.md"), entry);
+        assert_eq!(c("content/contests/hiv/entry/poster.jpg"), entry);
+        assert_eq!(c("content/contests/hiv/entry"), entry);
         assert_eq!(
-            c("content/contests/hiv/entry/index.md"),
-            Change::Contest("hiv".into())
-        );
-        assert_eq!(
-            c("content/contests/hiv/entry/poster.jpg"),
+            c("content/contests/hiv/_index.md"),
             Change::Contest("hiv".into())
         );
         assert_eq!(c("content/contests/hiv"), Change::Contest("hiv".into()));
@@ -173,7 +186,11 @@ mod tests {
         .map(|p| root.join(p))
         .collect();
         let plan = Plan::from_paths(root, paths.iter().map(PathBuf::as_path));
-        assert_eq!(plan.contests.iter().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(plan.contests.iter().collect::<Vec<_>>(), ["b"]);
+        assert_eq!(
+            plan.entries.iter().collect::<Vec<_>>(),
+            [&("a".to_string(), "e".to_string())]
+        );
         assert_eq!(plan.paths.len(), 2, "duplicates and swap files dropped");
         assert!(!plan.theme && !plan.config && !plan.css_only);
         let css = [root.join("static/css/sesh.css")];

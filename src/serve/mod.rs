@@ -143,6 +143,15 @@ impl Preview {
                     since.elapsed().as_millis(),
                     started.elapsed().as_millis(),
                 );
+                if std::env::var_os("SESH_TIMINGS").is_some() {
+                    let laps: Vec<String> = outcome
+                        .report
+                        .timings
+                        .iter()
+                        .map(|(s, ms)| format!("{s} {ms} ms"))
+                        .collect();
+                    println!("  timings: {}", laps.join(", "));
+                }
                 for problem in &outcome.report.problems {
                     eprintln!("  {}", problem.labelled());
                 }
@@ -182,6 +191,11 @@ impl Preview {
                 for folder in &plan.contests {
                     session.reload_contest(folder)?;
                 }
+                for (contest, entry) in &plan.entries {
+                    if !plan.contests.contains(contest) {
+                        session.reload_entry(contest, entry)?;
+                    }
+                }
             }
         }
         self.pending = Plan::default();
@@ -196,6 +210,7 @@ fn merge(a: &Plan, b: &Plan) -> Plan {
     out.content |= b.content;
     out.theme |= b.theme;
     out.contests.extend(b.contests.iter().cloned());
+    out.entries.extend(b.entries.iter().cloned());
     out.paths.extend(b.paths.iter().cloned());
     out.css_only = b.css_only;
     out
