@@ -24,6 +24,10 @@ pub enum Command {
     Build(BuildArgs),
     /// Preview the site: build, serve on http://127.0.0.1:1111/, rebuild and reload on every change
     Serve(ServeArgs),
+    /// Create a new archive (settings, an example contest, a GitHub Pages workflow)
+    Init(InitArgs),
+    /// Build without publishing and check links, alt text, content problems and exclusions
+    Check(CheckArgs),
 }
 
 impl Cli {
@@ -31,6 +35,8 @@ impl Cli {
         match self.command {
             Command::Build(args) => args.run(),
             Command::Serve(args) => args.run(),
+            Command::Init(args) => args.run(),
+            Command::Check(args) => args.run(),
         }
     }
 }
@@ -155,5 +161,79 @@ impl ServeArgs {
             open: self.open,
         };
         crate::serve::run(&self.site.root, overrides, &options)
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to create the archive in (created if missing)
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// The archive's title
+    #[arg(long, default_value = "Contest archive")]
+    pub title: String,
+    /// Where the site will be published, e.g. https://your-org.github.io/archive/
+    #[arg(long, default_value = "https://example.org/")]
+    pub base_url: String,
+}
+
+impl InitArgs {
+    pub fn run(self) -> Result<()> {
+        let written = crate::init::init(&self.dir, &self.title, &self.base_url)?;
+        println!("Created a new archive in {}:", self.dir.display());
+        for file in &written {
+            println!(
+                "  {}",
+                file.strip_prefix(&self.dir).unwrap_or(file).display()
+            );
+        }
+        println!(
+            "\nNext:\n  sesh serve --root {0}     preview it at http://127.0.0.1:1111/\n  sesh check --root {0}     check links, alt text and consent\nThen push the folder to a GitHub repository and set Settings → Pages → Source to \"GitHub Actions\".",
+            self.dir.display()
+        );
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// How to print the report
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Also write the report as JSON to FILE
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+}
+
+impl CheckArgs {
+    pub fn run(self) -> Result<()> {
+        let overrides = Overrides {
+            output: None,
+            base_url: self.site.base_url.clone(),
+            as_of: self.site.as_of.clone(),
+        };
+        let config = Config::load(&self.site.root, &overrides)?;
+        let report = crate::check::check(&config)?;
+        let json = serde_json::to_string_pretty(&report)?;
+        match self.format {
+            Format::Table => print!("{}", report.table()),
+            Format::Json => println!("{json}"),
+        }
+        if let Some(path) = &self.report {
+            std::fs::write(path, &json)
+                .with_context(|| format!("cannot write the report to `{}`", path.display()))?;
+        }
+        if report.errors > 0 {
+            bail!("{} error(s) found", report.errors);
+        }
+        Ok(())
     }
 }

@@ -30,6 +30,8 @@ pub struct RawConfig {
     pub license: Option<String>,
     /// Output folder, relative to the site root.
     pub output_dir: Option<PathBuf>,
+    /// A custom domain for GitHub Pages: written to a `CNAME` file in the output.
+    pub cname: Option<String>,
     #[serde(default)]
     pub images: RawImages,
     /// Free-form values for themes (colours, logo, footer text…).
@@ -74,6 +76,7 @@ pub struct Config {
     pub language: String,
     pub theme: String,
     pub license: Option<String>,
+    pub cname: Option<String>,
     pub images: ImageSettings,
     pub extra: toml::Table,
     /// "Today" for every consent date.
@@ -131,6 +134,17 @@ impl Config {
                 .at_line(field_line(text, "widths").or(field_line(text, "quality")))
                 .field("images")
         })?;
+        let cname = match raw.cname.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(name) if is_hostname(name) => Some(name.to_lowercase()),
+            Some(name) => {
+                return Err(Problem::error(CONFIG_FILE, format!("`{name}` is not a domain name"))
+                    .at_line(field_line(text, "cname"))
+                    .field("cname")
+                    .hint("give the bare domain, e.g. cname = \"archive.example.org\" (no https://, no path)")
+                    .into());
+            }
+        };
         let output_dir = match (&o.output, &raw.output_dir) {
             (Some(dir), _) => absolute(dir)?,
             (None, Some(dir)) => root.join(dir),
@@ -145,6 +159,7 @@ impl Config {
             language: raw.language,
             theme: raw.theme,
             license: raw.license,
+            cname,
             images,
             extra: raw.extra,
             as_of: o.as_of.clone().unwrap_or_else(AsOf::now),
@@ -165,7 +180,7 @@ pub fn parse(text: &str) -> Result<RawConfig> {
         let problem = Problem::error(CONFIG_FILE, e.message().trim().to_string()).at_line(line);
         let problem = match e.message() {
             m if m.contains("unknown field") => problem.hint(
-                "check the spelling; allowed keys: title, description, base_url, language, theme, license, output_dir, [images], [extra]",
+                "check the spelling; allowed keys: title, description, base_url, language, theme, license, output_dir, cname, [images], [extra]",
             ),
             m if m.contains("missing field") => {
                 problem.hint("sesh.toml needs at least: title = \"…\" and base_url = \"https://…/\"")
@@ -174,6 +189,18 @@ pub fn parse(text: &str) -> Result<RawConfig> {
         };
         anyhow::Error::new(problem)
     })
+}
+
+fn is_hostname(name: &str) -> bool {
+    name.len() <= 253
+        && name.contains('.')
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
 }
 
 fn parse_base_url(text: &str) -> std::result::Result<Url, String> {
@@ -318,6 +345,23 @@ mod tests {
         assert_eq!(c.output_dir, PathBuf::from("/site/public"));
         assert_eq!(c.language, "en");
         assert_eq!(c.theme, "default");
+    }
+
+    #[test]
+    fn cname_must_be_a_bare_domain() {
+        let ok = resolve(
+            "title = \"T\"\nbase_url = \"https://a.org/\"\ncname = \"Archive.Example.org\"\n",
+            &Overrides::default(),
+        )
+        .unwrap();
+        assert_eq!(ok.cname.as_deref(), Some("archive.example.org"));
+        for bad in ["https://a.org", "a.org/x", "localhost", "-a.org"] {
+            let text = format!("title = \"T\"\nbase_url = \"https://a.org/\"\ncname = \"{bad}\"\n");
+            let err = resolve(&text, &Overrides::default())
+                .unwrap_err()
+                .to_string();
+            assert!(err.starts_with("sesh.toml:3: `cname`"), "{bad}: {err}");
+        }
     }
 
     #[test]

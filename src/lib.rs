@@ -11,11 +11,13 @@
 //!
 //! [`report`] collects problems and exclusions; [`cli`] is the command line.
 
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod consent;
 pub mod content;
 pub mod images;
+pub mod init;
 pub mod licenses;
 pub mod markdown;
 pub mod output;

@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::consent::{self, Settings};
 use crate::content::{self, RawSite};
 use crate::images;
-use crate::output::{MARKER, Staging};
+use crate::output::{self, MARKER, Staging};
 use crate::render::{self, Memo, theme::Theme};
 use crate::report::{BuildReport, Published};
 use anyhow::{Context, Result};
@@ -140,6 +140,14 @@ impl Session {
         }
         for file in &rendered.files {
             written += self.write(dir, &file.path, &file.bytes, file.fingerprint, &mut outputs)?;
+        }
+        for (path, bytes) in output::pages_extras(config.cname.as_deref()) {
+            let fingerprint = u64::from_le_bytes(
+                blake3::hash(&bytes).as_bytes()[..8]
+                    .try_into()
+                    .unwrap_or_default(),
+            );
+            written += self.write(dir, path, &bytes, fingerprint, &mut outputs)?;
         }
         for variant in images.by_source.values().flat_map(|p| &p.variants) {
             outputs.insert(variant.path.clone(), 0);

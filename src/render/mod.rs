@@ -15,6 +15,7 @@
 //! its folder, the set of published pages or its images changed, and a page only when the
 //! fingerprint of its view changed. The memo is discarded whenever the theme is reloaded.
 
+mod feeds;
 pub mod functions;
 pub mod links;
 mod pages;
@@ -104,6 +105,9 @@ pub fn render(
     };
     let r = Renderer {
         site,
+        site_title: &config.title,
+        as_of: config.as_of.earliest,
+        site_description: &config.description,
         theme,
         tera: &theme.tera,
         images,
@@ -154,8 +158,22 @@ fn site_view<'a>(
     })
 }
 
+/// Which template renders which file, and what the page says about itself.
+struct Spec<'s> {
+    template: &'s str,
+    path: String,
+    kind: &'s str,
+    url: String,
+    name: &'static str,
+    meta: MetaView,
+}
+
 struct Renderer<'a> {
     site: &'a PublicSite,
+    site_title: &'a str,
+    site_description: &'a str,
+    /// The build's "today" (earliest), for feed dates the content does not give.
+    as_of: jiff::civil::Date,
     theme: &'a Theme,
     tera: &'a Tera,
     images: &'a Images,
@@ -171,17 +189,27 @@ struct Renderer<'a> {
 }
 
 impl Renderer<'_> {
-    /// Renders `template` with `view` inserted as `name`, unless the memo holds the same page.
-    fn page<V: Serialize>(
-        &self,
-        template: &str,
-        path: String,
-        kind: &str,
-        url: &str,
-        name: &'static str,
-        view: &V,
-    ) -> Result<(OutputFile, bool)> {
-        let fp = fingerprint(&(self.globals_fp, template, &path, kind, url, name, view));
+    /// Renders `spec.template` with `view` inserted as `spec.name`, unless the memo holds the
+    /// same page.
+    fn page<V: Serialize>(&self, spec: Spec, view: &V) -> Result<(OutputFile, bool)> {
+        let Spec {
+            template,
+            path,
+            kind,
+            url,
+            name,
+            meta,
+        } = spec;
+        let fp = fingerprint(&(
+            self.globals_fp,
+            template,
+            &path,
+            kind,
+            &url,
+            name,
+            &meta,
+            view,
+        ));
         if let Some((old, bytes)) = self.prev.pages.get(&path)
             && *old == fp
         {
@@ -195,13 +223,9 @@ impl Renderer<'_> {
         let mut ctx = Context::new();
         ctx.insert(name, view);
         ctx.insert("kind", kind);
-        ctx.insert("page_url", url);
-        let permalink = self
-            .base_url
-            .join(url)
-            .map(String::from)
-            .unwrap_or_else(|_| url.to_string());
-        ctx.insert("permalink", &permalink);
+        ctx.insert("page_url", &url);
+        ctx.insert("permalink", &self.absolute(&url));
+        ctx.insert("meta", &meta);
         let html = self
             .tera
             .render(template, &ctx)
@@ -212,6 +236,31 @@ impl Renderer<'_> {
             fingerprint: fp,
         };
         Ok((file, true))
+    }
+
+    /// The absolute form of a root-relative URL.
+    fn absolute(&self, url: &str) -> String {
+        self.base_url
+            .join(url)
+            .map(String::from)
+            .unwrap_or_else(|_| url.to_string())
+    }
+
+    /// Page metadata; the description falls back to the site's.
+    fn meta(
+        &self,
+        title: &str,
+        description: Option<&str>,
+        image: Option<&ImageView>,
+        article: bool,
+    ) -> MetaView {
+        MetaView {
+            title: title.to_string(),
+            description: description.unwrap_or(self.site_description).to_string(),
+            image: image.map(|i| self.absolute(&i.full)),
+            image_alt: image.map(|i| i.alt.clone()),
+            og_type: if article { "article" } else { "website" },
+        }
     }
 
     fn text(&self, key: &str) -> Result<String> {

@@ -3,7 +3,7 @@
 
 use super::links::{self, BodyLinks};
 use super::view::*;
-use super::{BodyOut, Memo, OutputFile, Rendered, Renderer, dropped_problems};
+use super::{BodyOut, Memo, OutputFile, Rendered, Renderer, Spec, dropped_problems};
 use crate::licenses;
 use crate::markdown;
 use crate::public::{Award, Contest, Credit, Entry, Media, Page};
@@ -56,16 +56,31 @@ impl<'a> Renderer<'a> {
             let body = self.organiser_body(&page.body);
             let url = self.routes.page(&page.slug);
             let view = self.page_view(page, url.clone(), body.1.html.clone());
-            let path = format!("{}/index.html", page.slug);
-            files.push(self.page("page.html", path, "page", &url, "page", &view)?);
+            let spec = Spec {
+                template: "page.html",
+                path: format!("{}/index.html", page.slug),
+                kind: "page",
+                url,
+                name: "page",
+                meta: self.meta(&page.title, page.description.as_deref(), None, false),
+            };
+            files.push(self.page(spec, &view)?);
             bodies.push(body);
         }
-        let url = format!("{}404.html", self.routes.base_path());
-        files.push(self.page("404.html", "404.html".into(), "404", &url, "notfound", &())?);
+        files.extend(self.feeds(&entries)?);
+        let spec = Spec {
+            template: "404.html",
+            path: "404.html".into(),
+            kind: "404",
+            url: format!("{}404.html", self.routes.base_path()),
+            name: "notfound",
+            meta: self.meta(&self.text("notfound.title")?, None, None, false),
+        };
+        files.push(self.page(spec, &())?);
         Ok(assemble(files, bodies, problems))
     }
 
-    fn image_view(&self, media: &Media) -> Option<ImageView> {
+    pub(super) fn image_view(&self, media: &Media) -> Option<ImageView> {
         let published = self.images.get(&media.path)?;
         let src = published.at_least(640);
         let full = published.largest();
@@ -87,7 +102,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// "Wei Li, R. K. and an anonymous participant".
-    fn credit_line(&self, credits: &[Credit], affiliations: bool) -> Result<String> {
+    pub(super) fn credit_line(&self, credits: &[Credit], affiliations: bool) -> Result<String> {
         let mut parts: Vec<String> = credits
             .iter()
             .filter_map(|c| match c {
@@ -184,6 +199,7 @@ impl<'a> Renderer<'a> {
                 .collect(),
             credit_line: self.credit_line(&entry.credits, true)?,
             body_html: body.html.clone(),
+            image: entry.media.iter().find_map(|m| self.image_view(m)),
             figures,
             contest: LinkView {
                 title: contest.title.clone(),
@@ -197,8 +213,20 @@ impl<'a> Renderer<'a> {
             framework: self.framework_links(entry, &framework_url),
             extra: &entry.extra,
         };
-        let path = format!("contests/{}/{}/index.html", contest.slug, entry.slug);
-        self.page("entry.html", path, "entry", &view.url, "entry", &view)
+        let spec = Spec {
+            template: "entry.html",
+            path: format!("contests/{}/{}/index.html", contest.slug, entry.slug),
+            kind: "entry",
+            url: view.url.clone(),
+            name: "entry",
+            meta: self.meta(
+                &entry.title,
+                entry.summary.as_deref(),
+                view.image.as_ref(),
+                true,
+            ),
+        };
+        self.page(spec, &view)
     }
 
     /// Sections of the framework page this entry illustrates (ids that exist there).
@@ -224,12 +252,17 @@ impl<'a> Renderer<'a> {
             end: contest.end.map(|d| d.to_string()),
             organisers: &contest.organisers,
             entry_count: contest.entries.len(),
-            cover: contest
-                .entries
-                .iter()
-                .flat_map(|e| e.media.iter())
-                .find_map(|m| self.image_view(m)),
+            cover: self.contest_cover(contest),
         }
+    }
+
+    /// The first published image of the contest's entries, in gallery order.
+    fn contest_cover(&self, contest: &Contest) -> Option<ImageView> {
+        contest
+            .entries
+            .iter()
+            .flat_map(|e| e.media.iter())
+            .find_map(|m| self.image_view(m))
     }
 
     fn contest_page(
@@ -272,12 +305,34 @@ impl<'a> Renderer<'a> {
             sensitive: contest.sensitive,
             stats: &contest.stats,
             body_html: body.html.clone(),
+            cover: self.contest_cover(contest),
             entry_count: contest.entries.len(),
             groups,
             extra: &contest.extra,
         };
-        let path = format!("contests/{}/index.html", contest.slug);
-        self.page("contest.html", path, "contest", &view.url, "contest", &view)
+        let spec = Spec {
+            template: "contest.html",
+            path: format!("contests/{}/index.html", contest.slug),
+            kind: "contest",
+            url: view.url.clone(),
+            name: "contest",
+            meta: self.meta(
+                &contest.title,
+                contest.summary.as_deref(),
+                view.cover.as_ref(),
+                false,
+            ),
+        };
+        self.page(spec, &view)
+    }
+
+    /// The home page's title for link previews: its own title, else the site's.
+    fn site_title_or(&self, page: &Page) -> String {
+        if page.title.is_empty() {
+            self.site_title.to_string()
+        } else {
+            page.title.clone()
+        }
     }
 
     fn page_view(&self, page: &'a Page, url: String, body_html: Html) -> PageView<'a> {
@@ -301,15 +356,20 @@ impl<'a> Renderer<'a> {
                 .collect(),
             entry_count: self.site.contests.iter().map(|c| c.entries.len()).sum(),
         };
-        let url = self.routes.home();
-        self.page(
-            "index.html",
-            "index.html".into(),
-            "home",
-            &url,
-            "home",
-            &view,
-        )
+        let spec = Spec {
+            template: "index.html",
+            path: "index.html".into(),
+            kind: "home",
+            url: self.routes.home(),
+            name: "home",
+            meta: self.meta(
+                &self.site_title_or(page),
+                page.description.as_deref(),
+                None,
+                false,
+            ),
+        };
+        self.page(spec, &view)
     }
 
     fn contests_page(&self) -> Result<(OutputFile, bool)> {
@@ -319,15 +379,17 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|c| self.contest_card(c))
             .collect();
-        let url = self.routes.contests();
-        self.page(
-            "contests.html",
-            "contests/index.html".into(),
-            "contests",
-            &url,
-            "contests",
-            &cards,
-        )
+        let title = self.text("contests.title")?;
+        let intro = self.text("contests.intro")?;
+        let spec = Spec {
+            template: "contests.html",
+            path: "contests/index.html".into(),
+            kind: "contests",
+            url: self.routes.contests(),
+            name: "contests",
+            meta: self.meta(&title, Some(&intro), None, false),
+        };
+        self.page(spec, &cards)
     }
 
     fn framework(
@@ -384,15 +446,20 @@ impl<'a> Renderer<'a> {
                 })
                 .collect(),
         };
-        let path = "framework/index.html".to_string();
-        self.page(
-            "framework.html",
-            path,
-            "framework",
-            &view.url,
-            "framework",
-            &view,
-        )
+        let spec = Spec {
+            template: "framework.html",
+            path: "framework/index.html".into(),
+            kind: "framework",
+            url: view.url.clone(),
+            name: "framework",
+            meta: self.meta(
+                &framework.title,
+                framework.description.as_deref(),
+                None,
+                false,
+            ),
+        };
+        self.page(spec, &view)
     }
 }
 

@@ -61,6 +61,42 @@ pub struct LinkView {
     pub url: String,
 }
 
+/// What every page tells search engines and link previews (OpenGraph, Twitter cards).
+#[derive(Debug, Clone, Serialize)]
+pub struct MetaView {
+    pub title: String,
+    pub description: String,
+    /// Absolute URL of an image representing the page.
+    pub image: Option<String>,
+    pub image_alt: Option<String>,
+    /// `website` or `article`.
+    pub og_type: &'static str,
+}
+
+/// An item of the Atom feed.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedEntry<'a> {
+    pub title: &'a str,
+    /// Absolute.
+    pub url: String,
+    /// RFC 3339.
+    pub updated: String,
+    pub summary: Option<&'a str>,
+    pub credit_line: String,
+    pub contest_title: &'a str,
+    pub award: Option<&'static str>,
+}
+
+/// `atom.xml`.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedView<'a> {
+    /// Absolute URL of the feed itself.
+    pub url: String,
+    /// RFC 3339: the newest entry's date.
+    pub updated: String,
+    pub entries: Vec<FeedEntry<'a>>,
+}
+
 /// Home, framework intro and standalone pages.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageView<'a> {
@@ -154,6 +190,7 @@ pub struct ContestView<'a> {
     pub sensitive: bool,
     pub stats: &'a ContestStats,
     pub body_html: Html,
+    pub cover: Option<ImageView>,
     pub entry_count: usize,
     pub groups: Vec<AwardGroup<'a>>,
     pub extra: &'a toml::Table,
@@ -183,6 +220,8 @@ pub struct EntryView<'a> {
     pub credits: Vec<CreditView<'a>>,
     pub credit_line: String,
     pub body_html: Html,
+    /// The entry's first image (for link previews), whether shown inline or not.
+    pub image: Option<ImageView>,
     /// Consented images not already shown in the body.
     pub figures: Vec<FigureView>,
     pub contest: LinkView,

@@ -66,6 +66,18 @@ impl Site {
         Run(output)
     }
 
+    /// Runs `sesh <args> --root <site>` (for commands without an output folder).
+    pub fn command(&self, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_sesh"))
+            .args(args)
+            .arg("--root")
+            .arg(&self.root)
+            .env_remove("SOURCE_DATE_EPOCH")
+            .output()
+            .expect("run sesh");
+        Run(output)
+    }
+
     pub fn path(&self, rel: &str) -> PathBuf {
         self.root.join(rel)
     }

@@ -9,6 +9,7 @@ mod errors;
 mod example;
 mod media;
 mod output;
+mod publish;
 mod serve;
 mod theme;
 mod xss;

@@ -1,0 +1,345 @@
+//! `sesh check`: builds the site into a temporary folder, never publishing it, and validates
+//! what a reader would meet: every internal link and asset resolves (fragments included), every
+//! image has alt text, no content problem is left; it also lists what the consent gate excluded
+//! and every external link (listed, not fetched).
+
+use crate::config::Config;
+use crate::report::{Exclusion, Problem, Severity};
+use crate::site::Session;
+use anyhow::{Context, Result};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// Something wrong in the built pages.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Finding {
+    pub severity: Severity,
+    /// `broken-link`, `missing-fragment`, `missing-alt`.
+    pub kind: &'static str,
+    /// The output page, e.g. `contests/x/index.html`.
+    pub page: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExternalLink {
+    pub url: String,
+    pub pages: Vec<String>,
+}
+
+/// What `sesh check` found.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckReport {
+    pub as_of: String,
+    pub pages: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub problems: Vec<Problem>,
+    pub findings: Vec<Finding>,
+    pub excluded: Vec<Exclusion>,
+    pub external_links: Vec<ExternalLink>,
+}
+
+/// Builds `config`'s site into a temporary folder and checks it.
+pub fn check(config: &Config) -> Result<CheckReport> {
+    let dir = TempDir::new()?;
+    let mut session = Session::open(config.clone())?;
+    let outcome = session.build_into(&dir.0, false)?;
+    let crawl = crawl(&dir.0, config)?;
+    let errors = outcome
+        .report
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count()
+        + crawl
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+    let warnings = outcome.report.problems.len() + crawl.findings.len() - errors;
+    Ok(CheckReport {
+        as_of: outcome.report.as_of.clone(),
+        pages: crawl.pages,
+        errors,
+        warnings,
+        problems: outcome.report.problems,
+        findings: crawl.findings,
+        excluded: outcome.report.excluded,
+        external_links: crawl.external,
+    })
+}
+
+struct Crawl {
+    pages: usize,
+    findings: Vec<Finding>,
+    external: Vec<ExternalLink>,
+}
+
+/// A page's links and ids, as parsed.
+struct Parsed {
+    links: Vec<String>,
+    ids: HashSet<String>,
+    images_without_alt: Vec<String>,
+}
+
+fn crawl(dir: &Path, config: &Config) -> Result<Crawl> {
+    let pages: Vec<String> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| crate::report::display_path(dir, e.path()))
+        .collect();
+    let mut parsed: HashMap<String, Parsed> = HashMap::new(); // every page, parsed once
+    for page in &pages {
+        let html = std::fs::read_to_string(dir.join(page))?;
+        parsed.insert(page.clone(), parse(&html));
+    }
+    let base_path = config.base_path();
+    let mut findings = BTreeSet::new();
+    let mut external: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for page in &pages {
+        let p = &parsed[page];
+        for alt in &p.images_without_alt {
+            findings.insert(Finding {
+                severity: Severity::Error,
+                kind: "missing-alt",
+                page: page.clone(),
+                detail: format!("image `{alt}` has no alt text"),
+            });
+        }
+        for link in &p.links {
+            match classify(link, config) {
+                Link::External(url) => {
+                    external.entry(url).or_default().insert(page.clone());
+                }
+                Link::Internal(path, fragment) => {
+                    if let Some(f) =
+                        resolve(dir, page, &path, fragment.as_deref(), base_path, &parsed)
+                    {
+                        findings.insert(f);
+                    }
+                }
+                Link::Ignore => {}
+            }
+        }
+    }
+    Ok(Crawl {
+        pages: pages.len(),
+        findings: findings.into_iter().collect(),
+        external: external
+            .into_iter()
+            .map(|(url, pages)| ExternalLink {
+                url,
+                pages: pages.into_iter().collect(),
+            })
+            .collect(),
+    })
+}
+
+fn parse(html: &str) -> Parsed {
+    let doc = scraper::Html::parse_document(html);
+    let mut out = Parsed {
+        links: Vec::new(),
+        ids: HashSet::new(),
+        images_without_alt: Vec::new(),
+    };
+    for el in doc
+        .root_element()
+        .descendants()
+        .filter_map(scraper::ElementRef::wrap)
+    {
+        let v = el.value();
+        if let Some(id) = v.attr("id") {
+            out.ids.insert(id.to_string());
+        }
+        for attr in ["href", "src"] {
+            if let Some(url) = v.attr(attr) {
+                out.links.push(url.to_string());
+            }
+        }
+        if let Some(srcset) = v.attr("srcset") {
+            out.links.extend(
+                srcset
+                    .split(',')
+                    .filter_map(|s| s.split_whitespace().next())
+                    .map(String::from),
+            );
+        }
+        if v.name() == "img" && v.attr("alt").is_none_or(|a| a.trim().is_empty()) {
+            out.images_without_alt
+                .push(v.attr("src").unwrap_or("").to_string());
+        }
+    }
+    out
+}
+
+enum Link {
+    /// Root-relative path under the site, and fragment.
+    Internal(String, Option<String>),
+    External(String),
+    Ignore,
+}
+
+fn classify(url: &str, config: &Config) -> Link {
+    let url = url.trim();
+    if url.is_empty() || url.starts_with("mailto:") || url.starts_with("tel:") {
+        return Link::Ignore;
+    }
+    let absolute = match url::Url::parse(url) {
+        Ok(u) => u,
+        Err(_) => match config.base_url.join(url) {
+            Ok(u) if url.starts_with('/') || url.starts_with('#') => u,
+            // A relative URL other than a fragment: resolve against the page below.
+            _ => return Link::Internal(url.to_string(), None),
+        },
+    };
+    if absolute.origin() != config.base_url.origin() {
+        return match absolute.scheme() {
+            "http" | "https" => Link::External(absolute.to_string()),
+            _ => Link::Ignore,
+        };
+    }
+    let fragment = absolute.fragment().map(String::from);
+    if url.starts_with('#') {
+        return Link::Internal(String::new(), fragment);
+    }
+    Link::Internal(absolute.path().to_string(), fragment)
+}
+
+/// Checks one internal reference from `page`; returns a finding if it does not resolve.
+fn resolve(
+    dir: &Path,
+    page: &str,
+    path: &str,
+    fragment: Option<&str>,
+    base_path: &str,
+    parsed: &HashMap<String, Parsed>,
+) -> Option<Finding> {
+    let broken = |kind: &'static str, detail: String| Finding {
+        severity: Severity::Error,
+        kind,
+        page: page.to_string(),
+        detail,
+    };
+    let target = if path.is_empty() {
+        page.to_string()
+    } else {
+        let Some(rest) = path.strip_prefix(base_path) else {
+            return Some(broken(
+                "broken-link",
+                format!("`{path}` is outside the site's base path {base_path}"),
+            ));
+        };
+        let decoded = percent_encoding::percent_decode_str(rest)
+            .decode_utf8_lossy()
+            .into_owned();
+        let file = if decoded.is_empty() || decoded.ends_with('/') {
+            format!("{decoded}index.html")
+        } else if dir.join(&decoded).is_dir() {
+            format!("{decoded}/index.html")
+        } else {
+            decoded
+        };
+        if !dir.join(&file).is_file() {
+            return Some(broken("broken-link", format!("`{path}` does not exist")));
+        }
+        file
+    };
+    let fragment = fragment.filter(|f| !f.is_empty())?;
+    let id = percent_encoding::percent_decode_str(fragment)
+        .decode_utf8_lossy()
+        .into_owned();
+    if !target.ends_with(".html") {
+        return None;
+    }
+    let ids = &parsed.get(&target)?.ids;
+    (!ids.contains(&id)).then(|| {
+        broken(
+            "missing-fragment",
+            format!("`{path}#{fragment}`: no element with id `{id}`"),
+        )
+    })
+}
+
+impl CheckReport {
+    /// The report as people read it in a terminal.
+    pub fn table(&self) -> String {
+        let mut out = format!(
+            "sesh check: {} pages, {} error(s), {} warning(s) (as of {})\n",
+            self.pages, self.errors, self.warnings, self.as_of
+        );
+        let section = |out: &mut String, title: &str, lines: Vec<String>| {
+            out.push_str(&format!("\n{title} ({})\n", lines.len()));
+            if lines.is_empty() {
+                out.push_str("  none\n");
+            }
+            for line in lines {
+                out.push_str(&format!("  {}\n", line.replace('\n', "\n  ")));
+            }
+        };
+        section(
+            &mut out,
+            "Content problems",
+            self.problems.iter().map(Problem::labelled).collect(),
+        );
+        section(
+            &mut out,
+            "Broken links, missing fragments, images without alt text",
+            self.findings
+                .iter()
+                .map(|f| format!("{}: {}: {}", f.kind, f.page, f.detail))
+                .collect(),
+        );
+        section(
+            &mut out,
+            "Not published (consent gate)",
+            self.excluded
+                .iter()
+                .map(|e| format!("{} {}: {}", e.kind, e.path, e.reason))
+                .collect(),
+        );
+        section(
+            &mut out,
+            "External links (listed, not fetched)",
+            self.external_links
+                .iter()
+                .map(|l| {
+                    let shown: Vec<&str> = l.pages.iter().take(3).map(String::as_str).collect();
+                    let more = l.pages.len().saturating_sub(3);
+                    let more = if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    };
+                    format!("{}  (on {}{more})", l.url, shown.join(", "))
+                })
+                .collect(),
+        );
+        out
+    }
+}
+
+/// A temporary folder removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> Result<TempDir> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let dir = std::env::temp_dir().join(format!("sesh-check-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create `{}`", dir.display()))?;
+        Ok(TempDir(dir))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

@@ -1,0 +1,108 @@
+//! Machine-readable files: the Atom feed of published entries, the sitemap of published pages,
+//! and robots.txt. Rendered from templates (`atom.xml`, `sitemap.xml`, `robots.txt`) like pages,
+//! from the same public model, so an excluded entry cannot appear in them either.
+
+use super::view::{FeedEntry, FeedView, MetaView};
+use super::{OutputFile, Renderer, Spec};
+use crate::public::{Contest, Entry};
+use anyhow::Result;
+use jiff::civil::Date;
+
+/// Entries in the feed: the newest, by date.
+const FEED_ENTRIES: usize = 100;
+
+impl Renderer<'_> {
+    pub(super) fn feeds(
+        &self,
+        entries: &[(&Contest, usize, &Entry)],
+    ) -> Result<Vec<(OutputFile, bool)>> {
+        let mut dated: Vec<(Date, &Contest, &Entry)> = entries
+            .iter()
+            .map(|(c, _, e)| (updated(c, e, self.as_of), *c, *e))
+            .collect();
+        dated.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.2.title.cmp(&b.2.title)));
+        dated.truncate(FEED_ENTRIES);
+        let feed = FeedView {
+            url: self.absolute(&self.routes.file("atom.xml")),
+            updated: dated
+                .first()
+                .map(|d| rfc3339(d.0))
+                .unwrap_or_else(|| rfc3339(self.as_of)),
+            entries: dated
+                .iter()
+                .map(|(date, c, e)| {
+                    Ok(FeedEntry {
+                        title: &e.title,
+                        url: self.absolute(&self.routes.entry(&c.slug, &e.slug)),
+                        updated: rfc3339(*date),
+                        summary: e.summary.as_deref(),
+                        credit_line: self.credit_line(&e.credits, false)?,
+                        contest_title: &c.title,
+                        award: e.award.map(|a| a.id()),
+                    })
+                })
+                .collect::<Result<_>>()?,
+        };
+        let sitemap: Vec<String> = self
+            .page_urls(entries)
+            .iter()
+            .map(|u| self.absolute(u))
+            .collect();
+        Ok(vec![
+            self.page(self.spec("atom.xml", "feed"), &feed)?,
+            self.page(self.spec("sitemap.xml", "urls"), &sitemap)?,
+            self.page(self.spec("robots.txt", "robots"), &())?,
+        ])
+    }
+
+    fn spec(&self, file: &'static str, name: &'static str) -> Spec<'static> {
+        Spec {
+            template: file,
+            path: file.to_string(),
+            kind: "machine",
+            url: self.routes.file(file),
+            name,
+            meta: MetaView {
+                title: String::new(),
+                description: String::new(),
+                image: None,
+                image_alt: None,
+                og_type: "website",
+            },
+        }
+    }
+
+    /// Every published HTML page but the 404 page.
+    fn page_urls(&self, entries: &[(&Contest, usize, &Entry)]) -> Vec<String> {
+        let mut urls = vec![self.routes.home(), self.routes.contests()];
+        if self.site.framework.is_some() {
+            urls.push(self.routes.page("framework"));
+        }
+        urls.extend(self.site.pages.iter().map(|p| self.routes.page(&p.slug)));
+        urls.extend(
+            self.site
+                .contests
+                .iter()
+                .map(|c| self.routes.contest(&c.slug)),
+        );
+        urls.extend(
+            entries
+                .iter()
+                .map(|(c, _, e)| self.routes.entry(&c.slug, &e.slug)),
+        );
+        urls
+    }
+}
+
+/// When an entry was last updated, as far as the content says: its date, else its contest's.
+fn updated(contest: &Contest, entry: &Entry, fallback: Date) -> Date {
+    entry
+        .date
+        .or(contest.end)
+        .or(contest.start)
+        .unwrap_or(fallback)
+}
+
+fn rfc3339(date: Date) -> String {
+    format!("{date}T00:00:00Z")
+}
