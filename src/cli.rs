@@ -28,6 +28,9 @@ pub enum Command {
     Init(InitArgs),
     /// Build without publishing and check links, alt text, content problems and exclusions
     Check(CheckArgs),
+    /// Fork or list themes
+    #[command(subcommand)]
+    Theme(ThemeCommand),
 }
 
 impl Cli {
@@ -37,6 +40,7 @@ impl Cli {
             Command::Serve(args) => args.run(),
             Command::Init(args) => args.run(),
             Command::Check(args) => args.run(),
+            Command::Theme(command) => command.run(),
         }
     }
 }
@@ -233,6 +237,102 @@ impl CheckArgs {
         }
         if report.errors > 0 {
             bail!("{} error(s) found", report.errors);
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ThemeCommand {
+    /// Create themes/<NAME>/ from an existing theme (small: it extends the original)
+    Fork(ForkArgs),
+    /// List the themes this site can use, with the chain each builds on
+    List {
+        /// The site folder
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ForkArgs {
+    /// Name of the new theme (lowercase letters, digits, -)
+    pub name: String,
+    /// The theme to start from
+    #[arg(long, default_value = "default")]
+    pub from: String,
+    /// Copy every file instead of extending the original (the fork stops receiving its fixes)
+    #[arg(long)]
+    pub full: bool,
+    /// Point sesh.toml at the new theme without asking
+    #[arg(long)]
+    pub set: bool,
+    /// The site folder
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+}
+
+impl ThemeCommand {
+    pub fn run(self) -> Result<()> {
+        match self {
+            ThemeCommand::Fork(args) => args.run(),
+            ThemeCommand::List { root } => {
+                let active = Config::load(&root, &Overrides::default())
+                    .map(|c| c.theme)
+                    .ok();
+                for (name, chain, description) in crate::render::theme::fork::list(&root) {
+                    let mark = if active.as_deref() == Some(name.as_str()) {
+                        "*"
+                    } else {
+                        " "
+                    };
+                    match chain {
+                        Ok(chain) => {
+                            println!("{mark} {:<20} {}  {description}", name, chain.join(" → "))
+                        }
+                        Err(e) => println!("{mark} {:<20} error: {e:#}", name),
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl ForkArgs {
+    pub fn run(self) -> Result<()> {
+        use std::io::IsTerminal;
+        let forked =
+            crate::render::theme::fork::fork(&self.root, &self.name, &self.from, self.full)?;
+        println!(
+            "Created themes/{}/ ({} files) from `{}`.",
+            self.name,
+            forked.files.len(),
+            self.from
+        );
+        let set = self.set || {
+            let interactive = std::io::stdin().is_terminal();
+            if interactive {
+                print!(
+                    "Use it for this site now (sets theme = \"{}\" in sesh.toml)? [y/N] ",
+                    self.name
+                );
+                std::io::Write::flush(&mut std::io::stdout())?;
+                let mut answer = String::new();
+                std::io::stdin().read_line(&mut answer)?;
+                matches!(answer.trim(), "y" | "Y" | "yes" | "Yes")
+            } else {
+                false
+            }
+        };
+        if set {
+            crate::render::theme::fork::set_theme(&self.root, &self.name)?;
+            println!("sesh.toml now uses theme = \"{}\".", self.name);
+        } else {
+            println!(
+                "To use it, set theme = \"{}\" in sesh.toml (or run again with --set).",
+                self.name
+            );
         }
         Ok(())
     }

@@ -52,6 +52,13 @@ impl Renderer<'_> {
             self.page(self.spec("atom.xml", "feed"), &feed)?,
             self.page(self.spec("sitemap.xml", "urls"), &sitemap)?,
             self.page(self.spec("robots.txt", "robots"), &())?,
+            self.page(
+                Spec {
+                    path: "css/theme.css".into(),
+                    ..self.spec("theme.css", "theme")
+                },
+                &(),
+            )?,
         ])
     }
 

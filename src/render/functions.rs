@@ -5,6 +5,9 @@
 //! - `url(path="contests/")`: a root-relative URL that respects the base URL's path.
 //! - `asset(path="css/sesh.css")`: the URL of a static file with a content hash (`?v=…`), so
 //!   browsers never keep a stale stylesheet; an unknown file is an error.
+//! - `has_asset(path="css/overrides.css")`: whether a static file exists in any layer.
+//! - `css_value` filter: passes a colour or length from `[extra]` into CSS, refusing anything
+//!   that could end the declaration.
 //! - `date` filter: `{{ entry.date | date }}` ("1 March 2016", "2016年3月1日"),
 //!   `date(format="year")`, `date(format="month")`, `date(format="iso")`.
 
@@ -52,6 +55,15 @@ pub fn register(
         let bytes = source.read().map_err(|e| anyhow::anyhow!("{e:#}"))?;
         hashes.insert(path.clone(), blake3::hash(&bytes).to_hex()[..8].to_string());
     }
+    let known: std::collections::HashSet<String> = hashes.keys().cloned().collect();
+    tera.register_function(
+        "has_asset",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<bool> {
+            let path = kwargs.must_get::<&str>("path")?.trim_start_matches('/');
+            Ok(known.contains(path))
+        },
+    );
+
     tera.register_function("asset", move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
         let path = kwargs.must_get::<&str>("path")?.trim_start_matches('/');
         match hashes.get(path) {
@@ -61,6 +73,13 @@ pub fn register(
             ))),
         }
     });
+
+    tera.register_filter(
+        "css_value",
+        |value: &str, _: Kwargs, _: &State| -> TeraResult<String> {
+            css_value(value).map(String::from).map_err(Error::message)
+        },
+    );
 
     tera.register_filter(
         "date",
@@ -93,6 +112,22 @@ fn language(kwargs: &Kwargs, state: &State, default: &str) -> TeraResult<String>
     Ok(state
         .get::<String>("lang")?
         .unwrap_or_else(|| default.to_string()))
+}
+
+/// A value safe inside a CSS declaration (a colour, a length): no `;`, braces, quotes or `<`.
+pub fn css_value(value: &str) -> Result<&str, String> {
+    let ok = !value.trim().is_empty()
+        && value.len() <= 100
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || " #%(),.-/".contains(c));
+    if ok {
+        Ok(value.trim())
+    } else {
+        Err(format!(
+            "`{value}` is not a CSS value sesh accepts (use a colour such as #5b2a86 or rgb(91 42 134))"
+        ))
+    }
 }
 
 /// Formats an ISO date (`2016-03-01`) with the language's patterns.
@@ -159,6 +194,18 @@ mod tests {
                 .contains("date.month")
         );
         assert!(format_date(&strings, "en", "soon", "long").is_err());
+    }
+
+    #[test]
+    fn css_values_cannot_break_out() {
+        assert_eq!(css_value("#5b2a86"), Ok("#5b2a86"));
+        assert_eq!(
+            css_value("rgb(91 42 134 / 50%)"),
+            Ok("rgb(91 42 134 / 50%)")
+        );
+        for bad in ["red; } body { display:none", "url(\"x\")", "</style>", ""] {
+            assert!(css_value(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -152,7 +152,7 @@ fn site_view<'a>(
         base_path: config.base_path(),
         language: &config.language,
         license: config.license.as_deref().map(licenses::describe),
-        extra: &config.extra,
+        extra: theme.extra.clone(),
         nav,
         generator: concat!("sesh ", env!("CARGO_PKG_VERSION")),
     })

@@ -50,7 +50,8 @@ pub struct SiteView<'a> {
     pub base_path: &'a str,
     pub language: &'a str,
     pub license: Option<License>,
-    pub extra: &'a toml::Table,
+    /// `[extra]`: the theme's defaults overridden by `sesh.toml`.
+    pub extra: toml::Table,
     pub nav: Vec<LinkView>,
     pub generator: &'static str,
 }

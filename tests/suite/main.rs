@@ -12,4 +12,5 @@ mod output;
 mod publish;
 mod serve;
 mod theme;
+mod themes;
 mod xss;

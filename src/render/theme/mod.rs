@@ -10,21 +10,17 @@
 //! highest layer's `base.html`.
 
 use crate::config::Config;
-use crate::content::is_ignored_name;
 use anyhow::{Context, Result, anyhow, bail};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use tera::Tera;
 
-mod embedded {
-    include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
-}
+pub mod fork;
+pub mod layers;
 
-/// The default theme as built into the binary.
-pub fn embedded_files() -> &'static [(&'static str, &'static [u8])] {
-    embedded::FILES
-}
+use layers::Layer;
+pub use layers::{ThemeInfo, embedded_files};
 
 /// Where a theme file's bytes come from.
 #[derive(Debug, Clone)]
@@ -44,16 +40,6 @@ impl Source {
     }
 }
 
-/// One layer: a label for messages, the Tera name prefix of its templates, and its files.
-#[derive(Debug)]
-struct Layer {
-    /// `templates/` for the site, `themes/<name>/` for a theme.
-    prefix: String,
-    embedded: bool,
-    /// Path inside the layer (`templates/base.html`, `static/css/sesh.css`, `i18n/en.toml`).
-    files: Vec<(String, Source)>,
-}
-
 /// String tables: language → key → text.
 pub type Strings = HashMap<String, HashMap<String, String>>;
 
@@ -67,11 +53,17 @@ pub struct Theme {
     pub layers: Vec<String>,
     /// Changes whenever any template, string or static file of any layer changes.
     pub fingerprint: u64,
+    /// The active theme and the themes it builds on, down to the default.
+    pub chain: Vec<ThemeInfo>,
+    /// `[extra]` for templates: theme defaults overridden by `sesh.toml`.
+    pub extra: toml::Table,
 }
 
 impl Theme {
     pub fn load(config: &Config) -> Result<Theme> {
-        let layers = layers(config)?;
+        let chain = layers::chain(&config.root, &config.theme)?;
+        let layers = layers::layers(&config.root, &chain);
+        let extra = layers::merged_extra(&chain, &config.extra);
         let mut statics = BTreeMap::new();
         let mut strings: Strings = HashMap::new();
         // Lowest layer first, so higher layers overwrite.
@@ -110,6 +102,8 @@ impl Theme {
             strings,
             statics,
             fingerprint,
+            chain,
+            extra,
             layers: layers
                 .iter()
                 .map(|l| {
@@ -127,92 +121,6 @@ impl Theme {
     pub fn text(&self, lang: &str, key: &str) -> Result<String> {
         lookup(&self.strings, lang, key).map_err(|e| anyhow!(e))
     }
-}
-
-fn layers(config: &Config) -> Result<Vec<Layer>> {
-    let mut layers = vec![Layer {
-        prefix: "templates/".into(),
-        embedded: false,
-        files: ["templates", "static", "i18n"]
-            .iter()
-            .flat_map(|dir| disk_files(&config.root, dir))
-            .collect(),
-    }];
-    let themes = config.root.join("themes");
-    let active = themes.join(&config.theme);
-    if active.is_dir() {
-        layers.push(theme_layer(&config.theme, &active));
-    } else if config.theme != "default" {
-        bail!(
-            "theme `{}` not found: there is no folder themes/{}/ in `{}`\n  hint: available themes: {}; set theme = \"…\" in sesh.toml",
-            config.theme,
-            config.theme,
-            config.root.display(),
-            available(&themes).join(", ")
-        );
-    }
-    if config.theme != "default" || !active.is_dir() {
-        let default = themes.join("default");
-        layers.push(if default.is_dir() {
-            theme_layer("default", &default)
-        } else {
-            Layer {
-                prefix: "themes/default/".into(),
-                embedded: true,
-                files: embedded_files()
-                    .iter()
-                    .map(|(path, bytes)| ((*path).to_string(), Source::Embedded(bytes)))
-                    .collect(),
-            }
-        });
-    }
-    Ok(layers)
-}
-
-fn theme_layer(name: &str, dir: &Path) -> Layer {
-    Layer {
-        prefix: format!("themes/{name}/"),
-        embedded: false,
-        files: ["templates", "static", "i18n"]
-            .iter()
-            .flat_map(|sub| disk_files(dir, sub))
-            .collect(),
-    }
-}
-
-/// Themes available in a site, for messages.
-fn available(themes: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(themes)
-        .map(|items| {
-            items
-                .flatten()
-                .filter(|i| i.path().is_dir())
-                .map(|i| i.file_name().to_string_lossy().into_owned())
-                .filter(|n| !is_ignored_name(n))
-                .collect()
-        })
-        .unwrap_or_default();
-    if !names.iter().any(|n| n == "default") {
-        names.push("default (built in)".into());
-    }
-    names.sort();
-    names
-}
-
-/// Files under `<base>/<sub>`, as (`<sub>/…`, source), sorted.
-fn disk_files(base: &Path, sub: &str) -> Vec<(String, Source)> {
-    let dir = base.join(sub);
-    walkdir::WalkDir::new(&dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()))
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = crate::report::display_path(base, e.path());
-            (rel, Source::Disk(e.path().to_path_buf()))
-        })
-        .collect()
 }
 
 fn read_strings(prefix: &str, path: &str, source: &Source) -> Result<HashMap<String, String>> {
