@@ -82,8 +82,8 @@ fn effective_files(root: &Path, chain: &[ThemeInfo]) -> Result<Vec<(String, Vec<
     // Skip the site's own layer: a theme fork copies themes, not the site's overrides.
     for layer in layers::layers(root, chain).into_iter().skip(1) {
         for (path, source) in layer.files {
-            if !seen.contains_key(&path) {
-                seen.insert(path, source.read()?);
+            if let std::collections::btree_map::Entry::Vacant(slot) = seen.entry(path) {
+                slot.insert(source.read()?);
             }
         }
     }
