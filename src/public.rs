@@ -40,6 +40,8 @@ pub struct Page {
     pub title: String,
     pub description: Option<String>,
     pub weight: Option<i64>,
+    /// The template to render the page with (`page.html` when not given).
+    pub template: Option<String>,
     pub body: Body,
     pub extra: toml::Table,
 }

@@ -68,6 +68,7 @@ fn page(p: &RawPage) -> Page {
         title: p.front.title.clone(),
         description: p.front.description.clone(),
         weight: p.front.weight,
+        template: p.front.template.clone(),
         body: body(&p.source, ""),
         extra: p.front.extra.clone(),
     }

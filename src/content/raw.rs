@@ -46,6 +46,8 @@ pub struct PageFront {
     pub description: Option<String>,
     /// Order in the navigation; pages without a weight come last, by title.
     pub weight: Option<i64>,
+    /// A template of the theme or site to render this page with, instead of `page.html`.
+    pub template: Option<String>,
     #[serde(default)]
     pub extra: toml::Table,
 }

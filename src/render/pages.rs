@@ -57,7 +57,7 @@ impl<'a> Renderer<'a> {
             let url = self.routes.page(&page.slug);
             let view = self.page_view(page, url.clone(), body.1.html.clone());
             let spec = Spec {
-                template: "page.html",
+                template: page.template.as_deref().unwrap_or("page.html"),
                 path: format!("{}/index.html", page.slug),
                 kind: "page",
                 url,

@@ -7,7 +7,11 @@ use serde_json::{Value, json};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// One browser at a time: Chromium is heavy, and the suite runs on two cores.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 pub struct Browser {
+    _turn: std::sync::MutexGuard<'static, ()>,
     driver: Child,
     base: String,
     session: String,
@@ -31,6 +35,7 @@ impl Browser {
             eprintln!("\n*** {message} ***\n");
             return None;
         }
+        let turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .ok()?
             .local_addr()
@@ -51,6 +56,7 @@ impl Browser {
         let profile = tempfile::tempdir().expect("profile dir");
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
+            "pageLoadStrategy": "eager",
             "goog:chromeOptions": {
                 "binary": CHROMIUM,
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -59,6 +65,7 @@ impl Browser {
             }
         }}});
         let mut browser = Browser {
+            _turn: turn,
             driver,
             base,
             session: String::new(),
@@ -197,4 +204,98 @@ fn a_stylesheet_edit_restyles_without_reloading() {
         "kept",
         "restyled in place, not reloaded"
     );
+}
+
+impl Browser {
+    /// Runs `script` asynchronously: it must call `arguments[arguments.length - 1](value)`.
+    pub fn eval_async(&self, script: &str) -> Value {
+        self.call(
+            "POST",
+            &format!("/session/{}/execute/async", self.session),
+            Some(json!({"script": script, "args": []})),
+        )
+    }
+}
+
+/// The axe-core script installed by `npm ci --prefix tests/browser` (bash .ci/run does it).
+fn axe_source(test: &str) -> Option<String> {
+    let path = repo().join("tests/browser/node_modules/axe-core/axe.min.js");
+    match std::fs::read_to_string(&path) {
+        Ok(source) => Some(source),
+        Err(_) => {
+            let message = format!(
+                "ACCESSIBILITY TEST SKIPPED ({test}): {} is missing; run `npm ci --prefix tests/browser` (bash .ci/run does)",
+                path.display()
+            );
+            if std::env::var("SESH_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+                panic!("{message}, and SESH_REQUIRE_BROWSER=1 forbids skipping");
+            }
+            eprintln!("\n*** {message} ***\n");
+            None
+        }
+    }
+}
+
+/// WCAG 2.2 A/AA violations axe-core finds on the current page, as "rule: target" lines.
+fn axe_violations(browser: &Browser, axe: &str) -> Vec<String> {
+    browser.eval(&format!("{axe}\nreturn true;"));
+    let result = browser.eval_async(
+        "var done = arguments[arguments.length - 1];
+         axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})
+           .then(function (r) { done(JSON.stringify(r.violations.map(function (v) {
+               return v.id + ': ' + v.nodes.map(function (n) { return n.target.join(' '); }).join(', ');
+           }))); })
+           .catch(function (e) { done(JSON.stringify(['axe failed: ' + e])); });",
+    );
+    serde_json::from_str(result.as_str().unwrap_or("[\"no result\"]")).unwrap_or_default()
+}
+
+fn check_accessibility(theme: &str) {
+    let Some(axe) = axe_source(theme) else { return };
+    let Some(browser) = Browser::start(theme) else {
+        return;
+    };
+    let site = Site::example();
+    site.edit(
+        "sesh.toml",
+        "theme = \"default\"",
+        &format!("theme = \"{theme}\""),
+    );
+    let serve = Serve::start(&site, &[]);
+    let mut failures = Vec::new();
+    for (path, width) in [
+        ("", 1280),
+        ("contests/", 1280),
+        ("contests/sex-health-images-2014/", 1280),
+        ("contests/sex-health-images-2014/two-hearts-one-test/", 1280),
+        ("contests/heptestcontest-2016/market-day-screening/", 390),
+        ("framework/", 1280),
+        ("about/", 390),
+        ("no-such-page/", 1280),
+    ] {
+        browser.call(
+            "POST",
+            &format!("/session/{}/window/rect", browser.session),
+            Some(json!({"width": width, "height": 900})),
+        );
+        browser.goto(&format!("{}{path}", serve.url));
+        for violation in axe_violations(&browser, &axe) {
+            failures.push(format!("/{path} ({width}px): {violation}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "axe-core found WCAG 2.2 AA violations with theme {theme}:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn the_default_theme_has_no_accessibility_violations() {
+    check_accessibility("default");
+}
+
+#[test]
+fn the_partner_theme_has_no_accessibility_violations() {
+    check_accessibility("sihi-partner");
 }

@@ -384,7 +384,7 @@ pub fn http_request(method: &str, url: &str, json: Option<&str>) -> std::io::Res
         None => (rest, "/"),
     };
     let mut stream = std::net::TcpStream::connect(host)?;
-    stream.set_read_timeout(Some(std::time::Duration::from_secs(60)))?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(180)))?;
     match json {
         None => write!(
             stream,

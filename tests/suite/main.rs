@@ -5,6 +5,7 @@ mod common;
 mod browser;
 
 mod consent;
+mod docs;
 mod errors;
 mod example;
 mod media;
