@@ -31,10 +31,16 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
     };
     fail_if_strict(options, &report)?;
     let mut theme = Theme::load(config)?;
-    let staging = Staging::new(&config.root, &config.output_dir, options.force)?;
+    let staging = Staging::new(
+        &config.root,
+        &config.output_dir,
+        &config.images.cache_dir,
+        options.force,
+    )?;
     let (images, image_problems) =
         images::publish(&gated.site, &config.images, &config.root, staging.dir());
     report.problems.extend(image_problems);
+    report.images = images.stats.clone();
     let rendered = render::render(config, &gated.site, &mut theme, &images)?;
     report.problems.extend(rendered.problems);
     for (path, source) in &theme.statics {

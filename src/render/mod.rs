@@ -133,6 +133,8 @@ struct Renderer<'a> {
 struct EntryBody {
     html: String,
     used: HashSet<String>,
+    /// The body shows at least one image (which then is the page's first, loaded eagerly).
+    has_images: bool,
 }
 
 impl<'a> Renderer<'a> {
@@ -243,12 +245,14 @@ impl<'a> Renderer<'a> {
     fn entry_body(&self, entry: &Entry) -> (EntryBody, Vec<Problem>) {
         let links = BodyLinks::entry(&self.routes, entry, self.images);
         let html = markdown::render(&entry.body.markdown, &links);
+        let has_images = links.shown.load(std::sync::atomic::Ordering::Relaxed) > 0;
         let used = links.used.into_inner().unwrap_or_default();
         let problems = dropped_problems(&entry.body, html.dropped, true);
         (
             EntryBody {
                 html: html.html,
                 used,
+                has_images,
             },
             problems,
         )
@@ -260,12 +264,8 @@ impl<'a> Renderer<'a> {
         let full = published.largest();
         Some(ImageView {
             src: self.routes.file(&src.path),
-            srcset: published
-                .variants
-                .iter()
-                .map(|v| format!("{} {}w", self.routes.file(&v.path), v.width))
-                .collect::<Vec<_>>()
-                .join(", "),
+            srcset: links::srcset(&self.routes, published),
+            webp_srcset: links::webp_srcset(&self.routes, published),
             width: src.width,
             height: src.height,
             alt: media.alt.clone(),
@@ -373,6 +373,7 @@ impl<'a> Renderer<'a> {
                 .collect(),
             credit_line: self.credit_line(&entry.credits, true)?,
             body_html: body.html.clone(),
+            body_has_images: body.has_images,
             figures,
             contest: LinkView {
                 title: contest.title.clone(),

@@ -42,6 +42,8 @@ pub struct PageView<'a> {
 pub struct ImageView {
     pub src: String,
     pub srcset: String,
+    /// The same sizes as WebP (`webp = true`), for a `<source>` inside `<picture>`.
+    pub webp_srcset: Option<String>,
     pub width: u32,
     pub height: u32,
     pub alt: String,
@@ -141,6 +143,8 @@ pub struct EntryView<'a> {
     pub credits: Vec<CreditView<'a>>,
     pub credit_line: String,
     pub body_html: String,
+    /// The body shows an image: figures below it then all load lazily.
+    pub body_has_images: bool,
     /// Consented images not already shown in the body.
     pub figures: Vec<FigureView>,
     pub contest: LinkView,
