@@ -15,6 +15,8 @@ use std::io::Cursor;
 /// Longest side sesh decodes, whatever the pixel limit.
 pub const MAX_SIDE: u32 = 32_768;
 
+const BOMB_HINT: &str = "export it at a smaller size (a few thousand pixels wide is plenty for the web), or raise max_megapixels under [images] in sesh.toml";
+
 /// What the header tells before decoding.
 #[derive(Debug, Clone)]
 pub struct Header {
@@ -74,7 +76,7 @@ fn check(width: u32, height: u32, max_pixels: u64) -> Result<(), Failure> {
                 pixels / 1_000_000,
                 max_pixels / 1_000_000
             ),
-            "export it at a smaller size (a few thousand pixels wide is plenty for the web), or raise max_megapixels under [images] in sesh.toml",
+            BOMB_HINT,
         ));
     }
     Ok(())
@@ -133,6 +135,14 @@ fn decode_other(format: Format, bytes: &[u8]) -> Result<(Raster, Option<Vec<u8>>
 }
 
 fn unreadable(format: Format, e: &image::ImageError) -> Failure {
+    if let image::ImageError::Limits(_) = e {
+        return Failure::new(
+            format!(
+                "the image declares more than {MAX_SIDE} pixels a side, more than sesh decodes; it may be a decompression bomb"
+            ),
+            BOMB_HINT,
+        );
+    }
     Failure::new(
         format!("the {format:?} file is damaged or not fully supported ({e})"),
         "open it in an image editor and export it again as PNG or JPEG",

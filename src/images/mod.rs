@@ -204,6 +204,16 @@ pub fn publish(
     (images, problems)
 }
 
+/// Runs the whole pipeline on one file's bytes, without cache or output folder: the encoded
+/// sizes, largest first. For benchmarks and fuzzing (`examples/image_bench.rs`).
+pub fn render_bytes(bytes: &[u8], settings: &ImageSettings) -> Result<Vec<Vec<u8>>, String> {
+    let budget = Budget::new(settings.memory_mb.saturating_mul(1 << 20));
+    let rendition = budget::isolate(|| pipeline::make(bytes, settings, &budget))
+        .map_err(|panic| format!("panic: {panic}"))?
+        .map_err(|failure| failure.message)?;
+    Ok(rendition.sizes.into_iter().map(|s| s.main).collect())
+}
+
 fn refusal(job: &Job, root: &Path, failure: Failure) -> Problem {
     Problem::warning(
         job.entry_file,
