@@ -40,7 +40,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Bump when a change to this module changes output bytes: every cache entry is then remade.
-pub const PIPELINE_VERSION: u32 = 2;
+pub const PIPELINE_VERSION: u32 = 3;
 
 /// One published size of an image.
 #[derive(Debug, Clone, PartialEq, Eq)]
