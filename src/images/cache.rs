@@ -131,18 +131,23 @@ impl Cache {
         ));
         std::fs::create_dir(&temp)?;
         let written = write_entry(&temp, stored, files);
-        let target = self.entry(key);
-        let moved = written.and_then(|()| {
-            if target.exists() {
-                // Another build stored the same key first, or an incomplete entry is replaced.
-                std::fs::remove_dir_all(&target)?;
-            }
-            std::fs::rename(&temp, &target)
-        });
-        if moved.is_err() {
+        let moved = written.and_then(|()| self.move_into_place(key, &temp));
+        if moved.is_err() || temp.exists() {
             let _ = std::fs::remove_dir_all(&temp);
         }
         moved
+    }
+
+    /// Renames `temp` to the key's folder. Another job (the same image in two entries) or another
+    /// build may have stored it first: a complete entry is kept as is (it may be being linked
+    /// from), an incomplete one is replaced.
+    fn move_into_place(&self, key: &Key, temp: &Path) -> io::Result<()> {
+        let target = self.entry(key);
+        if std::fs::rename(temp, &target).is_ok() || self.load(key).is_some() {
+            return Ok(());
+        }
+        std::fs::remove_dir_all(&target)?;
+        std::fs::rename(temp, &target)
     }
 
     /// Removes every entry not in `keep` (and leftovers of killed builds); returns how many.
@@ -248,7 +253,22 @@ mod tests {
         cache
             .store(&key, &stored, &[("8.jpg".into(), b"jpeg".to_vec())])
             .unwrap();
-        assert_eq!(cache.load(&key), Some(stored));
+        assert_eq!(cache.load(&key), Some(stored.clone()));
+        let other = Stored::Refused {
+            message: "m".into(),
+            hint: "h".into(),
+        };
+        cache.store(&key, &other, &[]).unwrap();
+        assert_eq!(
+            cache.load(&key),
+            Some(stored.clone()),
+            "a complete entry is kept"
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.join("images")).unwrap().count(),
+            1,
+            "no temporary left"
+        );
         std::fs::remove_file(cache.entry(&key).join("8.jpg")).unwrap();
         assert_eq!(cache.load(&key), None, "an incomplete entry is a miss");
         std::fs::create_dir_all(dir.join("images/not-a-key")).unwrap();

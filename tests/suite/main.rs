@@ -1,7 +1,6 @@
 //! End-to-end tests: the real `sesh` binary on real folders, asserting on the output files.
 
 mod common;
-mod imagegen;
 
 mod consent;
 mod errors;
