@@ -32,6 +32,8 @@ pub struct RawConfig {
     pub output_dir: Option<PathBuf>,
     /// A custom domain for GitHub Pages: written to a `CNAME` file in the output.
     pub cname: Option<String>,
+    /// Cache folder (processed images), relative to the site root.
+    pub cache_dir: Option<PathBuf>,
     #[serde(default)]
     pub images: RawImages,
     /// Free-form values for themes (colours, logo, footer text…).
@@ -44,6 +46,11 @@ pub struct RawConfig {
 pub struct RawImages {
     pub widths: Option<Vec<u32>>,
     pub quality: Option<u8>,
+    pub webp: Option<bool>,
+    pub background: Option<String>,
+    pub max_file_mb: Option<u64>,
+    pub max_megapixels: Option<u64>,
+    pub memory_mb: Option<u64>,
 }
 
 fn default_language() -> String {
@@ -83,10 +90,26 @@ pub struct Config {
     pub as_of: AsOf,
 }
 
+/// `[images]`, resolved. Every field but `memory_mb` and `cache_dir` changes output bytes and is
+/// part of the image cache key.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ImageSettings {
+    /// Widths published for each image (never upscaled), sorted.
     pub widths: Vec<u32>,
+    /// JPEG (and WebP) quality, 1–100.
     pub quality: u8,
+    /// Also publish each size as WebP, offered first through `<picture>`.
+    pub webp: bool,
+    /// Flatten transparent images on this colour and publish them as JPEG; `None` keeps them PNG.
+    pub background: Option<[u8; 3]>,
+    /// Larger source files are refused before being read.
+    pub max_file_mb: u64,
+    /// Images declaring more pixels are refused before being decoded (decompression bombs).
+    pub max_megapixels: u64,
+    /// Memory the image stage may use at once; images run in parallel within it.
+    pub memory_mb: u64,
+    /// Absolute path of the cache folder (the top-level `cache_dir`).
+    pub cache_dir: PathBuf,
 }
 
 impl Default for ImageSettings {
@@ -94,9 +117,18 @@ impl Default for ImageSettings {
         ImageSettings {
             widths: vec![320, 640, 1024, 1600],
             quality: 80,
+            webp: false,
+            background: None,
+            max_file_mb: 60,
+            max_megapixels: 100,
+            memory_mb: 1024,
+            cache_dir: PathBuf::from(DEFAULT_CACHE_DIR),
         }
     }
 }
+
+/// Default cache folder, relative to the site root (git-ignored).
+pub const DEFAULT_CACHE_DIR: &str = ".sesh-cache";
 
 impl Config {
     /// Reads `<root>/sesh.toml` and applies the overrides.
@@ -129,10 +161,15 @@ impl Config {
                 .field("base_url")
                 .hint("give the full address, e.g. base_url = \"https://example.org/archive/\"")
         })?;
-        let images = resolve_images(raw.images).map_err(|msg| {
+        let cache_dir = root.join(
+            raw.cache_dir
+                .as_deref()
+                .unwrap_or(Path::new(DEFAULT_CACHE_DIR)),
+        );
+        let images = resolve_images(raw.images, cache_dir).map_err(|(key, msg)| {
             Problem::error(CONFIG_FILE, msg)
-                .at_line(field_line(text, "widths").or(field_line(text, "quality")))
-                .field("images")
+                .at_line(field_line(text, key))
+                .field(format!("images.{key}"))
         })?;
         let cname = match raw.cname.as_deref().map(str::trim) {
             None | Some("") => None,
@@ -180,7 +217,7 @@ pub fn parse(text: &str) -> Result<RawConfig> {
         let problem = Problem::error(CONFIG_FILE, e.message().trim().to_string()).at_line(line);
         let problem = match e.message() {
             m if m.contains("unknown field") => problem.hint(
-                "check the spelling; allowed keys: title, description, base_url, language, theme, license, output_dir, cname, [images], [extra]",
+                "check the spelling; allowed keys: title, description, base_url, language, theme, license, output_dir, cname, cache_dir, [images] (widths, quality, webp, background, max_file_mb, max_megapixels, memory_mb), [extra]",
             ),
             m if m.contains("missing field") => {
                 problem.hint("sesh.toml needs at least: title = \"…\" and base_url = \"https://…/\"")
@@ -219,23 +256,58 @@ fn parse_base_url(text: &str) -> std::result::Result<Url, String> {
     Ok(url)
 }
 
-fn resolve_images(raw: RawImages) -> std::result::Result<ImageSettings, String> {
-    let mut settings = ImageSettings::default();
+/// `[images]` checked; an error names the key.
+fn resolve_images(
+    raw: RawImages,
+    cache_dir: PathBuf,
+) -> std::result::Result<ImageSettings, (&'static str, String)> {
+    let mut s = ImageSettings {
+        cache_dir,
+        ..ImageSettings::default()
+    };
     if let Some(mut widths) = raw.widths {
         widths.sort_unstable();
         widths.dedup();
         if widths.is_empty() || widths.iter().any(|&w| !(16..=8192).contains(&w)) {
-            return Err("widths must list image widths between 16 and 8192 pixels".into());
+            let msg = "widths must list image widths between 16 and 8192 pixels";
+            return Err(("widths", msg.into()));
         }
-        settings.widths = widths;
+        s.widths = widths;
     }
     if let Some(q) = raw.quality {
         if !(1..=100).contains(&q) {
-            return Err("quality must be between 1 and 100".into());
+            return Err(("quality", "quality must be between 1 and 100".into()));
         }
-        settings.quality = q;
+        s.quality = q;
     }
-    Ok(settings)
+    s.webp = raw.webp.unwrap_or(s.webp);
+    if let Some(colour) = raw.background {
+        let parsed = parse_colour(&colour).ok_or_else(|| {
+            let msg = format!("background = \"{colour}\" is not a colour; write it as \"#rrggbb\", e.g. \"#ffffff\"");
+            ("background", msg)
+        })?;
+        s.background = Some(parsed);
+    }
+    let positive = |key: &'static str, value: Option<u64>, default: u64| match value {
+        Some(0) => Err((key, format!("{key} must be at least 1"))),
+        Some(v) => Ok(v),
+        None => Ok(default),
+    };
+    s.max_file_mb = positive("max_file_mb", raw.max_file_mb, s.max_file_mb)?;
+    s.max_megapixels = positive("max_megapixels", raw.max_megapixels, s.max_megapixels)?;
+    s.memory_mb = positive("memory_mb", raw.memory_mb, s.memory_mb)?;
+    Ok(s)
+}
+
+/// `#rrggbb` or `#rgb`.
+fn parse_colour(text: &str) -> Option<[u8; 3]> {
+    let hex = text.trim().strip_prefix('#')?;
+    let digit = |i: usize, len: usize| u8::from_str_radix(hex.get(i..i + len)?, 16).ok();
+    match hex.len() {
+        6 => Some([digit(0, 2)?, digit(2, 2)?, digit(4, 2)?]),
+        3 => Some([digit(0, 1)? * 17, digit(1, 1)? * 17, digit(2, 1)? * 17]),
+        _ => None,
+    }
 }
 
 /// Line of `key = …` in a TOML text, for errors found after parsing.
@@ -397,6 +469,36 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.starts_with("sesh.toml:3: `base_url`"), "{err}");
+    }
+
+    #[test]
+    fn image_settings_are_checked_and_resolved() {
+        let base = "title = \"T\"\nbase_url = \"https://a.org/\"\n";
+        let c = resolve(
+            &format!("{base}cache_dir = \"cache\"\n[images]\nwebp = true\nbackground = \"#fa0\"\nmemory_mb = 64\n"),
+            &Overrides::default(),
+        )
+        .unwrap();
+        assert!(c.images.webp);
+        assert_eq!(c.images.background, Some([255, 170, 0]));
+        assert_eq!(c.images.memory_mb, 64);
+        assert_eq!(c.images.cache_dir, PathBuf::from("/site/cache"));
+        let d = resolve(base, &Overrides::default()).unwrap();
+        assert_eq!(d.images.cache_dir, PathBuf::from("/site/.sesh-cache"));
+        let err = resolve(
+            &format!("{base}[images]\nbackground = \"white\"\n"),
+            &Overrides::default(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("sesh.toml:4: `images.background`"), "{err}");
+        let err = resolve(
+            &format!("{base}[images]\nmax_file_mb = 0\n"),
+            &Overrides::default(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("max_file_mb must be at least 1"), "{err}");
     }
 
     #[test]

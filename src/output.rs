@@ -32,10 +32,12 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// Checks that `target` may be replaced, then creates an empty staging folder beside it.
-    pub fn new(root: &Path, target: &Path, force: bool) -> Result<Staging> {
+    /// Checks that `target` may be replaced (and keeps clear of the `cache` folder), then
+    /// creates an empty staging folder beside it.
+    pub fn new(root: &Path, target: &Path, cache: &Path, force: bool) -> Result<Staging> {
         let target = resolve(target)?;
         check_target(root, &target, force)?;
+        check_cache(root, &resolve(cache)?, &target)?;
         let parent = target
             .parent()
             .context("the output folder has no parent folder")?;
@@ -170,6 +172,35 @@ fn check_target(root: &Path, target: &Path, force: bool) -> Result<()> {
     Ok(())
 }
 
+/// The cache must not hold the output (the build would publish from inside it), sit inside the
+/// output (each build replaces the output folder), nor be the site, one of its parents, or one of
+/// its source folders.
+fn check_cache(root: &Path, cache: &Path, target: &Path) -> Result<()> {
+    let refuse = |why: &str| -> Result<()> {
+        bail!(
+            "refusing to use `{}` as the cache folder with `{}` as the output folder: {why}\n  hint: keep cache_dir at its default (.sesh-cache) or give it a folder of its own",
+            cache.display(),
+            target.display()
+        )
+    };
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    if target.starts_with(cache) {
+        return refuse("the output folder is inside the cache folder");
+    }
+    if cache.starts_with(target) {
+        return refuse("the cache folder is inside the output folder");
+    }
+    if root.starts_with(cache) {
+        return refuse("it is the site folder or contains it");
+    }
+    for source in ["content", "themes", "templates", "static", ".git"] {
+        if cache.starts_with(root.join(source)) {
+            return refuse(&format!("it is inside the site's `{source}/` folder"));
+        }
+    }
+    Ok(())
+}
+
 fn dirs_home() -> Option<PathBuf> {
     std::env::var_os("HOME")
         .map(PathBuf::from)
@@ -234,11 +265,23 @@ mod tests {
     fn commit_replaces_the_previous_output_entirely() {
         let dir = temp("commit");
         let out = dir.join("site/public");
-        let s = Staging::new(&dir.join("site"), &out, false).unwrap();
+        let s = Staging::new(
+            &dir.join("site"),
+            &out,
+            &dir.join("site/.sesh-cache"),
+            false,
+        )
+        .unwrap();
         s.write("a/index.html", b"one").unwrap();
         s.write("stale.html", b"old").unwrap();
         s.commit().unwrap();
-        let s = Staging::new(&dir.join("site"), &out, false).unwrap();
+        let s = Staging::new(
+            &dir.join("site"),
+            &out,
+            &dir.join("site/.sesh-cache"),
+            false,
+        )
+        .unwrap();
         s.write("a/index.html", b"two").unwrap();
         s.commit().unwrap();
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"two");
@@ -252,11 +295,23 @@ mod tests {
     fn a_dropped_staging_leaves_the_output_untouched() {
         let dir = temp("drop");
         let out = dir.join("site/public");
-        let s = Staging::new(&dir.join("site"), &out, false).unwrap();
+        let s = Staging::new(
+            &dir.join("site"),
+            &out,
+            &dir.join("site/.sesh-cache"),
+            false,
+        )
+        .unwrap();
         s.write("index.html", b"good").unwrap();
         s.commit().unwrap();
         {
-            let s = Staging::new(&dir.join("site"), &out, false).unwrap();
+            let s = Staging::new(
+                &dir.join("site"),
+                &out,
+                &dir.join("site/.sesh-cache"),
+                false,
+            )
+            .unwrap();
             s.write("index.html", b"half").unwrap();
         }
         assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"good");
@@ -275,12 +330,25 @@ mod tests {
             site.join("content/x"),
             PathBuf::from("/"),
         ] {
-            let err = Staging::new(&site, &bad, true).unwrap_err().to_string();
+            let err = Staging::new(&site, &bad, &site.join(".sesh-cache"), true)
+                .unwrap_err()
+                .to_string();
             assert!(err.contains("refusing"), "{}: {err}", bad.display());
+        }
+        for (cache, out) in [
+            (site.join("public/cache"), site.join("public")),
+            (site.join("cache"), site.join("cache/public")),
+            (site.join("content/cache"), site.join("public")),
+            (dir.clone(), site.join("public")),
+        ] {
+            let err = Staging::new(&site, &out, &cache, false)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("cache folder"), "{}: {err}", cache.display());
         }
         std::fs::create_dir_all(dir.join("mine")).unwrap();
         std::fs::write(dir.join("mine/thesis.docx"), b"precious").unwrap();
-        let err = Staging::new(&site, &dir.join("mine"), false)
+        let err = Staging::new(&site, &dir.join("mine"), &site.join(".sesh-cache"), false)
             .unwrap_err()
             .to_string();
         assert!(err.contains("--force"), "{err}");

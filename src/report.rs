@@ -127,6 +127,22 @@ pub struct Published {
     pub files_written: usize,
 }
 
+/// What the image stage did in a build (the cache's effect is visible here: a warm build has
+/// `decoded = 0`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ImageStats {
+    /// Consented images the stage was given.
+    pub images: usize,
+    /// Images decoded in this build (cache misses).
+    pub decoded: usize,
+    /// Images whose outputs came from the cache.
+    pub reused: usize,
+    /// Images left out (unreadable, unsupported, over a limit).
+    pub refused: usize,
+    /// Cache entries removed because no published image uses them any more.
+    pub pruned: usize,
+}
+
 /// An item the consent gate kept out of the site, and the rule that decided it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Exclusion {
@@ -146,6 +162,7 @@ pub struct BuildReport {
     pub as_of: String,
     pub output: PathBuf,
     pub published: Published,
+    pub images: ImageStats,
     pub excluded: Vec<Exclusion>,
     pub problems: Vec<Problem>,
     /// Milliseconds spent in each stage of the build.

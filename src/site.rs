@@ -27,7 +27,12 @@ pub struct BuildOptions {
 /// Builds the site into `config.output_dir`, replacing it only if everything succeeded.
 pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
     let mut session = Session::open(config.clone())?;
-    let staging = Staging::new(&config.root, &config.output_dir, options.force)?;
+    let staging = Staging::new(
+        &config.root,
+        &config.output_dir,
+        &config.images.cache_dir,
+        options.force,
+    )?;
     let outcome = session.build_into(staging.dir(), options.strict)?;
     fail_if_strict(options.strict, &outcome.report)?;
     staging.commit()?;
@@ -125,6 +130,7 @@ impl Session {
         let (images, image_problems) =
             images::publish(&gated.site, &config.images, &config.root, dir);
         report.problems.extend(image_problems);
+        report.images = images.stats.clone();
         clock.lap("images");
         let rendered = render::render(config, &gated.site, &mut self.theme, &images, &self.memo)?;
         report.problems.extend(rendered.problems);
@@ -151,6 +157,9 @@ impl Session {
         }
         for variant in images.by_source.values().flat_map(|p| &p.variants) {
             outputs.insert(variant.path.clone(), 0);
+            if let Some(webp) = &variant.webp {
+                outputs.insert(webp.clone(), 0);
+            }
         }
         clock.lap("write");
         let removed = remove_stale(dir, &self.written, &outputs)?;

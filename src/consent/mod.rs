@@ -364,9 +364,10 @@ impl Gated {
                 .map(|e| e.to_string_lossy().to_lowercase())
                 .unwrap_or_default();
             if !IMAGE_EXTENSIONS.contains(&extension.as_str()) {
+                let (what, hint) = unsupported_format(&extension);
                 self.problems.push(err(
-                    format!("sesh cannot yet publish `.{extension}` files safely; `{file}` not published"),
-                    "publish images as JPEG, PNG, GIF or WebP",
+                    format!("{what}; sesh cannot publish `.{extension}` files safely, so `{file}` is not published"),
+                    hint,
                 ));
                 self.exclude(
                     "media",
@@ -390,6 +391,36 @@ impl Gated {
             });
         }
         out
+    }
+}
+
+/// What a refused extension usually is, and how to turn it into something publishable.
+fn unsupported_format(extension: &str) -> (String, &'static str) {
+    match extension {
+        "heic" | "heif" => (
+            "this is a HEIC photo (the iPhone's default format)".into(),
+            "export it as JPEG (on the phone: share or save it as JPEG, or set Settings › Camera › Formats › Most Compatible) and list the .jpg file",
+        ),
+        "pdf" => (
+            "this is a PDF document".into(),
+            "export the page as PNG (or JPEG for a photo) and list that file",
+        ),
+        "svg" | "svgz" => (
+            "this is an SVG drawing, which can carry scripts and links".into(),
+            "export it as PNG and list the .png file",
+        ),
+        "tif" | "tiff" => (
+            "this is a TIFF image".into(),
+            "export it as JPEG (photos) or PNG (drawings)",
+        ),
+        "" => (
+            "this file has no extension".into(),
+            "publish images as JPEG, PNG, GIF or WebP files named .jpg, .png, .gif or .webp",
+        ),
+        other => (
+            format!("`.{other}` is not an image format sesh publishes"),
+            "publish images as JPEG, PNG, GIF or WebP",
+        ),
     }
 }
 

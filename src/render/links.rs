@@ -12,6 +12,7 @@ use crate::public::{Entry, PublicSite};
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Characters escaped in URL path segments (slugs may be Chinese: they are percent-encoded).
 const SEGMENT: &AsciiSet = &CONTROLS
@@ -151,6 +152,8 @@ pub struct BodyLinks<'a> {
     statics: Option<&'a HashSet<String>>,
     /// Media files the body showed inline (so the page does not show them twice).
     pub used: Mutex<HashSet<String>>,
+    /// Processed images shown so far: the first one loads eagerly (it is near the top).
+    pub shown: AtomicUsize,
 }
 
 impl<'a> BodyLinks<'a> {
@@ -162,6 +165,7 @@ impl<'a> BodyLinks<'a> {
             media: HashMap::new(),
             statics: Some(statics),
             used: Mutex::new(HashSet::new()),
+            shown: AtomicUsize::new(0),
         }
     }
 
@@ -178,6 +182,7 @@ impl<'a> BodyLinks<'a> {
             media,
             statics: None,
             used: Mutex::new(HashSet::new()),
+            shown: AtomicUsize::new(0),
         }
     }
 
@@ -262,7 +267,8 @@ impl Links for BodyLinks<'_> {
             if let Ok(mut used) = self.used.lock() {
                 used.insert(file.clone());
             }
-            let img = img_tag(self.routes, published, alt, BODY_SIZES);
+            let eager = self.shown.fetch_add(1, Ordering::Relaxed) == 0;
+            let img = img_tag(self.routes, published, alt, BODY_SIZES, eager);
             if linked {
                 return Some(img);
             }
@@ -290,22 +296,60 @@ impl Links for BodyLinks<'_> {
 /// `sizes` for images at reading width in a body.
 pub const BODY_SIZES: &str = "(min-width: 48rem) 44rem, calc(100vw - 2rem)";
 
-/// A responsive `<img>` for a processed image.
-pub fn img_tag(routes: &Routes, published: &Published, alt: &str, sizes: &str) -> String {
+/// A responsive `<img>` for a processed image, inside `<picture>` with a WebP `<source>` when
+/// WebP sizes exist. `eager` for the first image of a page: no lazy loading, high priority.
+pub fn img_tag(
+    routes: &Routes,
+    published: &Published,
+    alt: &str,
+    sizes: &str,
+    eager: bool,
+) -> String {
     let src = published.at_least(1024);
-    let srcset: Vec<String> = published
+    let img = format!(
+        "<img src=\"{}\" srcset=\"{}\" sizes=\"{sizes}\" width=\"{}\" height=\"{}\" alt=\"{}\"{} decoding=\"async\">",
+        markdown::escape(&routes.file(&src.path)),
+        markdown::escape(&srcset(routes, published)),
+        src.width,
+        src.height,
+        markdown::escape(alt),
+        if eager {
+            " fetchpriority=\"high\""
+        } else {
+            " loading=\"lazy\""
+        }
+    );
+    match webp_srcset(routes, published) {
+        Some(webp) => format!(
+            "<picture><source type=\"image/webp\" srcset=\"{}\" sizes=\"{sizes}\">{img}</picture>",
+            markdown::escape(&webp)
+        ),
+        None => img,
+    }
+}
+
+/// `url 320w, url 640w, …` of the main (JPEG or PNG) sizes.
+pub fn srcset(routes: &Routes, published: &Published) -> String {
+    published
         .variants
         .iter()
         .map(|v| format!("{} {}w", routes.file(&v.path), v.width))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The same for the WebP sizes, when every size has one.
+pub fn webp_srcset(routes: &Routes, published: &Published) -> Option<String> {
+    let parts: Option<Vec<String>> = published
+        .variants
+        .iter()
+        .map(|v| {
+            v.webp
+                .as_ref()
+                .map(|w| format!("{} {}w", routes.file(w), v.width))
+        })
         .collect();
-    format!(
-        "<img src=\"{}\" srcset=\"{}\" sizes=\"{sizes}\" width=\"{}\" height=\"{}\" alt=\"{}\" loading=\"lazy\" decoding=\"async\">",
-        markdown::escape(&routes.file(&src.path)),
-        markdown::escape(&srcset.join(", ")),
-        src.width,
-        src.height,
-        markdown::escape(alt)
-    )
+    parts.map(|p| p.join(", "))
 }
 
 #[cfg(test)]
@@ -362,6 +406,7 @@ mod tests {
                     width: 640,
                     height: 480,
                     path: "contests/c/e/e-640-abc.jpg".into(),
+                    webp: None,
                 }],
             },
         );

@@ -69,6 +69,8 @@ pub struct Memo {
 struct BodyOut {
     html: Html,
     used: HashSet<String>,
+    /// The body shows at least one processed image (then the page's first, loaded eagerly).
+    has_images: bool,
     problems: Vec<Problem>,
 }
 
@@ -285,6 +287,7 @@ impl Renderer<'_> {
                     key,
                 },
                 used: HashSet::new(),
+                has_images: links.shown.load(std::sync::atomic::Ordering::Relaxed) > 0,
                 problems: dropped_problems(body, html.dropped, false),
             }
         })
@@ -319,6 +322,7 @@ impl Renderer<'_> {
         self.memo_body(key, || {
             let links = BodyLinks::entry(&self.routes, entry, self.images);
             let html = markdown::render(&entry.body.markdown, &links);
+            let has_images = links.shown.load(std::sync::atomic::Ordering::Relaxed) > 0;
             let used = links.used.into_inner().unwrap_or_default();
             BodyOut {
                 html: Html {
@@ -326,6 +330,7 @@ impl Renderer<'_> {
                     key,
                 },
                 used,
+                has_images,
                 problems: dropped_problems(&entry.body, html.dropped, true),
             }
         })

@@ -86,12 +86,8 @@ impl<'a> Renderer<'a> {
         let full = published.largest();
         Some(ImageView {
             src: self.routes.file(&src.path),
-            srcset: published
-                .variants
-                .iter()
-                .map(|v| format!("{} {}w", self.routes.file(&v.path), v.width))
-                .collect::<Vec<_>>()
-                .join(", "),
+            srcset: links::srcset(&self.routes, published),
+            webp_srcset: links::webp_srcset(&self.routes, published),
             width: src.width,
             height: src.height,
             alt: media.alt.clone(),
@@ -199,6 +195,7 @@ impl<'a> Renderer<'a> {
                 .collect(),
             credit_line: self.credit_line(&entry.credits, true)?,
             body_html: body.html.clone(),
+            body_has_images: body.has_images,
             image: entry.media.iter().find_map(|m| self.image_view(m)),
             figures,
             contest: LinkView {

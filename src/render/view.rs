@@ -121,6 +121,8 @@ pub struct HomeView<'a> {
 pub struct ImageView {
     pub src: String,
     pub srcset: String,
+    /// The same sizes as WebP (`webp = true`), for a `<source>` inside `<picture>`.
+    pub webp_srcset: Option<String>,
     pub width: u32,
     pub height: u32,
     pub alt: String,
@@ -221,6 +223,8 @@ pub struct EntryView<'a> {
     pub credits: Vec<CreditView<'a>>,
     pub credit_line: String,
     pub body_html: Html,
+    /// The body shows an image: figures below it then all load lazily.
+    pub body_has_images: bool,
     /// The entry's first image (for link previews), whether shown inline or not.
     pub image: Option<ImageView>,
     /// Consented images not already shown in the body.

@@ -136,7 +136,7 @@ fn copy(from: &Path, to: &Path) {
         std::fs::create_dir_all(to).expect("mkdir");
         for item in std::fs::read_dir(from).expect("read dir").flatten() {
             let name = item.file_name();
-            if name == "public" || name == "target" || name == ".git" {
+            if name == "public" || name == "target" || name == ".git" || name == ".sesh-cache" {
                 continue;
             }
             copy(&item.path(), &to.join(name));

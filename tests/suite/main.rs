@@ -8,6 +8,7 @@ mod consent;
 mod docs;
 mod errors;
 mod example;
+mod images;
 mod media;
 mod output;
 mod publish;
