@@ -15,4 +15,5 @@ mod publish;
 mod serve;
 mod theme;
 mod themes;
+mod weight;
 mod xss;
