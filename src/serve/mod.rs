@@ -130,9 +130,10 @@ impl Preview {
                 self.shared.notify(if css_only { "css" } else { "reload" });
                 let problems = outcome.report.problems.len();
                 println!(
-                    "{what}: {} of {} pages rendered, {} files written, {} removed{} in {} ms (build {} ms)",
+                    "{what}: {} of {} pages rendered, {} images decoded, {} files written, {} removed{} in {} ms (build {} ms)",
                     outcome.pages_rendered,
                     outcome.report.published.pages,
+                    outcome.report.images.decoded,
                     outcome.written,
                     outcome.removed,
                     if problems > 0 {
