@@ -45,7 +45,7 @@ pub struct CheckReport {
 pub fn check(config: &Config) -> Result<CheckReport> {
     let dir = TempDir::new()?;
     let mut session = Session::open(config.clone())?;
-    let outcome = session.build_into(&dir.0, false)?;
+    let outcome = session.build_into(&dir.0, false, true)?;
     let crawl = crawl(&dir.0, config)?;
     let errors = outcome
         .report

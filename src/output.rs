@@ -97,7 +97,7 @@ impl Staging {
         }
         self.committed = true;
         if had_old {
-            std::fs::remove_dir_all(&old).with_context(|| {
+            remove_tree(&old).with_context(|| {
                 format!("cannot remove the previous output `{}`", old.display())
             })?;
         }
@@ -111,6 +111,31 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// Removes a folder sesh created, its subfolders two levels down in parallel (a large archive
+/// has thousands of entry folders, and removing files is mostly waiting on the file system).
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let mut subtrees = Vec::new();
+    for item in std::fs::read_dir(dir)?.flatten() {
+        let path = item.path();
+        if item.file_type().is_ok_and(|t| t.is_dir()) {
+            match std::fs::read_dir(&path) {
+                Ok(children) => subtrees.extend(
+                    children
+                        .flatten()
+                        .filter(|c| c.file_type().is_ok_and(|t| t.is_dir()))
+                        .map(|c| c.path()),
+                ),
+                Err(_) => subtrees.push(path),
+            }
+        }
+    }
+    subtrees
+        .par_iter()
+        .try_for_each(|path| std::fs::remove_dir_all(path))?;
+    std::fs::remove_dir_all(dir)
 }
 
 /// An absolute path with every existing ancestor's symlinks resolved.

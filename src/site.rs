@@ -26,17 +26,28 @@ pub struct BuildOptions {
 
 /// Builds the site into `config.output_dir`, replacing it only if everything succeeded.
 pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
+    let started = std::time::Instant::now();
     let mut session = Session::open(config.clone())?;
+    let loaded = started.elapsed();
     let staging = Staging::new(
         &config.root,
         &config.output_dir,
         &config.images.cache_dir,
         options.force,
     )?;
-    let outcome = session.build_into(staging.dir(), options.strict)?;
+    let outcome = session.build_into(staging.dir(), options.strict, true)?;
     fail_if_strict(options.strict, &outcome.report)?;
+    let committing = std::time::Instant::now();
     staging.commit()?;
-    Ok(outcome.report)
+    let mut report = outcome.report;
+    let ms = |d: std::time::Duration| (d.as_secs_f64() * 10_000.0).round() / 10.0;
+    report
+        .timings
+        .insert(0, ("load content and theme".into(), ms(loaded)));
+    report
+        .timings
+        .push(("replace the output folder".into(), ms(committing.elapsed())));
+    Ok(report)
 }
 
 /// What a build into a folder did.
@@ -114,7 +125,12 @@ impl Session {
 
     /// Runs the pipeline and brings `dir` up to date: writes the files whose bytes changed and
     /// removes those no longer produced. With `strict`, stops before writing if errors exist.
-    pub fn build_into(&mut self, dir: &Path, strict: bool) -> Result<Outcome> {
+    ///
+    /// `stream` writes each page as soon as it is rendered (in parallel, without holding the
+    /// site in memory): for an empty staging folder that is thrown away if the build fails.
+    /// Without it, pages are written only once all rendered without error, so that a folder
+    /// being served keeps its last good version.
+    pub fn build_into(&mut self, dir: &Path, strict: bool, stream: bool) -> Result<Outcome> {
         let mut clock = Clock::start();
         let config = &self.config;
         let gated = consent::gate(&self.raw, &Settings::from(config));
@@ -132,7 +148,16 @@ impl Session {
         report.problems.extend(image_problems);
         report.images = images.stats.clone();
         clock.lap("images");
-        let rendered = render::render(config, &gated.site, &mut self.theme, &images, &self.memo)?;
+        let sink = |path: &str, bytes: &[u8]| write_file(dir, path, bytes);
+        let sink: Option<render::Sink> = if stream { Some(&sink) } else { None };
+        let rendered = render::render(
+            config,
+            &gated.site,
+            &mut self.theme,
+            &images,
+            &self.memo,
+            sink,
+        )?;
         report.problems.extend(rendered.problems);
         clock.lap("render");
         let mut outputs: HashMap<String, u64> = HashMap::new();
@@ -145,8 +170,13 @@ impl Session {
             written += self.write(dir, path, &bytes, fingerprint, &mut outputs)?;
         }
         for file in &rendered.files {
-            written += self.write(dir, &file.path, &file.bytes, file.fingerprint, &mut outputs)?;
+            outputs.insert(file.path.clone(), file.fingerprint);
+            if let Some(bytes) = &file.bytes {
+                write_file(dir, &file.path, bytes)?;
+            }
         }
+        // Streamed pages were written as they were rendered; the others just above.
+        written += rendered.pages_rendered;
         for (path, bytes) in output::pages_extras(config.cname.as_deref()) {
             let fingerprint = u64::from_le_bytes(
                 blake3::hash(&bytes).as_bytes()[..8]
@@ -162,7 +192,11 @@ impl Session {
             }
         }
         clock.lap("write");
-        let removed = remove_stale(dir, &self.written, &outputs)?;
+        // A streamed build writes into a folder it created empty: nothing there is stale.
+        let removed = match stream {
+            true => 0,
+            false => remove_stale(dir, &self.written, &outputs)?,
+        };
         clock.lap("remove stale");
         report.timings = clock.laps;
         report.published = Published {
@@ -193,18 +227,36 @@ impl Session {
         outputs: &mut HashMap<String, u64>,
     ) -> Result<usize> {
         outputs.insert(path.to_string(), fingerprint);
-        let file = dir.join(path);
         // The file was written from the same inputs by the last build (sesh owns the folder).
         if self.written.get(path) == Some(&fingerprint) {
             return Ok(0);
         }
-        if let Some(parent) = file.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create `{}`", parent.display()))?;
-        }
-        std::fs::write(&file, bytes)
-            .with_context(|| format!("cannot write `{}`", file.display()))?;
+        write_file(dir, path, bytes)?;
         Ok(1)
+    }
+}
+
+/// Writes `bytes` at `path` inside `dir`, creating folders as needed. An existing file is
+/// replaced atomically (written beside it, then renamed over it), so that `sesh serve` never
+/// serves half a file.
+fn write_file(dir: &Path, path: &str, bytes: &[u8]) -> Result<()> {
+    let file = dir.join(path);
+    if let Some(parent) = file.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create `{}`", parent.display()))?;
+    }
+    if file.exists() {
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temp = file.with_file_name(format!(".{name}.sesh-tmp"));
+        std::fs::write(&temp, bytes)
+            .with_context(|| format!("cannot write `{}`", temp.display()))?;
+        std::fs::rename(&temp, &file)
+            .with_context(|| format!("cannot replace `{}`", file.display()))
+    } else {
+        std::fs::write(&file, bytes).with_context(|| format!("cannot write `{}`", file.display()))
     }
 }
 

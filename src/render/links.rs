@@ -211,6 +211,26 @@ impl<'a> BodyLinks<'a> {
         self.media.get_key_value(inside)
     }
 
+    /// A URL this resolver produces (a published page, one of the entry's media files, a static
+    /// file): resolving is idempotent, so the sanitiser may see links sesh already resolved.
+    fn already_resolved(&self, target: &str) -> bool {
+        let path = target.split(['#', '?']).next().unwrap_or("");
+        if !path.starts_with(&self.routes.base_path) {
+            return false;
+        }
+        self.routes.urls.contains(path)
+            || self
+                .media
+                .values()
+                .any(|p| self.routes.file(&p.largest().path) == path)
+            || self.statics.is_some_and(|statics| {
+                path.strip_prefix(&self.routes.base_path)
+                    .is_some_and(|rest| {
+                        statics.contains(&percent_decode_str(rest).decode_utf8_lossy().into_owned())
+                    })
+            })
+    }
+
     fn static_file(&self, path: &str) -> Option<String> {
         let statics = self.statics?;
         statics.contains(path).then(|| self.routes.file(path))
@@ -232,7 +252,7 @@ fn split(target: &str) -> (String, &str) {
 
 impl Links for BodyLinks<'_> {
     fn link(&self, target: &str) -> Option<String> {
-        if target.starts_with('#') {
+        if target.starts_with('#') || self.already_resolved(target) {
             return Some(target.to_string());
         }
         let (path, fragment) = split(target.trim());
@@ -421,6 +441,18 @@ mod tests {
         let links = BodyLinks::entry(&routes, &site.contests[0].entries[0], &images);
         let l = |t: &str| links.link(t);
         assert_eq!(l("#x").as_deref(), Some("#x"));
+        for resolved in [
+            "/archive/contests/c/%E6%A3%80%E6%B5%8B/",
+            "/archive/contests/c/e/e-640-abc.jpg",
+            "/archive/framework/#a",
+        ] {
+            assert_eq!(
+                l(resolved).as_deref(),
+                Some(resolved),
+                "resolving is idempotent"
+            );
+        }
+        assert_eq!(l("/archive/contests/c/hidden/"), None);
         assert_eq!(
             l("../检测/").as_deref(),
             Some("/archive/contests/c/%E6%A3%80%E6%B5%8B/")

@@ -38,11 +38,13 @@ use tera::{Context, Tera};
 use theme::Theme;
 use view::*;
 
-/// An output file: path inside the output folder, and its bytes.
+/// An output file: path inside the output folder, and its bytes when they must still be
+/// written (`None` when the page was unchanged since the memo's render, or when a [`Sink`]
+/// already wrote it).
 #[derive(Debug, Clone)]
 pub struct OutputFile {
     pub path: String,
-    pub bytes: Arc<Vec<u8>>,
+    pub bytes: Option<Arc<Vec<u8>>>,
     /// Fingerprint of everything the page was rendered from: equal fingerprints, equal bytes.
     pub fingerprint: u64,
 }
@@ -61,8 +63,14 @@ pub struct Rendered {
 #[derive(Debug, Default, Clone)]
 pub struct Memo {
     bodies: HashMap<u64, Arc<BodyOut>>,
-    pages: HashMap<String, (u64, Arc<Vec<u8>>)>,
+    /// Page path → fingerprint of what it was rendered from (the file written from it is
+    /// still in the output folder the memo belongs to).
+    pages: HashMap<String, u64>,
 }
+
+/// Writes a rendered page at once (a `sesh build` into a fresh staging folder), so that pages
+/// are written in parallel as they are rendered and not all held in memory.
+pub type Sink<'a> = &'a (dyn Fn(&str, &[u8]) -> Result<()> + Sync);
 
 /// A rendered Markdown body, the media it showed inline, and the references it dropped.
 #[derive(Debug)]
@@ -81,6 +89,7 @@ pub fn render(
     theme: &mut Theme,
     images: &Images,
     memo: &Memo,
+    sink: Option<Sink>,
 ) -> Result<Rendered> {
     let routes = Routes::new(site, config.base_path());
     let statics: HashSet<String> = theme.statics.keys().cloned().collect();
@@ -114,12 +123,14 @@ pub fn render(
         tera: &theme.tera,
         images,
         routes,
+        statics_fp: fingerprint(&theme.statics.keys().collect::<Vec<_>>()),
         statics,
         lang: &config.language,
         base_url: &config.base_url,
         framework_sections,
         prev: memo,
         globals_fp,
+        sink,
     };
     r.all()
 }
@@ -181,11 +192,14 @@ struct Renderer<'a> {
     images: &'a Images,
     routes: Routes,
     statics: HashSet<String>,
+    /// Fingerprint of the static file names (sorted), for memo keys.
+    statics_fp: u64,
     lang: &'a str,
     base_url: &'a url::Url,
     /// (id, title) of the framework page's sections.
     framework_sections: Vec<(String, String)>,
     prev: &'a Memo,
+    sink: Option<Sink<'a>>,
     /// Fingerprint of the global context (`site`, `lang`) and of the published page set.
     globals_fp: u64,
 }
@@ -212,12 +226,10 @@ impl Renderer<'_> {
             &meta,
             view,
         ));
-        if let Some((old, bytes)) = self.prev.pages.get(&path)
-            && *old == fp
-        {
+        if self.prev.pages.get(&path) == Some(&fp) {
             let file = OutputFile {
                 path,
-                bytes: bytes.clone(),
+                bytes: None,
                 fingerprint: fp,
             };
             return Ok((file, false));
@@ -232,9 +244,16 @@ impl Renderer<'_> {
             .tera
             .render(template, &ctx)
             .with_context(|| format!("cannot render {path} with the template `{template}`"))?;
+        let bytes = match self.sink {
+            Some(sink) => {
+                sink(&path, html.as_bytes())?;
+                None
+            }
+            None => Some(Arc::new(html.into_bytes())),
+        };
         let file = OutputFile {
             path,
-            bytes: Arc::new(html.into_bytes()),
+            bytes,
             fingerprint: fp,
         };
         Ok((file, true))
@@ -276,7 +295,7 @@ impl Renderer<'_> {
             body.hash,
             &body.dir,
             self.routes.fingerprint(),
-            &self.statics,
+            self.statics_fp,
         ));
         self.memo_body(key, || {
             let links = BodyLinks::page(&self.routes, &body.dir, &self.statics);

@@ -476,7 +476,7 @@ fn assemble(
         bodies: bodies.into_iter().collect(),
         pages: files
             .iter()
-            .map(|(f, _)| (f.path.clone(), (f.fingerprint, f.bytes.clone())))
+            .map(|(f, _)| (f.path.clone(), f.fingerprint))
             .collect(),
     };
     Rendered {
