@@ -134,7 +134,7 @@ fn remove_tree(dir: &Path) -> std::io::Result<()> {
     }
     subtrees
         .par_iter()
-        .try_for_each(|path| std::fs::remove_dir_all(path))?;
+        .try_for_each(std::fs::remove_dir_all)?;
     std::fs::remove_dir_all(dir)
 }
 
