@@ -35,10 +35,11 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
         &config.images.cache_dir,
         options.force,
     )?;
+    session.assume_written(staging.previous());
     let outcome = session.build_into(staging.dir(), options.strict, true)?;
     fail_if_strict(options.strict, &outcome.report)?;
     let committing = std::time::Instant::now();
-    staging.commit()?;
+    staging.commit(&session.written)?;
     let mut report = outcome.report;
     let ms = |d: std::time::Duration| (d.as_secs_f64() * 10_000.0).round() / 10.0;
     report
@@ -70,7 +71,7 @@ pub struct Session {
     /// Files the last build left in the output folder: path → fingerprint of their bytes (the
     /// page's render fingerprint, a hash for static files, 0 for images, whose names already
     /// contain a content hash).
-    written: HashMap<String, u64>,
+    pub(crate) written: HashMap<String, u64>,
 }
 
 impl Session {
@@ -84,6 +85,13 @@ impl Session {
             memo: Memo::default(),
             written: HashMap::new(),
         })
+    }
+
+    /// Declares what the output folder already holds (a previous output reused as staging):
+    /// pages with the same fingerprint are neither rendered nor written again.
+    pub fn assume_written(&mut self, manifest: &output::Manifest) {
+        self.written = manifest.clone();
+        self.memo = Memo::assuming(manifest);
     }
 
     /// Re-reads `sesh.toml`, the content and the theme (after a configuration change).
@@ -192,8 +200,8 @@ impl Session {
             }
         }
         clock.lap("write");
-        // A streamed build writes into a folder it created empty: nothing there is stale.
-        let removed = match stream {
+        // A build into a folder it created empty has nothing stale to look for.
+        let removed = match stream && self.written.is_empty() {
             true => 0,
             false => remove_stale(dir, &self.written, &outputs)?,
         };

@@ -68,6 +68,38 @@ pub struct Memo {
     pages: HashMap<String, u64>,
 }
 
+impl Memo {
+    /// A memo for an output folder that holds pages rendered from these fingerprints (by
+    /// this same sesh binary: fingerprints include its hash), and no Markdown bodies.
+    pub fn assuming(pages: &HashMap<String, u64>) -> Memo {
+        Memo {
+            bodies: HashMap::new(),
+            pages: pages.clone(),
+        }
+    }
+}
+
+/// Identifies the running sesh binary, so that pages rendered by another build of sesh (whose
+/// code may render them differently) are never taken for unchanged.
+fn binary_fingerprint() -> u64 {
+    static ID: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *ID.get_or_init(|| {
+        let bytes = std::env::current_exe().and_then(std::fs::read);
+        match bytes {
+            Ok(bytes) => u64::from_le_bytes(
+                blake3::hash(&bytes).as_bytes()[..8]
+                    .try_into()
+                    .unwrap_or_default(),
+            ),
+            // Unknown binary: a fingerprint no earlier build can share.
+            Err(_) => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or(1),
+        }
+    })
+}
+
 /// Writes a rendered page at once (a `sesh build` into a fresh staging folder), so that pages
 /// are written in parallel as they are rendered and not all held in memory.
 pub type Sink<'a> = &'a (dyn Fn(&str, &[u8]) -> Result<()> + Sync);
@@ -97,8 +129,8 @@ pub fn render(
     let globals_fp = fingerprint(&(
         &site_view,
         &config.language,
-        routes.fingerprint(),
         theme.fingerprint,
+        binary_fingerprint(),
     ));
     let globals = theme.tera.global_context();
     globals.insert("site", &site_view);
@@ -301,10 +333,7 @@ impl Renderer<'_> {
             let links = BodyLinks::page(&self.routes, &body.dir, &self.statics);
             let html = markdown::render(&body.markdown, &links);
             BodyOut {
-                html: Html {
-                    text: html.html.into(),
-                    key,
-                },
+                html: Html::new(html.html),
                 used: HashSet::new(),
                 has_images: links.shown.load(std::sync::atomic::Ordering::Relaxed) > 0,
                 problems: dropped_problems(body, html.dropped, false),
@@ -344,10 +373,7 @@ impl Renderer<'_> {
             let has_images = links.shown.load(std::sync::atomic::Ordering::Relaxed) > 0;
             let used = links.used.into_inner().unwrap_or_default();
             BodyOut {
-                html: Html {
-                    text: html.html.into(),
-                    key,
-                },
+                html: Html::new(html.html),
                 used,
                 has_images,
                 problems: dropped_problems(&entry.body, html.dropped, true),

@@ -8,13 +8,26 @@ use std::cell::Cell;
 use std::sync::Arc;
 
 /// Rendered HTML inside a view (a Markdown body). Templates receive its text; a page's
-/// fingerprint uses only its key, so that deciding whether a page changed does not hash the
-/// whole body again on every rebuild.
+/// fingerprint uses only its key (a hash of the text, computed once), so that deciding whether
+/// a page changed does not serialise the whole body again for every page.
 #[derive(Debug, Clone)]
 pub struct Html {
     pub text: Arc<str>,
-    /// Identifies the text: the memo key of the body it came from.
     pub key: u64,
+}
+
+impl Html {
+    pub fn new(text: String) -> Html {
+        let key = u64::from_le_bytes(
+            blake3::hash(text.as_bytes()).as_bytes()[..8]
+                .try_into()
+                .unwrap_or_default(),
+        );
+        Html {
+            text: text.into(),
+            key,
+        }
+    }
 }
 
 thread_local! {

@@ -105,3 +105,70 @@ fn builds_are_reproducible() {
         assert!(a.1 == b.1, "{} differs between two builds", a.0);
     }
 }
+
+#[test]
+fn rebuilds_reuse_the_previous_output_and_rewrite_only_what_changed() {
+    use std::os::unix::fs::MetadataExt;
+    let site = Site::example();
+    let inode = |rel: &str| std::fs::metadata(site.out.join(rel)).unwrap().ino();
+    let about = "about/index.html";
+    let edited = "contests/amr-diagnostics-cases-2018/dipstick-doubts/index.html";
+    site.build(&[]).success();
+    let first = inode(about);
+    site.build(&[]).success();
+    let prev = site.out.with_file_name(".out.sesh-prev");
+    assert!(
+        prev.join(".sesh-output").is_file(),
+        "the replaced output is kept for the next build"
+    );
+    site.edit(
+        "content/contests/amr-diagnostics-cases-2018/dipstick-doubts/index.md",
+        "title = \"Dipstick doubts\"",
+        "title = \"Dipstick doubts, revised\"",
+    );
+    site.edit(
+        "content/contests/hiv-testing-video/mirror/index.md",
+        "publish = true",
+        "publish = false",
+    );
+    site.build(&[]).success();
+    assert_eq!(
+        inode(about),
+        first,
+        "an unchanged page is not rewritten (the first build's file is back)"
+    );
+    assert!(
+        site.page(edited).contains("Dipstick doubts, revised"),
+        "a changed page is rewritten"
+    );
+    assert!(
+        !site.exists("contests/hiv-testing-video/mirror"),
+        "an unpublished entry is gone"
+    );
+    assert!(
+        !site
+            .page("contests/hiv-testing-video/index.html")
+            .contains("Mirror")
+    );
+    // The reused folder is exactly what a build from scratch produces.
+    let fresh = site.out.with_file_name("fresh");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_sesh"))
+        .args(["build", "--as-of", AS_OF, "--root"])
+        .arg(&site.root)
+        .arg("--output")
+        .arg(&fresh)
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    let mut expected = files(&fresh);
+    let mut got = files(&site.out);
+    expected.remove(".sesh-output");
+    got.remove(".sesh-output");
+    assert_eq!(got, expected, "same files as a fresh build");
+    for f in &expected {
+        assert!(
+            std::fs::read(fresh.join(f)).unwrap() == std::fs::read(site.out.join(f)).unwrap(),
+            "{f} differs from a fresh build"
+        );
+    }
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Builds generated contest archives with sesh and with Hugo (Debian's `hugo`), runs interleaved,
+# and prints medians of wall time, CPU time (user+system) and peak RSS, with the sesh/Hugo
+# ratio per scenario. Run by hand (not part of `cargo test`):
+#
+#   bash bench/run.sh [quick|full] [WORKDIR]
+#
+# quick: 1k and 10k entries without images (5 and 3 runs).
+# full:  also 200 entries × 2 photos (2400×1800) with a cold and a warm image cache, and sesh
+#        alone at 1k/10k/50k entries to show how time per entry scales.
+# Needs: hugo, python3, /usr/bin/time (Debian: hugo time).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-quick}
+work=${2:-$(mktemp -d)}
+mkdir -p "$work"
+command -v hugo >/dev/null || { echo "install hugo (apt-get install hugo)"; exit 1; }
+cargo build --release --quiet --bin sesh --example gen_corpus
+sesh=$PWD/target/release/sesh
+gen=$PWD/target/release/examples/gen_corpus
+echo "machine: $(nproc) cores; $(hugo version | cut -d' ' -f1-2); sesh $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+
+# measure NAME COMMAND...: appends "wall cpu rss_mb" to $work/NAME.times
+measure() {
+  local name=$1; shift
+  /usr/bin/time -f "%e %U %S %M" -o "$work/time.tmp" "$@" >/dev/null 2>"$work/$name.err" || { cat "$work/$name.err"; exit 1; }
+  awk '{ printf "%.3f %.3f %.0f\n", $1, $2 + $3, $4 / 1024 }' "$work/time.tmp" >> "$work/$name.times"
+}
+
+median() { # file column
+  sort -g -k"$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+report() { # scenario sesh-name hugo-name
+  local s=$work/$2.times h=$work/$3.times
+  printf "%-34s %8s %8s %8s | %8s %8s %8s | %6s %6s\n" "$1" \
+    "$(median "$s" 1)s" "$(median "$s" 2)s" "$(median "$s" 3)MB" \
+    "$(median "$h" 1)s" "$(median "$h" 2)s" "$(median "$h" 3)MB" \
+    "$(awk -v a="$(median "$s" 1)" -v b="$(median "$h" 1)" 'BEGIN { printf "%.2f", a / b }')" \
+    "$(awk -v a="$(median "$s" 2)" -v b="$(median "$h" 2)" 'BEGIN { printf "%.2f", a / b }')"
+}
+
+# scenario NAME ENTRIES IMAGES RUNS [cold]
+scenario() {
+  local name=$1 entries=$2 images=$3 runs=$4 cold=${5:-}
+  local site=$work/$name-sesh hugo=$work/$name-hugo
+  if [ ! -d "$site" ]; then
+    "$gen" --contests 50 --entries "$entries" --images "$images" --out "$site" >/dev/null
+    python3 bench/to_hugo.py "$site" "$hugo"
+  fi
+  rm -f "$work/$name-s.times" "$work/$name-h.times"
+  for _ in $(seq "$runs"); do
+    if [ -n "$cold" ]; then rm -rf "$site/.sesh-cache" "$hugo/resources"; fi
+    measure "$name-s" "$sesh" build --root "$site" --output "$work/$name-out-s" --as-of 2026-11-22 --quiet
+    measure "$name-h" hugo --quiet --source "$hugo" --destination "$work/$name-out-h"
+  done
+}
+
+printf "%-34s %8s %8s %8s | %8s %8s %8s | %6s %6s\n" "scenario (median)" "sesh" "cpu" "rss" "hugo" "cpu" "rss" "wall" "cpu"
+scenario 1k 1000 0 5;      report "1,000 entries, no images" 1k-s 1k-h
+scenario 10k 10000 0 3;    report "10,000 entries, no images" 10k-s 10k-h
+if [ "$mode" = full ]; then
+  scenario img 200 400 2 cold; report "200 entries x 2 photos, cold cache" img-s img-h
+  scenario img 200 400 5;      report "same, warm cache" img-s img-h
+  echo
+  echo "sesh alone, time per entry:"
+  for n in 1000 10000 50000; do
+    site=$work/scale-$n
+    [ -d "$site" ] || "$gen" --contests 50 --entries "$n" --images 0 --out "$site" >/dev/null
+    rm -f "$work/scale-$n.times"
+    for _ in 1 2 3; do measure "scale-$n" "$sesh" build --root "$site" --output "$work/scale-$n-out" --as-of 2026-11-22 --quiet; done
+    w=$(median "$work/scale-$n.times" 1); c=$(median "$work/scale-$n.times" 2); m=$(median "$work/scale-$n.times" 3)
+    printf "%6d entries: %7ss wall (%6.0f µs/entry), %7ss cpu (%6.0f µs/entry), %5s MB\n" "$n" "$w" "$(awk -v w="$w" -v n="$n" 'BEGIN { print w / n * 1e6 }')" "$c" "$(awk -v c="$c" -v n="$n" 'BEGIN { print c / n * 1e6 }')" "$m"
+  done
+fi
+echo "(work folder: $work)"
