@@ -33,7 +33,7 @@ median() { # file column
 
 report() { # scenario sesh-name hugo-name
   local s=$work/$2.times h=$work/$3.times
-  printf "%-34s %8s %8s %8s | %8s %8s %8s | %6s %6s\n" "$1" \
+  printf "%-40s %8s %8s %8s | %8s %8s %8s | %6s %6s\n" "$1" \
     "$(median "$s" 1)s" "$(median "$s" 2)s" "$(median "$s" 3)MB" \
     "$(median "$h" 1)s" "$(median "$h" 2)s" "$(median "$h" 3)MB" \
     "$(awk -v a="$(median "$s" 1)" -v b="$(median "$h" 1)" 'BEGIN { printf "%.2f", a / b }')" \
@@ -41,6 +41,9 @@ report() { # scenario sesh-name hugo-name
 }
 
 # scenario NAME ENTRIES IMAGES RUNS [cold]
+# Per run, interleaved: sesh into an empty output folder ("fresh": a clone in CI), sesh again
+# over its previous output ("rebuild": reuses it, rewriting only what changed), then Hugo (which
+# rewrites its output folder every time).
 scenario() {
   local name=$1 entries=$2 images=$3 runs=$4 cold=${5:-}
   local site=$work/$name-sesh hugo=$work/$name-hugo
@@ -48,27 +51,42 @@ scenario() {
     "$gen" --contests 50 --entries "$entries" --images "$images" --out "$site" >/dev/null
     python3 bench/to_hugo.py "$site" "$hugo"
   fi
-  rm -f "$work/$name-s.times" "$work/$name-h.times"
+  rm -f "$work/$name-f.times" "$work/$name-r.times" "$work/$name-h.times"
+  local out=$work/$name-out-s
+  "$sesh" build --root "$site" --output "$work/$name-out-r" --as-of 2026-11-22 --quiet
+  "$sesh" build --root "$site" --output "$work/$name-out-r" --as-of 2026-11-22 --quiet
   for _ in $(seq "$runs"); do
     if [ -n "$cold" ]; then rm -rf "$site/.sesh-cache" "$hugo/resources"; fi
-    measure "$name-s" "$sesh" build --root "$site" --output "$work/$name-out-s" --as-of 2026-11-22 --quiet
+    rm -rf "$out" "$(dirname "$out")/.$(basename "$out").sesh-prev"
+    measure "$name-f" "$sesh" build --root "$site" --output "$out" --as-of 2026-11-22 --quiet
+    if [ -z "$cold" ]; then
+      measure "$name-r" "$sesh" build --root "$site" --output "$work/$name-out-r" --as-of 2026-11-22 --quiet
+    fi
     measure "$name-h" hugo --quiet --source "$hugo" --destination "$work/$name-out-h"
   done
 }
 
-printf "%-34s %8s %8s %8s | %8s %8s %8s | %6s %6s\n" "scenario (median)" "sesh" "cpu" "rss" "hugo" "cpu" "rss" "wall" "cpu"
-scenario 1k 1000 0 5;      report "1,000 entries, no images" 1k-s 1k-h
-scenario 10k 10000 0 3;    report "10,000 entries, no images" 10k-s 10k-h
+printf "%-40s %8s %8s %8s | %8s %8s %8s | %6s %6s\n" "scenario (median)" "sesh" "cpu" "rss" "hugo" "cpu" "rss" "wall" "cpu"
+scenario 1k 1000 0 5
+report "1,000 entries, fresh output" 1k-f 1k-h
+report "1,000 entries, rebuild" 1k-r 1k-h
+scenario 10k 10000 0 5
+report "10,000 entries, fresh output" 10k-f 10k-h
+report "10,000 entries, rebuild" 10k-r 10k-h
 if [ "$mode" = full ]; then
-  scenario img 200 400 2 cold; report "200 entries x 2 photos, cold cache" img-s img-h
-  scenario img 200 400 5;      report "same, warm cache" img-s img-h
+  scenario img 200 400 3 cold; report "200 entries x 2 photos, cold cache" img-f img-h
+  scenario img 200 400 5;      report "same, warm cache, fresh output" img-f img-h
+  report "same, warm cache, rebuild" img-r img-h
   echo
-  echo "sesh alone, time per entry:"
+  echo "sesh alone, fresh output, time per entry:"
   for n in 1000 10000 50000; do
     site=$work/scale-$n
     [ -d "$site" ] || "$gen" --contests 50 --entries "$n" --images 0 --out "$site" >/dev/null
     rm -f "$work/scale-$n.times"
-    for _ in 1 2 3; do measure "scale-$n" "$sesh" build --root "$site" --output "$work/scale-$n-out" --as-of 2026-11-22 --quiet; done
+    for _ in 1 2 3; do
+      rm -rf "$work/scale-$n-out" "$work/.scale-$n-out.sesh-prev"
+      measure "scale-$n" "$sesh" build --root "$site" --output "$work/scale-$n-out" --as-of 2026-11-22 --quiet
+    done
     w=$(median "$work/scale-$n.times" 1); c=$(median "$work/scale-$n.times" 2); m=$(median "$work/scale-$n.times" 3)
     printf "%6d entries: %7ss wall (%6.0f µs/entry), %7ss cpu (%6.0f µs/entry), %5s MB\n" "$n" "$w" "$(awk -v w="$w" -v n="$n" 'BEGIN { print w / n * 1e6 }')" "$c" "$(awk -v c="$c" -v n="$n" 'BEGIN { print c / n * 1e6 }')" "$m"
   done

@@ -29,12 +29,13 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
     let started = std::time::Instant::now();
     let mut session = Session::open(config.clone())?;
     let loaded = started.elapsed();
-    let staging = Staging::new(
+    let mut staging = Staging::new(
         &config.root,
         &config.output_dir,
         &config.images.cache_dir,
         options.force,
     )?;
+    staging.generation(session.generation())?;
     session.assume_written(staging.previous());
     let outcome = session.build_into(staging.dir(), options.strict, true)?;
     fail_if_strict(options.strict, &outcome.report)?;
@@ -85,6 +86,12 @@ impl Session {
             memo: Memo::default(),
             written: HashMap::new(),
         })
+    }
+
+    /// What pages are rendered with: the theme (templates, strings, static files) and sesh's
+    /// own build. Pages of another generation all differ.
+    pub fn generation(&self) -> u64 {
+        render::generation(&self.theme)
     }
 
     /// Declares what the output folder already holds (a previous output reused as staging):
@@ -156,7 +163,7 @@ impl Session {
         report.problems.extend(image_problems);
         report.images = images.stats.clone();
         clock.lap("images");
-        let sink = |path: &str, bytes: &[u8]| write_file(dir, path, bytes);
+        let sink = |path: &str, bytes: &[u8]| write_file(dir, path, bytes, false);
         let sink: Option<render::Sink> = if stream { Some(&sink) } else { None };
         let rendered = render::render(
             config,
@@ -180,7 +187,7 @@ impl Session {
         for file in &rendered.files {
             outputs.insert(file.path.clone(), file.fingerprint);
             if let Some(bytes) = &file.bytes {
-                write_file(dir, &file.path, bytes)?;
+                write_file(dir, &file.path, bytes, !stream)?;
             }
         }
         // Streamed pages were written as they were rendered; the others just above.
@@ -239,21 +246,21 @@ impl Session {
         if self.written.get(path) == Some(&fingerprint) {
             return Ok(0);
         }
-        write_file(dir, path, bytes)?;
+        write_file(dir, path, bytes, true)?;
         Ok(1)
     }
 }
 
-/// Writes `bytes` at `path` inside `dir`, creating folders as needed. An existing file is
-/// replaced atomically (written beside it, then renamed over it), so that `sesh serve` never
-/// serves half a file.
-fn write_file(dir: &Path, path: &str, bytes: &[u8]) -> Result<()> {
+/// Writes `bytes` at `path` inside `dir`, creating folders as needed. With `atomic`, an
+/// existing file is replaced atomically (written beside it, then renamed over it), so that
+/// `sesh serve` never serves half a file; a staging folder nobody reads is simply overwritten.
+fn write_file(dir: &Path, path: &str, bytes: &[u8], atomic: bool) -> Result<()> {
     let file = dir.join(path);
     if let Some(parent) = file.parent() {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create `{}`", parent.display()))?;
     }
-    if file.exists() {
+    if atomic && file.exists() {
         let name = file
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

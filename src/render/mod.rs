@@ -79,25 +79,19 @@ impl Memo {
     }
 }
 
-/// Identifies the running sesh binary, so that pages rendered by another build of sesh (whose
-/// code may render them differently) are never taken for unchanged.
+mod build {
+    include!(concat!(env!("OUT_DIR"), "/build_id.rs"));
+}
+
+/// What every page is rendered with: the theme and sesh's own build.
+pub fn generation(theme: &Theme) -> u64 {
+    fingerprint(&(theme.fingerprint, binary_fingerprint()))
+}
+
+/// Identifies the sources of the running sesh, so that pages rendered by another build of sesh
+/// (whose code may render them differently) are never taken for unchanged.
 fn binary_fingerprint() -> u64 {
-    static ID: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-    *ID.get_or_init(|| {
-        let bytes = std::env::current_exe().and_then(std::fs::read);
-        match bytes {
-            Ok(bytes) => u64::from_le_bytes(
-                blake3::hash(&bytes).as_bytes()[..8]
-                    .try_into()
-                    .unwrap_or_default(),
-            ),
-            // Unknown binary: a fingerprint no earlier build can share.
-            Err(_) => std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos() as u64)
-                .unwrap_or(1),
-        }
-    })
+    build::BUILD_ID
 }
 
 /// Writes a rendered page at once (a `sesh build` into a fresh staging folder), so that pages
