@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# A/B comparison of two sesh binaries on the same generated sites, runs interleaved, medians of
+# wall time, CPU time and peak RSS. Run by hand, e.g. before and after a change:
+#
+#   cp target/release/sesh /tmp/sesh-a; (change, cargo build --release); \
+#   bash bench/ab.sh /tmp/sesh-a target/release/sesh [WORKDIR]
+#
+# Scenarios: 1k and 10k entries (fresh output), 200 entries x 2 photos with a cold image cache.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+a=$(realpath "$1") b=$(realpath "$2") work=${3:-$(mktemp -d)}
+mkdir -p "$work"
+cargo build --release --quiet --example gen_corpus
+gen=$PWD/target/release/examples/gen_corpus
+run() { # times-file binary site
+  /usr/bin/time -f "%e %U %S %M" -o "$work/t" "$2" build --root "$3" --output "$work/out" --as-of 2026-11-22 --quiet >/dev/null
+  awk '{ printf "%.3f %.3f %.0f\n", $1, $2 + $3, $4 / 1024 }' "$work/t" >> "$1"
+}
+median() { sort -g -k"$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+scenario() { # name entries images runs
+  local site=$work/$1
+  [ -d "$site" ] || "$gen" --contests 50 --entries "$2" --images "$3" --out "$site" >/dev/null
+  rm -f "$work/$1-a" "$work/$1-b"
+  for _ in $(seq "$4"); do
+    for side in a b; do
+      rm -rf "$work/out" "$work/.out.sesh-prev" "$site/.sesh-cache"
+      if [ $side = a ]; then run "$work/$1-a" "$a" "$site"; else run "$work/$1-b" "$b" "$site"; fi
+    done
+  done
+  printf "%-28s A %7ss %7ss %5sMB | B %7ss %7ss %5sMB | B/A wall %s\n" "$1" \
+    "$(median "$work/$1-a" 1)" "$(median "$work/$1-a" 2)" "$(median "$work/$1-a" 3)" \
+    "$(median "$work/$1-b" 1)" "$(median "$work/$1-b" 2)" "$(median "$work/$1-b" 3)" \
+    "$(awk -v x="$(median "$work/$1-b" 1)" -v y="$(median "$work/$1-a" 1)" 'BEGIN { printf "%.2f", x / y }')"
+}
+echo "A: $a"; echo "B: $b"
+scenario entries-1k 1000 0 7
+scenario entries-10k 10000 0 5
+scenario photos-400-cold 200 400 3
