@@ -133,6 +133,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn card(&self, contest: &'a Contest, entry: &'a Entry) -> Result<EntryCard<'a>> {
+        let (kind, duration, pages) = self.card_badge(entry);
         Ok(EntryCard {
             slug: &entry.slug,
             url: self.routes.entry(&contest.slug, &entry.slug),
@@ -142,9 +143,13 @@ impl<'a> Renderer<'a> {
             credit_line: self.credit_line(&entry.credits, false)?,
             country: entry.country.as_deref(),
             date: entry.date.map(|d| d.to_string()),
-            thumb: entry.media.iter().find_map(|m| self.image_view(m)),
+            thumb: self.card_thumb(entry),
             contest_title: &contest.title,
             contest_url: self.routes.contest(&contest.slug),
+            kind,
+            duration,
+            pages,
+            word_count: crate::cases::word_count(&entry.body.markdown),
         })
     }
 
@@ -171,6 +176,7 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let framework_url = self.routes.page("framework");
+        let media = self.media_views(entry);
         let view = EntryView {
             slug: &entry.slug,
             url: self.routes.entry(&contest.slug, &entry.slug),
@@ -196,8 +202,21 @@ impl<'a> Renderer<'a> {
             credit_line: self.credit_line(&entry.credits, true)?,
             body_html: body.html.clone(),
             body_has_images: body.has_images,
-            image: entry.media.iter().find_map(|m| self.image_view(m)),
+            image: self.card_thumb(entry),
             figures,
+            needs_script: media.iter().any(|m| m.embed.is_some()),
+            media,
+            toc: body
+                .toc
+                .iter()
+                .map(|(id, title)| LinkView {
+                    title: title.clone(),
+                    url: format!("#{id}"),
+                })
+                .collect(),
+            word_count: crate::cases::word_count(&entry.body.markdown),
+            words_min: contest.words.map(|w| w[0]),
+            words_max: contest.words.map(|w| w[1]),
             contest: LinkView {
                 title: contest.title.clone(),
                 url: self.routes.contest(&contest.slug),
@@ -255,11 +274,7 @@ impl<'a> Renderer<'a> {
 
     /// The first published image of the contest's entries, in gallery order.
     fn contest_cover(&self, contest: &Contest) -> Option<ImageView> {
-        contest
-            .entries
-            .iter()
-            .flat_map(|e| e.media.iter())
-            .find_map(|m| self.image_view(m))
+        contest.entries.iter().find_map(|e| self.card_thumb(e))
     }
 
     fn contest_page(
@@ -303,6 +318,9 @@ impl<'a> Renderer<'a> {
             stats: &contest.stats,
             body_html: body.html.clone(),
             cover: self.contest_cover(contest),
+            sections: &contest.sections,
+            words_min: contest.words.map(|w| w[0]),
+            words_max: contest.words.map(|w| w[1]),
             entry_count: contest.entries.len(),
             groups,
             extra: &contest.extra,
