@@ -298,6 +298,33 @@ fn walk(data: &[u8], out: &mut Vec<String>) {
     }
 }
 
+/// The chunk offsets of every track (`stco`/`co64`), in file order (for tests and audits).
+pub fn chunk_offsets(data: &[u8]) -> Result<Vec<u64>, String> {
+    let mut found = Vec::new();
+    for b in boxes(data)?.iter().filter(|b| b.kind == *b"moov") {
+        offsets_in(&data[b.start + b.header..b.end], &mut found)?;
+    }
+    Ok(found)
+}
+
+fn offsets_in(data: &[u8], found: &mut Vec<u64>) -> Result<(), String> {
+    for b in boxes(data)? {
+        let inner = &data[b.start + b.header..b.end];
+        if is(&b.kind, CONTAINERS) {
+            offsets_in(inner, found)?;
+        } else if b.kind == *b"stco" || b.kind == *b"co64" {
+            let seen = std::cell::RefCell::new(Vec::new());
+            let collect = |o: u64| {
+                seen.borrow_mut().push(o);
+                Ok(o)
+            };
+            offsets(inner, b.kind == *b"co64", &collect)?;
+            found.extend(seen.into_inner());
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 pub mod tests {
     use super::*;
