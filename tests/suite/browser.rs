@@ -299,3 +299,62 @@ fn the_default_theme_has_no_accessibility_violations() {
 fn the_partner_theme_has_no_accessibility_violations() {
     check_accessibility("sihi-partner");
 }
+
+#[test]
+fn an_external_video_loads_nothing_from_its_host_before_play_is_pressed() {
+    let Some(browser) = Browser::start("click-to-load player") else {
+        return;
+    };
+    let site = Site::fixture("media-kinds");
+    let serve = Serve::start(&site, &[]);
+    let origin = serve.url.split("/archive/").next().unwrap_or("").to_string();
+    browser.goto(&format!("{}contests/kinds/external-video/", serve.url));
+    browser.wait_for(
+        "the play button revealed by js/media.js",
+        "var b = document.querySelector('button.embed-play'); return !!b && !b.hidden",
+        |v| v == true,
+    );
+    let before = browser.eval(
+        "return performance.getEntriesByType('resource').map(function (e) { return e.name; })",
+    );
+    let before: Vec<String> = serde_json::from_value(before).unwrap_or_default();
+    assert!(
+        before.iter().any(|u| u.contains("js/media.js")),
+        "the page's own requests are counted: {before:?}"
+    );
+    let external: Vec<&String> = before.iter().filter(|u| !u.starts_with(&origin)).collect();
+    assert!(
+        external.is_empty(),
+        "requests to other sites before the click: {external:?}"
+    );
+    assert_eq!(
+        browser.eval("return document.querySelectorAll('iframe').length"),
+        0,
+        "no player before the click"
+    );
+    let found = browser.call(
+        "POST",
+        &format!("/session/{}/element", browser.session),
+        Some(json!({"using": "css selector", "value": "button.embed-play"})),
+    );
+    let element = found
+        .as_object()
+        .and_then(|o| o.values().next())
+        .and_then(Value::as_str)
+        .expect("the play button")
+        .to_string();
+    browser.call(
+        "POST",
+        &format!("/session/{}/element/{element}/click", browser.session),
+        Some(json!({})),
+    );
+    let src = browser.wait_for(
+        "the player after the click",
+        "var f = document.querySelector('iframe'); return f ? f.src : null",
+        |v| v.is_string(),
+    );
+    assert_eq!(
+        src, "https://www.youtube-nocookie.com/embed/abcDEF12345?autoplay=1",
+        "the click loads the host's player, and only then"
+    );
+}
