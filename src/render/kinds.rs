@@ -2,9 +2,10 @@
 //! with what a reader sees before loading anything heavy (kind, duration, size, pages), and the
 //! badges of gallery cards.
 //!
-//! External videos never load a third-party page by themselves: the view carries the address
-//! (a link) and, for known hosts, a player address (`embed`) that the theme's `js/media.js`
-//! loads only when the reader presses the play button.
+//! External videos never load a third-party page by themselves: the entry page carries the
+//! address (a link) and, for known hosts, a link to a player page of the archive
+//! (`<entry>/play-<n>/`, template `player.html`) which alone embeds the host's player. The
+//! reader's click is the explicit action; no script is needed.
 
 use super::Renderer;
 use super::links::BodyLinks;
@@ -16,12 +17,26 @@ use std::collections::HashSet;
 
 impl Renderer<'_> {
     /// The entry's videos, audio, documents and links (images are figures).
-    pub(super) fn media_views(&self, entry: &Entry) -> Vec<MediaView> {
+    /// `entry_url` and `entry_path` (the entry's folder in the output) place player pages.
+    pub(super) fn media_views(
+        &self,
+        entry: &Entry,
+        entry_url: &str,
+        entry_path: &str,
+    ) -> Vec<MediaView> {
         entry
             .media
             .iter()
-            .filter(|m| m.kind != MediaKind::Image)
-            .filter_map(|m| self.media_view(entry, m))
+            .enumerate()
+            .filter(|(_, m)| m.kind != MediaKind::Image)
+            .filter_map(|(i, m)| {
+                let mut view = self.media_view(entry, m)?;
+                if view.embed.is_some() {
+                    view.player = Some(format!("{entry_url}play-{}/", i + 1));
+                    view.player_path = Some(format!("{entry_path}/play-{}/index.html", i + 1));
+                }
+                Some(view)
+            })
             .collect()
     }
 
@@ -81,6 +96,8 @@ impl Renderer<'_> {
             url: m.url.clone(),
             host: host.as_deref().map(host_name),
             embed: m.url.as_deref().and_then(embed_url),
+            player: None,
+            player_path: None,
             mirrors: m
                 .mirrors
                 .iter()

@@ -29,11 +29,12 @@ impl<'a> Renderer<'a> {
             .par_iter()
             .map(|(c, _, e)| self.card(c, e))
             .collect::<Result<_>>()?;
-        let mut files: Vec<(OutputFile, bool)> = entries
+        let pages: Vec<Vec<(OutputFile, bool)>> = entries
             .par_iter()
             .zip(bodies.par_iter())
             .map(|((c, i, e), (_, body))| self.entry_page(c, *i, e, body))
             .collect::<Result<_>>()?;
+        let mut files: Vec<(OutputFile, bool)> = pages.into_iter().flatten().collect();
         let mut offset = 0;
         for contest in &self.site.contests {
             let n = contest.entries.len();
@@ -159,7 +160,7 @@ impl<'a> Renderer<'a> {
         index: usize,
         entry: &'a Entry,
         body: &BodyOut,
-    ) -> Result<(OutputFile, bool)> {
+    ) -> Result<Vec<(OutputFile, bool)>> {
         let link = |e: &Entry| LinkView {
             title: e.title.clone(),
             url: self.routes.entry(&contest.slug, &e.slug),
@@ -176,7 +177,9 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let framework_url = self.routes.page("framework");
-        let media = self.media_views(entry);
+        let entry_url = self.routes.entry(&contest.slug, &entry.slug);
+        let entry_path = format!("contests/{}/{}", contest.slug, entry.slug);
+        let media = self.media_views(entry, &entry_url, &entry_path);
         let view = EntryView {
             slug: &entry.slug,
             url: self.routes.entry(&contest.slug, &entry.slug),
@@ -204,7 +207,6 @@ impl<'a> Renderer<'a> {
             body_has_images: body.has_images,
             image: self.card_thumb(entry),
             figures,
-            needs_script: media.iter().any(|m| m.embed.is_some()),
             media,
             toc: body
                 .toc
@@ -241,6 +243,31 @@ impl<'a> Renderer<'a> {
                 view.image.as_ref(),
                 true,
             ),
+        };
+        let mut files = vec![self.page(spec, &view)?];
+        for item in view.media.iter().filter(|m| m.player.is_some()) {
+            files.push(self.player_page(&view, item)?);
+        }
+        Ok(files)
+    }
+
+    /// The page that embeds an external video's player, reached only by a click.
+    fn player_page(&self, entry: &EntryView, item: &MediaView) -> Result<(OutputFile, bool)> {
+        let view = PlayerView {
+            url: item.player.clone().unwrap_or_default(),
+            item: item.clone(),
+            entry: LinkView {
+                title: entry.title.to_string(),
+                url: entry.url.clone(),
+            },
+        };
+        let spec = Spec {
+            template: "player.html",
+            path: item.player_path.clone().unwrap_or_default(),
+            kind: "player",
+            url: view.url.clone(),
+            name: "player",
+            meta: self.meta(&item.label, entry.summary, item.poster.as_ref(), false),
         };
         self.page(spec, &view)
     }

@@ -173,10 +173,24 @@ pub struct MediaView {
     pub url: Option<String>,
     /// Its host, for people: `YouTube`, `Bilibili`, `Vimeo`, else the domain.
     pub host: Option<String>,
-    /// A player address loaded only when the reader asks for it (click-to-load).
+    /// The host's player address: embedded only by the player page.
     pub embed: Option<String>,
+    /// The archive's player page for this item (`<entry>/play-<n>/`), linked from the entry.
+    pub player: Option<String>,
+    /// Output path of the player page.
+    #[serde(skip)]
+    pub player_path: Option<String>,
     /// The same video elsewhere.
     pub mirrors: Vec<LinkView>,
+}
+
+/// A player page: one external video, embedded because the reader asked for it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlayerView {
+    pub url: String,
+    pub item: MediaView,
+    /// The entry the video belongs to.
+    pub entry: LinkView,
 }
 
 /// A caption track.
@@ -308,8 +322,6 @@ pub struct EntryView<'a> {
     /// The contest's word limits.
     pub words_min: Option<u32>,
     pub words_max: Option<u32>,
-    /// An external video offers a click-to-load player: the page links `js/media.js`.
-    pub needs_script: bool,
     pub contest: LinkView,
     pub prev: Option<LinkView>,
     pub next: Option<LinkView>,

@@ -269,6 +269,9 @@ fn check_accessibility(theme: &str) {
         ("contests/sex-health-images-2014/", 1280),
         ("contests/sex-health-images-2014/two-hearts-one-test/", 1280),
         ("contests/heptestcontest-2016/market-day-screening/", 390),
+        ("contests/hiv-testing-video/testing-together/", 1280),
+        ("contests/condom-use-video-2015/pocket-sized/", 390),
+        ("contests/heptestcontest-2016/", 1280),
         ("framework/", 1280),
         ("about/", 390),
         ("no-such-page/", 1280),
@@ -307,41 +310,51 @@ fn an_external_video_loads_nothing_from_its_host_before_play_is_pressed() {
     };
     let site = Site::fixture("media-kinds");
     let serve = Serve::start(&site, &[]);
-    let origin = serve.url.split("/archive/").next().unwrap_or("").to_string();
+    let origin = serve
+        .url
+        .split("/archive/")
+        .next()
+        .unwrap_or("")
+        .to_string();
     browser.goto(&format!("{}contests/kinds/external-video/", serve.url));
     browser.wait_for(
-        "the play button revealed by js/media.js",
-        "var b = document.querySelector('button.embed-play'); return !!b && !b.hidden",
+        "the page and its poster",
+        "return document.readyState === 'complete'",
         |v| v == true,
     );
-    let before = browser.eval(
+    let requests = browser.eval(
         "return performance.getEntriesByType('resource').map(function (e) { return e.name; })",
     );
-    let before: Vec<String> = serde_json::from_value(before).unwrap_or_default();
+    let requests: Vec<String> = serde_json::from_value(requests).unwrap_or_default();
     assert!(
-        before.iter().any(|u| u.contains("js/media.js")),
-        "the page's own requests are counted: {before:?}"
+        requests.iter().any(|u| u.contains("css/sesh.css")),
+        "the page's own requests are counted: {requests:?}"
     );
-    let external: Vec<&String> = before.iter().filter(|u| !u.starts_with(&origin)).collect();
+    let external: Vec<&String> = requests
+        .iter()
+        .filter(|u| !u.starts_with(&origin))
+        .collect();
     assert!(
         external.is_empty(),
         "requests to other sites before the click: {external:?}"
     );
     assert_eq!(
-        browser.eval("return document.querySelectorAll('iframe').length"),
+        browser.eval(
+            "return document.querySelectorAll('iframe, script:not([src*=\"reload\"])').length"
+        ),
         0,
-        "no player before the click"
+        "no player and no script before the click"
     );
     let found = browser.call(
         "POST",
         &format!("/session/{}/element", browser.session),
-        Some(json!({"using": "css selector", "value": "button.embed-play"})),
+        Some(json!({"using": "css selector", "value": "a.embed-play"})),
     );
     let element = found
         .as_object()
         .and_then(|o| o.values().next())
         .and_then(Value::as_str)
-        .expect("the play button")
+        .expect("the play link")
         .to_string();
     browser.call(
         "POST",
@@ -355,6 +368,10 @@ fn an_external_video_loads_nothing_from_its_host_before_play_is_pressed() {
     );
     assert_eq!(
         src, "https://www.youtube-nocookie.com/embed/abcDEF12345?autoplay=1",
-        "the click loads the host's player, and only then"
+        "the click opens the archive's player page, which alone loads the host's player"
+    );
+    assert_eq!(
+        browser.eval("return location.pathname"),
+        "/archive/contests/kinds/external-video/play-1/"
     );
 }
