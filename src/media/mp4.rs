@@ -99,7 +99,7 @@ fn name(kind: &[u8; 4]) -> String {
 }
 
 fn is(kind: &[u8; 4], set: &[&[u8; 4]]) -> bool {
-    set.iter().any(|k| *k == kind)
+    set.contains(&kind)
 }
 
 /// Rewrites `data` (an MP4/MOV/M4A file) without metadata boxes.
