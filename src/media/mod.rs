@@ -24,8 +24,9 @@ use std::path::{Path, PathBuf};
 
 /// GitHub Pages refuses files larger than this.
 pub const PAGES_FILE_LIMIT: u64 = 100 * 1000 * 1000;
-/// Larger files are refused before being read (they would not fit in memory, nor on Pages).
-pub const MAX_FILE: u64 = 2 * 1000 * 1000 * 1000;
+/// Larger files are refused before being read: a file is held in memory twice while it is
+/// rewritten (source and cleaned copy), on each core; Pages refuses it anyway.
+pub const MAX_FILE: u64 = 512 * 1000 * 1000;
 
 /// One published (cleaned) file.
 #[derive(Debug, Clone, PartialEq)]
