@@ -5,12 +5,14 @@
 //! 1. [`config`]: `sesh.toml` + command-line overrides → [`config::Config`]
 //! 2. [`content`]: `content/` → raw model (front matter parsed, media located; private data kept)
 //! 3. [`consent`]: THE GATE, raw model → [`public`] model + exclusions with reasons
-//! 4. [`images`]: consented images decoded, resized, re-encoded without metadata
+//! 4. [`images`]: consented images decoded, resized, re-encoded without metadata; [`media`]:
+//!    videos, audio, documents and captions rewritten without metadata
 //! 5. [`render`]: public model → HTML through the theme's templates ([`markdown`] sanitises bodies)
 //! 6. [`output`]: staged output swapped in place only when the whole build succeeded
 //!
 //! [`report`] collects problems and exclusions; [`cli`] is the command line.
 
+pub mod cases;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -20,6 +22,7 @@ pub mod images;
 pub mod init;
 pub mod licenses;
 pub mod markdown;
+pub mod media;
 pub mod output;
 pub mod public;
 pub mod render;

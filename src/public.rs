@@ -64,6 +64,10 @@ pub struct Contest {
     pub license: Option<String>,
     pub sensitive: bool,
     pub stats: ContestStats,
+    /// Headings every entry should have (structured case studies), in order.
+    pub sections: Vec<String>,
+    /// The call's word limits (minimum, maximum) per entry.
+    pub words: Option<[u32; 2]>,
     pub body: Body,
     /// Published entries, in display order.
     pub entries: Vec<Entry>,
@@ -155,13 +159,72 @@ impl Credit {
     }
 }
 
-/// A consented media file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A consented media item: a file of the entry folder, or an external address.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Media {
-    /// The name as written in front matter (to match Markdown references).
+    /// The name as written in front matter (to match Markdown references); empty for `url`.
     pub file: String,
-    /// The resolved source file, inside the entry folder.
+    /// The resolved source file, inside the entry folder; empty for `url`.
     pub path: PathBuf,
+    /// Required for images; for the other kinds, a label (may be empty).
     pub alt: String,
     pub caption: Option<String>,
+    pub kind: MediaKind,
+    /// An external address (`https://`), for `link` items and external videos.
+    pub url: Option<String>,
+    /// Other addresses of the same external video (another host), shown beside it.
+    pub mirrors: Vec<String>,
+    /// An image of the entry folder shown before the media loads (processed like any image).
+    pub poster: Option<PathBuf>,
+    /// Caption tracks, by language.
+    pub captions: Vec<Captions>,
+    /// A transcript (Markdown), read from a file of the entry folder.
+    pub transcript: Option<String>,
+    /// Seconds, as given in front matter (`duration = "3:12"`); local files also declare it.
+    pub duration: Option<u32>,
+}
+
+/// What a media item is, which decides how it is cleaned and shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum MediaKind {
+    #[default]
+    Image,
+    Video,
+    Audio,
+    Document,
+    Link,
+}
+
+impl MediaKind {
+    pub const ALL: [MediaKind; 5] = [
+        MediaKind::Image,
+        MediaKind::Video,
+        MediaKind::Audio,
+        MediaKind::Document,
+        MediaKind::Link,
+    ];
+
+    /// The id used in front matter (`kind = "video"`) and templates.
+    pub fn id(self) -> &'static str {
+        match self {
+            MediaKind::Image => "image",
+            MediaKind::Video => "video",
+            MediaKind::Audio => "audio",
+            MediaKind::Document => "document",
+            MediaKind::Link => "link",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<MediaKind> {
+        MediaKind::ALL.into_iter().find(|k| k.id() == id)
+    }
+}
+
+/// A WebVTT caption track of a video or audio item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Captions {
+    /// BCP 47 language tag, e.g. `en`, `zh`.
+    pub lang: String,
+    pub file: String,
+    pub path: PathBuf,
 }

@@ -4,10 +4,12 @@
 //! rendered pages) so that `sesh serve` can rebuild after an edit by redoing only what changed;
 //! every rebuild still runs the whole pipeline, the consent gate included, on the whole site.
 
+use crate::cases;
 use crate::config::Config;
 use crate::consent::{self, Settings};
 use crate::content::{self, RawSite};
 use crate::images;
+use crate::media;
 use crate::output::{self, MARKER, Staging};
 use crate::render::{self, Memo, theme::Theme};
 use crate::report::{BuildReport, Published};
@@ -163,6 +165,10 @@ impl Session {
         report.problems.extend(image_problems);
         report.images = images.stats.clone();
         clock.lap("images");
+        let (media, media_problems) = media::publish(&gated.site, &config.root, dir);
+        report.problems.extend(media_problems);
+        report.problems.extend(cases::check(&gated.site, &media));
+        clock.lap("media");
         let sink = |path: &str, bytes: &[u8]| write_file(dir, path, bytes, false);
         let sink: Option<render::Sink> = if stream { Some(&sink) } else { None };
         let rendered = render::render(
@@ -170,6 +176,7 @@ impl Session {
             &gated.site,
             &mut self.theme,
             &images,
+            &media,
             &self.memo,
             sink,
         )?;
@@ -206,6 +213,9 @@ impl Session {
                 outputs.insert(webp.clone(), 0);
             }
         }
+        for file in media.by_source.values() {
+            outputs.insert(file.path.clone(), 0);
+        }
         clock.lap("write");
         // A build into a folder it created empty has nothing stale to look for.
         let removed = match stream && self.written.is_empty() {
@@ -217,7 +227,7 @@ impl Session {
         report.published = Published {
             contests: gated.site.contests.len(),
             entries: gated.site.contests.iter().map(|c| c.entries.len()).sum(),
-            media: images.by_source.len(),
+            media: images.by_source.len() + media.by_source.len(),
             pages: rendered.files.len(),
             files_written: outputs.len(),
         };

@@ -6,13 +6,14 @@
 //! what was left out. Every rule fails closed: missing, unknown or invalid means not published.
 
 pub mod credit;
+mod media;
 pub mod terms;
 
 use crate::config::AsOf;
 use crate::content::{
-    ContestFront, EntryFront, Located, RawContest, RawEntry, RawPage, RawSite, SourceFile,
+    ContestFront, EntryFront, RawContest, RawEntry, RawPage, RawSite, SourceFile,
 };
-use crate::public::{Award, Body, Contest, Credit, Entry, Media, Page, PublicSite};
+use crate::public::{Award, Body, Contest, Credit, Entry, Page, PublicSite};
 use crate::report::{Exclusion, Problem};
 
 /// What the gate needs besides the content.
@@ -31,8 +32,7 @@ pub struct Gated {
     pub problems: Vec<Problem>,
 }
 
-/// Image formats sesh re-encodes (and therefore can strip of metadata).
-pub const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "gif", "webp"];
+pub use media::{IMAGE_EXTENSIONS, parse_duration, web_host};
 
 /// Applies every consent rule to `raw`.
 pub fn gate(raw: &RawSite, settings: &Settings) -> Gated {
@@ -142,6 +142,8 @@ impl Gated {
             license,
             sensitive,
             stats: front.stats.clone().unwrap_or_default(),
+            sections: front.sections.clone(),
+            words: front.words,
             body: body(&raw.source, &raw.rel),
             entries,
             extra: front.extra.clone(),
@@ -261,166 +263,6 @@ impl Gated {
             );
         }
         award
-    }
-
-    /// Consented, present, safe media of a published entry.
-    fn media(
-        &mut self,
-        raw: &RawEntry,
-        front: &EntryFront,
-        images: Option<bool>,
-        entry_path: &str,
-    ) -> Vec<Media> {
-        let mut out = Vec::new();
-        for (item, located) in front.media.iter().zip(&raw.media_files) {
-            let file = item
-                .file
-                .as_ref()
-                .map(|f| f.get_ref().as_str())
-                .unwrap_or("");
-            let line = item
-                .file
-                .as_ref()
-                .map(|f| raw.source.front_line_of(&f.span()));
-            let media_path = format!("{entry_path}/{file}");
-            let err = |message: String, hint: &str| {
-                Problem::error(raw.source.display.clone(), message)
-                    .at_line(line)
-                    .field("media.file")
-                    .hint(hint)
-            };
-            let item_consent = match &item.consent {
-                None => None,
-                Some(v) => match v.get_ref().as_bool() {
-                    Some(b) => Some(b),
-                    None => {
-                        self.problems.push(
-                            Problem::error(
-                                raw.source.display.clone(),
-                                format!(
-                                    "expected true or false, found {}",
-                                    terms::describe(v.get_ref())
-                                ),
-                            )
-                            .at_line(Some(raw.source.front_line_of(&v.span())))
-                            .field("media.consent")
-                            .hint("write consent = true or consent = false, without quotes"),
-                        );
-                        let reason = "invalid per-item consent value".into();
-                        self.exclude("media", &media_path, "invalid-consent", reason);
-                        continue;
-                    }
-                },
-            };
-            let refusal = match (item_consent, images) {
-                (Some(false), _) => Some(("media-consent-false", "consent = false")),
-                (Some(true), Some(false)) => {
-                    self.problems.push(Problem::warning(
-                        raw.source.display.clone(),
-                        format!("`{file}` has consent = true but the entry says images = false; not published"),
-                    ).at_line(line).field("media.consent").hint("resolve the contradiction in the consent form, then change one of them"));
-                    Some((
-                        "media-consent-conflict",
-                        "consent = true contradicts images = false",
-                    ))
-                }
-                (Some(true), _) | (None, Some(true)) => None,
-                (None, _) => Some(("no-image-consent", "no image consent (consent.images)")),
-            };
-            if let Some((rule, reason)) = refusal {
-                self.exclude("media", &media_path, rule, reason.into());
-                continue;
-            }
-            let problem = match located {
-                Located::Found(_) => None,
-                Located::NotAFile => Some(err(
-                    "media item without `file`".into(),
-                    "add file = \"name.jpg\"",
-                )),
-                Located::Missing => Some(err(
-                    format!("media file `{file}` not found"),
-                    "check the file name and that the file sits in the entry folder",
-                )),
-                Located::OutsideEntry => Some(err(
-                    format!("media file `{file}` is outside the entry folder"),
-                    "media must be files inside the entry's own folder: no `..`, no absolute paths, no links to elsewhere",
-                )),
-                Located::Hidden => Some(err(
-                    format!("media file `{file}` is hidden or a backup"),
-                    "rename the file",
-                )),
-            };
-            if let Some(problem) = problem {
-                let reason = problem.message.clone();
-                self.problems.push(problem);
-                self.exclude("media", &media_path, "media-unavailable", reason);
-                continue;
-            }
-            let Located::Found(path) = located else {
-                continue;
-            };
-            let extension = path
-                .extension()
-                .map(|e| e.to_string_lossy().to_lowercase())
-                .unwrap_or_default();
-            if !IMAGE_EXTENSIONS.contains(&extension.as_str()) {
-                let (what, hint) = unsupported_format(&extension);
-                self.problems.push(err(
-                    format!("{what}; sesh cannot publish `.{extension}` files safely, so `{file}` is not published"),
-                    hint,
-                ));
-                self.exclude(
-                    "media",
-                    &media_path,
-                    "unsupported-format",
-                    format!("`.{extension}` files are not published"),
-                );
-                continue;
-            }
-            let alt = item.alt.as_deref().map(str::trim).unwrap_or("");
-            if alt.is_empty() {
-                self.problems.push(err(format!("image `{file}` has no alt text; not published"), "add alt = \"a short description of the image\" (readers using screen readers depend on it)").field("media.alt"));
-                self.exclude("media", &media_path, "no-alt-text", "no alt text".into());
-                continue;
-            }
-            out.push(Media {
-                file: normalise(file),
-                path: path.clone(),
-                alt: alt.to_string(),
-                caption: item.caption.clone().filter(|c| !c.trim().is_empty()),
-            });
-        }
-        out
-    }
-}
-
-/// What a refused extension usually is, and how to turn it into something publishable.
-fn unsupported_format(extension: &str) -> (String, &'static str) {
-    match extension {
-        "heic" | "heif" => (
-            "this is a HEIC photo (the iPhone's default format)".into(),
-            "export it as JPEG (on the phone: share or save it as JPEG, or set Settings › Camera › Formats › Most Compatible) and list the .jpg file",
-        ),
-        "pdf" => (
-            "this is a PDF document".into(),
-            "export the page as PNG (or JPEG for a photo) and list that file",
-        ),
-        "svg" | "svgz" => (
-            "this is an SVG drawing, which can carry scripts and links".into(),
-            "export it as PNG and list the .png file",
-        ),
-        "tif" | "tiff" => (
-            "this is a TIFF image".into(),
-            "export it as JPEG (photos) or PNG (drawings)",
-        ),
-        "" => (
-            "this file has no extension".into(),
-            "publish images as JPEG, PNG, GIF or WebP files named .jpg, .png, .gif or .webp",
-        ),
-        other => (
-            format!("`.{other}` is not an image format sesh publishes"),
-            "publish images as JPEG, PNG, GIF or WebP",
-        ),
     }
 }
 

@@ -365,6 +365,10 @@ impl<'a> Loader<'a> {
                 .collect(),
             Err(_) => Vec::new(),
         };
+        let media_parts = match &front {
+            Ok(front) => front.media.iter().map(|m| parts(&dir, m)).collect(),
+            Err(_) => Vec::new(),
+        };
         RawEntry {
             slug,
             rel: self.rel(&dir),
@@ -372,6 +376,7 @@ impl<'a> Loader<'a> {
             source,
             front,
             media_files,
+            media_parts,
         }
     }
 }
@@ -407,6 +412,33 @@ pub fn locate(dir: &Path, file: &str) -> Located {
         Located::Found(path)
     } else {
         Located::Missing
+    }
+}
+
+/// Transcripts larger than this are not read (a transcript is text, not a book).
+const MAX_TRANSCRIPT: u64 = 1 << 20;
+
+/// Locates the poster, captions and transcript a media item names, inside the entry folder.
+fn parts(dir: &Path, media: &RawMedia) -> MediaParts {
+    let transcript = media.transcript.as_ref().map(|t| {
+        let located = locate(dir, t.get_ref());
+        let text = match &located {
+            Located::Found(path) => std::fs::metadata(path)
+                .ok()
+                .filter(|m| m.len() <= MAX_TRANSCRIPT)
+                .and_then(|_| std::fs::read_to_string(path).ok()),
+            _ => None,
+        };
+        (located, text)
+    });
+    MediaParts {
+        poster: media.poster.as_ref().map(|p| locate(dir, p.get_ref())),
+        captions: media
+            .captions
+            .iter()
+            .map(|(lang, file)| (lang.clone(), locate(dir, file.get_ref())))
+            .collect(),
+        transcript,
     }
 }
 

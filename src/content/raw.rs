@@ -87,6 +87,11 @@ pub struct ContestFront {
     /// Order on the home page; contests without a weight follow, newest first.
     pub weight: Option<i64>,
     pub stats: Option<ContestStats>,
+    /// Level-2 headings every entry should use (a structured case study), in order.
+    #[serde(default)]
+    pub sections: Vec<String>,
+    /// The call's word limits per entry: `[minimum, maximum]`.
+    pub words: Option<[u32; 2]>,
     #[serde(default)]
     pub extra: toml::Table,
 }
@@ -109,6 +114,18 @@ pub struct RawEntry {
     pub front: Result<EntryFront, Problem>,
     /// Where each `[[media]]` file was found, index for index with `front.media`.
     pub media_files: Vec<Located>,
+    /// The poster, captions and transcript of each `[[media]]` item, index for index.
+    pub media_parts: Vec<MediaParts>,
+}
+
+/// The files a media item names besides its own, located (and the transcript read).
+#[derive(Debug, Clone, Default)]
+pub struct MediaParts {
+    pub poster: Option<Located>,
+    /// (language, where the file is).
+    pub captions: Vec<(String, Located)>,
+    /// Where the transcript is and its text (`None` when it is not UTF-8 text or too large).
+    pub transcript: Option<(Located, Option<String>)>,
 }
 
 /// Where a media file named in front matter resolved to.
@@ -169,4 +186,20 @@ pub struct RawMedia {
     pub caption: Option<String>,
     /// Per-item consent; missing inherits `consent.images`.
     pub consent: Option<RawValue>,
+    /// An external address instead of a file.
+    pub url: Option<Spanned<String>>,
+    /// image | video | audio | document | link; inferred from the file or address when missing.
+    pub kind: Option<Spanned<String>>,
+    /// An image file of the entry folder shown before a video loads.
+    pub poster: Option<Spanned<String>>,
+    /// WebVTT files by language: `captions = { en = "talk.en.vtt" }`.
+    #[serde(default)]
+    pub captions: BTreeMap<String, Spanned<String>>,
+    /// A Markdown or text file of the entry folder.
+    pub transcript: Option<Spanned<String>>,
+    /// `"3:12"` or `"1:02:03"`.
+    pub duration: Option<Spanned<String>>,
+    /// Other addresses of the same external video.
+    #[serde(default)]
+    pub mirrors: Vec<String>,
 }

@@ -1,8 +1,8 @@
 //! IMAGES: every published image decoded, turned upright, converted to sRGB, resized and
 //! re-encoded, with a cache so that a rebuild decodes nothing.
 //!
-//! Takes the consented media of the public model (`entry.media`: this stage never looks for files
-//! itself) and the `[images]` settings; produces the files in the staging folder and an [`Images`]
+//! Takes the consented images and posters of the public model (`entry.media`: this stage never
+//! looks for files itself) and the `[images]` settings; produces the files in the staging folder and an [`Images`]
 //! index that pages use for `src`, `srcset` and the "full size" link. Nothing of an original file
 //! but its pixels reaches the output: no EXIF, XMP, IPTC, GPS, ICC profile, comment or thumbnail,
 //! and output names are built from the entry slug, the width and a content hash, never from the
@@ -30,7 +30,7 @@ mod resize;
 mod sniff;
 
 use crate::config::ImageSettings;
-use crate::public::PublicSite;
+use crate::public::{MediaKind, PublicSite};
 use crate::report::{ImageStats, Problem, display_path};
 use budget::Budget;
 use cache::{Cache, Key};
@@ -233,9 +233,18 @@ fn jobs(site: &PublicSite) -> Vec<Job<'_>> {
     for contest in &site.contests {
         for entry in &contest.entries {
             for media in &entry.media {
+                // Images, and the posters of the other kinds.
+                let source = match (media.kind, &media.poster) {
+                    (MediaKind::Image, _) => &media.path,
+                    (_, Some(poster)) => poster,
+                    (_, None) => continue,
+                };
                 jobs.push(Job {
-                    source: &media.path,
-                    file: &media.file,
+                    source,
+                    file: source
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .unwrap_or(&media.file),
                     entry_file: &entry.body.file,
                     dir: format!("contests/{}/{}", contest.slug, entry.slug),
                     slug: &entry.slug,

@@ -391,6 +391,7 @@ mod tests {
                 path: PathBuf::from("/src/poster.jpg"),
                 alt: "A poster".into(),
                 caption: None,
+                ..Media::default()
             }],
             ..Entry::default()
         };

@@ -17,6 +17,7 @@
 
 mod feeds;
 pub mod functions;
+mod kinds;
 pub mod links;
 mod pages;
 pub mod theme;
@@ -26,6 +27,7 @@ use crate::config::Config;
 use crate::images::Images;
 use crate::licenses;
 use crate::markdown::{self, Dropped};
+use crate::media::MediaFiles;
 use crate::public::{Body, Entry, Page, PublicSite};
 use crate::report::{Problem, line_of};
 use anyhow::{Context as _, Result};
@@ -105,6 +107,8 @@ struct BodyOut {
     used: HashSet<String>,
     /// The body shows at least one processed image (then the page's first, loaded eagerly).
     has_images: bool,
+    /// (id, text) of the level-2 headings, for an in-page table of contents.
+    toc: Vec<(String, String)>,
     problems: Vec<Problem>,
 }
 
@@ -114,6 +118,7 @@ pub fn render(
     site: &PublicSite,
     theme: &mut Theme,
     images: &Images,
+    media: &MediaFiles,
     memo: &Memo,
     sink: Option<Sink>,
 ) -> Result<Rendered> {
@@ -148,6 +153,7 @@ pub fn render(
         theme,
         tera: &theme.tera,
         images,
+        media,
         routes,
         statics_fp: fingerprint(&theme.statics.keys().collect::<Vec<_>>()),
         statics,
@@ -216,6 +222,7 @@ struct Renderer<'a> {
     theme: &'a Theme,
     tera: &'a Tera,
     images: &'a Images,
+    media: &'a MediaFiles,
     routes: Routes,
     statics: HashSet<String>,
     /// Fingerprint of the static file names (sorted), for memo keys.
@@ -330,6 +337,7 @@ impl Renderer<'_> {
                 html: Html::new(html.html),
                 used: HashSet::new(),
                 has_images: links.shown.load(std::sync::atomic::Ordering::Relaxed) > 0,
+                toc: Vec::new(),
                 problems: dropped_problems(body, html.dropped, false),
             }
         })
@@ -366,10 +374,17 @@ impl Renderer<'_> {
             let html = markdown::render(&entry.body.markdown, &links);
             let has_images = links.shown.load(std::sync::atomic::Ordering::Relaxed) > 0;
             let used = links.used.into_inner().unwrap_or_default();
+            let toc = html
+                .headings
+                .iter()
+                .filter(|h| h.level == 2)
+                .map(|h| (h.id.clone(), h.text.clone()))
+                .collect();
             BodyOut {
                 html: Html::new(html.html),
                 used,
                 has_images,
+                toc,
                 problems: dropped_problems(&entry.body, html.dropped, true),
             }
         })

@@ -29,11 +29,12 @@ impl<'a> Renderer<'a> {
             .par_iter()
             .map(|(c, _, e)| self.card(c, e))
             .collect::<Result<_>>()?;
-        let mut files: Vec<(OutputFile, bool)> = entries
+        let pages: Vec<Vec<(OutputFile, bool)>> = entries
             .par_iter()
             .zip(bodies.par_iter())
             .map(|((c, i, e), (_, body))| self.entry_page(c, *i, e, body))
             .collect::<Result<_>>()?;
+        let mut files: Vec<(OutputFile, bool)> = pages.into_iter().flatten().collect();
         let mut offset = 0;
         for contest in &self.site.contests {
             let n = contest.entries.len();
@@ -133,6 +134,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn card(&self, contest: &'a Contest, entry: &'a Entry) -> Result<EntryCard<'a>> {
+        let (kind, duration, pages) = self.card_badge(entry);
         Ok(EntryCard {
             slug: &entry.slug,
             url: self.routes.entry(&contest.slug, &entry.slug),
@@ -142,9 +144,13 @@ impl<'a> Renderer<'a> {
             credit_line: self.credit_line(&entry.credits, false)?,
             country: entry.country.as_deref(),
             date: entry.date.map(|d| d.to_string()),
-            thumb: entry.media.iter().find_map(|m| self.image_view(m)),
+            thumb: self.card_thumb(entry),
             contest_title: &contest.title,
             contest_url: self.routes.contest(&contest.slug),
+            kind,
+            duration,
+            pages,
+            word_count: crate::cases::word_count(&entry.body.markdown),
         })
     }
 
@@ -154,7 +160,7 @@ impl<'a> Renderer<'a> {
         index: usize,
         entry: &'a Entry,
         body: &BodyOut,
-    ) -> Result<(OutputFile, bool)> {
+    ) -> Result<Vec<(OutputFile, bool)>> {
         let link = |e: &Entry| LinkView {
             title: e.title.clone(),
             url: self.routes.entry(&contest.slug, &e.slug),
@@ -171,6 +177,9 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let framework_url = self.routes.page("framework");
+        let entry_url = self.routes.entry(&contest.slug, &entry.slug);
+        let entry_path = format!("contests/{}/{}", contest.slug, entry.slug);
+        let media = self.media_views(entry, &entry_url, &entry_path);
         let view = EntryView {
             slug: &entry.slug,
             url: self.routes.entry(&contest.slug, &entry.slug),
@@ -196,8 +205,20 @@ impl<'a> Renderer<'a> {
             credit_line: self.credit_line(&entry.credits, true)?,
             body_html: body.html.clone(),
             body_has_images: body.has_images,
-            image: entry.media.iter().find_map(|m| self.image_view(m)),
+            image: self.card_thumb(entry),
             figures,
+            media,
+            toc: body
+                .toc
+                .iter()
+                .map(|(id, title)| LinkView {
+                    title: title.clone(),
+                    url: format!("#{id}"),
+                })
+                .collect(),
+            word_count: crate::cases::word_count(&entry.body.markdown),
+            words_min: contest.words.map(|w| w[0]),
+            words_max: contest.words.map(|w| w[1]),
             contest: LinkView {
                 title: contest.title.clone(),
                 url: self.routes.contest(&contest.slug),
@@ -222,6 +243,31 @@ impl<'a> Renderer<'a> {
                 view.image.as_ref(),
                 true,
             ),
+        };
+        let mut files = vec![self.page(spec, &view)?];
+        for item in view.media.iter().filter(|m| m.player.is_some()) {
+            files.push(self.player_page(&view, item)?);
+        }
+        Ok(files)
+    }
+
+    /// The page that embeds an external video's player, reached only by a click.
+    fn player_page(&self, entry: &EntryView, item: &MediaView) -> Result<(OutputFile, bool)> {
+        let view = PlayerView {
+            url: item.player.clone().unwrap_or_default(),
+            item: item.clone(),
+            entry: LinkView {
+                title: entry.title.to_string(),
+                url: entry.url.clone(),
+            },
+        };
+        let spec = Spec {
+            template: "player.html",
+            path: item.player_path.clone().unwrap_or_default(),
+            kind: "player",
+            url: view.url.clone(),
+            name: "player",
+            meta: self.meta(&item.label, entry.summary, item.poster.as_ref(), false),
         };
         self.page(spec, &view)
     }
@@ -255,11 +301,7 @@ impl<'a> Renderer<'a> {
 
     /// The first published image of the contest's entries, in gallery order.
     fn contest_cover(&self, contest: &Contest) -> Option<ImageView> {
-        contest
-            .entries
-            .iter()
-            .flat_map(|e| e.media.iter())
-            .find_map(|m| self.image_view(m))
+        contest.entries.iter().find_map(|e| self.card_thumb(e))
     }
 
     fn contest_page(
@@ -303,6 +345,9 @@ impl<'a> Renderer<'a> {
             stats: &contest.stats,
             body_html: body.html.clone(),
             cover: self.contest_cover(contest),
+            sections: &contest.sections,
+            words_min: contest.words.map(|w| w[0]),
+            words_max: contest.words.map(|w| w[1]),
             entry_count: contest.entries.len(),
             groups,
             extra: &contest.extra,

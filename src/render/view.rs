@@ -144,6 +144,66 @@ pub struct ImageView {
     pub full_height: u32,
 }
 
+/// A video, audio file, document or external link of an entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct MediaView {
+    /// `video`, `audio`, `document` or `link`.
+    pub kind: &'static str,
+    /// What the item is called: its alt text, else its caption, else the entry title.
+    pub label: String,
+    pub caption: Option<String>,
+    /// The published (cleaned) file; `None` for an external item.
+    pub src: Option<String>,
+    /// MIME type of `src`.
+    pub mime: Option<&'static str>,
+    /// Bytes of `src`, and the same for people: `14.8 MB`.
+    pub size: Option<u64>,
+    pub size_text: Option<String>,
+    /// `3:12`, from front matter or the file.
+    pub duration: Option<String>,
+    /// ISO 8601 duration for `<time datetime>`: `PT3M12S`.
+    pub duration_iso: Option<String>,
+    /// Pages of a document.
+    pub pages: Option<usize>,
+    pub poster: Option<ImageView>,
+    pub captions: Vec<TrackView>,
+    /// The transcript, rendered from Markdown and sanitised.
+    pub transcript_html: Option<String>,
+    /// The external address.
+    pub url: Option<String>,
+    /// Its host, for people: `YouTube`, `Bilibili`, `Vimeo`, else the domain.
+    pub host: Option<String>,
+    /// The host's player address: embedded only by the player page.
+    pub embed: Option<String>,
+    /// The archive's player page for this item (`<entry>/play-<n>/`), linked from the entry.
+    pub player: Option<String>,
+    /// Output path of the player page.
+    #[serde(skip)]
+    pub player_path: Option<String>,
+    /// The same video elsewhere.
+    pub mirrors: Vec<LinkView>,
+}
+
+/// A player page: one external video, embedded because the reader asked for it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlayerView {
+    pub url: String,
+    pub item: MediaView,
+    /// The entry the video belongs to.
+    pub entry: LinkView,
+}
+
+/// A caption track.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrackView {
+    pub lang: String,
+    /// The language's name (`English`, `中文`), else the tag.
+    pub label: String,
+    pub src: String,
+    /// The first track is the default.
+    pub default: bool,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct FigureView {
     pub image: ImageView,
@@ -166,6 +226,13 @@ pub struct EntryCard<'a> {
     pub thumb: Option<ImageView>,
     pub contest_title: &'a str,
     pub contest_url: String,
+    /// Kind of the entry's first media item (`image`, `video`, `audio`, `document`, `link`).
+    pub kind: Option<&'static str>,
+    /// Of the first video or audio item, e.g. `3:12`.
+    pub duration: Option<String>,
+    /// Of the first document.
+    pub pages: Option<usize>,
+    pub word_count: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -207,6 +274,11 @@ pub struct ContestView<'a> {
     pub stats: &'a ContestStats,
     pub body_html: Html,
     pub cover: Option<ImageView>,
+    /// Level-2 headings each entry should have (a structured case study).
+    pub sections: &'a [String],
+    /// The call's word limits per entry.
+    pub words_min: Option<u32>,
+    pub words_max: Option<u32>,
     pub entry_count: usize,
     pub groups: Vec<AwardGroup<'a>>,
     pub extra: &'a toml::Table,
@@ -242,6 +314,14 @@ pub struct EntryView<'a> {
     pub image: Option<ImageView>,
     /// Consented images not already shown in the body.
     pub figures: Vec<FigureView>,
+    /// Consented videos, audio, documents and links, in front matter order.
+    pub media: Vec<MediaView>,
+    /// The body's level-2 headings, for an in-page table of contents.
+    pub toc: Vec<LinkView>,
+    pub word_count: usize,
+    /// The contest's word limits.
+    pub words_min: Option<u32>,
+    pub words_max: Option<u32>,
     pub contest: LinkView,
     pub prev: Option<LinkView>,
     pub next: Option<LinkView>,

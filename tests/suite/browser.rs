@@ -269,6 +269,9 @@ fn check_accessibility(theme: &str) {
         ("contests/sex-health-images-2014/", 1280),
         ("contests/sex-health-images-2014/two-hearts-one-test/", 1280),
         ("contests/heptestcontest-2016/market-day-screening/", 390),
+        ("contests/hiv-testing-video/testing-together/", 1280),
+        ("contests/condom-use-video-2015/pocket-sized/", 390),
+        ("contests/heptestcontest-2016/", 1280),
         ("framework/", 1280),
         ("about/", 390),
         ("no-such-page/", 1280),
@@ -298,4 +301,77 @@ fn the_default_theme_has_no_accessibility_violations() {
 #[test]
 fn the_partner_theme_has_no_accessibility_violations() {
     check_accessibility("sihi-partner");
+}
+
+#[test]
+fn an_external_video_loads_nothing_from_its_host_before_play_is_pressed() {
+    let Some(browser) = Browser::start("click-to-load player") else {
+        return;
+    };
+    let site = Site::fixture("media-kinds");
+    let serve = Serve::start(&site, &[]);
+    let origin = serve
+        .url
+        .split("/archive/")
+        .next()
+        .unwrap_or("")
+        .to_string();
+    browser.goto(&format!("{}contests/kinds/external-video/", serve.url));
+    browser.wait_for(
+        "the page and its poster",
+        "return document.readyState === 'complete'",
+        |v| v == true,
+    );
+    let requests = browser.eval(
+        "return performance.getEntriesByType('resource').map(function (e) { return e.name; })",
+    );
+    let requests: Vec<String> = serde_json::from_value(requests).unwrap_or_default();
+    assert!(
+        requests.iter().any(|u| u.contains("css/sesh.css")),
+        "the page's own requests are counted: {requests:?}"
+    );
+    let external: Vec<&String> = requests
+        .iter()
+        .filter(|u| !u.starts_with(&origin))
+        .collect();
+    assert!(
+        external.is_empty(),
+        "requests to other sites before the click: {external:?}"
+    );
+    assert_eq!(
+        browser.eval(
+            "return document.querySelectorAll('iframe, script:not([src*=\"reload\"])').length"
+        ),
+        0,
+        "no player and no script before the click"
+    );
+    let found = browser.call(
+        "POST",
+        &format!("/session/{}/element", browser.session),
+        Some(json!({"using": "css selector", "value": "a.embed-play"})),
+    );
+    let element = found
+        .as_object()
+        .and_then(|o| o.values().next())
+        .and_then(Value::as_str)
+        .expect("the play link")
+        .to_string();
+    browser.call(
+        "POST",
+        &format!("/session/{}/element/{element}/click", browser.session),
+        Some(json!({})),
+    );
+    let src = browser.wait_for(
+        "the player after the click",
+        "var f = document.querySelector('iframe'); return f ? f.src : null",
+        |v| v.is_string(),
+    );
+    assert_eq!(
+        src, "https://www.youtube-nocookie.com/embed/abcDEF12345?autoplay=1",
+        "the click opens the archive's player page, which alone loads the host's player"
+    );
+    assert_eq!(
+        browser.eval("return location.pathname"),
+        "/archive/contests/kinds/external-video/play-1/"
+    );
 }

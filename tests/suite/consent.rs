@@ -34,6 +34,17 @@ fn consent_canaries_never_reach_the_output() {
         framework.contains("A published entry"),
         "framework lists the published entry"
     );
+    // The consented video, document and captions are published, cleaned (no CANARY above).
+    let published = |ext: &str| {
+        site.files()
+            .into_iter()
+            .filter(|f| f.starts_with("contests/open-contest/published-entry/") && f.ends_with(ext))
+            .count()
+    };
+    assert_eq!(published(".mp4"), 1, "only the consented video");
+    assert_eq!(published(".pdf"), 1, "the consented document");
+    assert_eq!(published(".vtt"), 1, "its captions");
+    assert!(entry.contains("<track kind=\"captions\""));
     let images: Vec<String> = site
         .files()
         .into_iter()

@@ -9,6 +9,7 @@ mod docs;
 mod errors;
 mod example;
 mod images;
+mod kinds;
 mod media;
 mod output;
 mod publish;

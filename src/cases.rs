@@ -1,0 +1,162 @@
+//! STRUCTURED CASE STUDIES and media accessibility: what `sesh build` and `sesh check` report
+//! about published entries beyond consent.
+//!
+//! A contest may declare `sections = ["Testing model", "Innovation", …]`: each entry should use
+//! them as level-2 headings, and one that misses any is reported. A published video of the entry
+//! folder without captions or a transcript is reported too (WCAG 2.2 success criterion 1.2.2).
+//! [`word_count`] counts the words of an entry the way a call for entries does, in English and
+//! Chinese alike. Pure functions of the public model.
+
+use crate::media::MediaFiles;
+use crate::public::{MediaKind, PublicSite};
+use crate::report::Problem;
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+
+/// Problems of published entries: missing sections, videos without captions or transcript.
+pub fn check(site: &PublicSite, media: &MediaFiles) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for contest in &site.contests {
+        for entry in &contest.entries {
+            if !contest.sections.is_empty() {
+                let have: Vec<String> = headings(&entry.body.markdown)
+                    .iter()
+                    .map(|h| fold(h))
+                    .collect();
+                let missing: Vec<&str> = contest
+                    .sections
+                    .iter()
+                    .filter(|s| !have.contains(&fold(s)))
+                    .map(String::as_str)
+                    .collect();
+                if !missing.is_empty() {
+                    problems.push(
+                        Problem::warning(
+                            entry.body.file.clone(),
+                            format!("case study without the section(s): {}", missing.join(", ")),
+                        )
+                        .hint(format!(
+                            "the contest asks for these level-2 headings, in order: {}",
+                            contest
+                                .sections
+                                .iter()
+                                .map(|s| format!("## {s}"))
+                                .collect::<Vec<_>>()
+                                .join(" · ")
+                        )),
+                    );
+                }
+            }
+            for m in &entry.media {
+                let published = media.get(&m.path).is_some();
+                if m.kind == MediaKind::Video
+                    && published
+                    && m.captions.is_empty()
+                    && m.transcript.is_none()
+                {
+                    problems.push(
+                        Problem::warning(
+                            entry.body.file.clone(),
+                            format!(
+                                "video `{}` has no captions and no transcript: readers who cannot hear it miss its content (WCAG 1.2.2)",
+                                m.file
+                            ),
+                        )
+                        .field("media.captions")
+                        .hint("add captions = { en = \"video.en.vtt\" } (WebVTT) or transcript = \"transcript.md\""),
+                    );
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// Case-insensitive, whitespace-insensitive form of a heading.
+fn fold(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// The text of the level-2 headings of a Markdown document, in order.
+pub fn headings(markdown: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    for event in Parser::new_ext(markdown, pulldown_cmark::Options::ENABLE_HEADING_ATTRIBUTES) {
+        match event {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H2,
+                ..
+            }) => current = Some(String::new()),
+            Event::End(TagEnd::Heading(HeadingLevel::H2)) => out.extend(current.take()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(c) = current.as_mut() {
+                    c.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Words of a Markdown document's text: each Han, kana or Hangul character counts as one word
+/// (as Chinese word limits count characters), other text counts its runs of letters and digits.
+pub fn word_count(markdown: &str) -> usize {
+    let mut count = 0;
+    for event in Parser::new(markdown) {
+        if let Event::Text(t) | Event::Code(t) = event {
+            count += words(&t);
+        }
+    }
+    count
+}
+
+fn words(text: &str) -> usize {
+    let mut count = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        if is_cjk(c) {
+            count += 1;
+            in_word = false;
+        } else if c.is_alphanumeric() || (in_word && matches!(c, '\'' | '’' | '-')) {
+            if !in_word {
+                count += 1;
+            }
+            in_word = true;
+        } else {
+            in_word = false;
+        }
+    }
+    count
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F // Han
+        | 0x3040..=0x30FF // kana
+        | 0xAC00..=0xD7AF) // Hangul syllables
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_count_latin_runs_and_each_cjk_character() {
+        assert_eq!(word_count("Hello, world! It's a well-known test."), 6);
+        assert_eq!(word_count("## 检测模式\n\n在市场日检测乙肝。"), 4 + 8);
+        assert_eq!(word_count("HIV 检测 in 2016"), 5);
+        assert_eq!(
+            word_count("**Bold** [link](https://example.org/a-b-c) `code`"),
+            3
+        );
+    }
+
+    #[test]
+    fn level_two_headings_are_listed() {
+        let md = "# Title\n\n## Testing model\n\ntext\n\n### Sub\n\n## *Innovation* {#inn}\n";
+        assert_eq!(headings(md), vec!["Testing model", "Innovation"]);
+    }
+}
