@@ -46,11 +46,16 @@ fn build_id() {
     files.sort();
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     for file in files {
-        file.strip_prefix(manifest).unwrap_or(&file).hash(&mut hasher);
+        file.strip_prefix(manifest)
+            .unwrap_or(&file)
+            .hash(&mut hasher);
         std::fs::read(&file).unwrap_or_default().hash(&mut hasher);
     }
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR")).join("build_id.rs");
-    let code = format!("/// A hash of the sources sesh was built from.\npub const BUILD_ID: u64 = {};\n", hasher.finish());
+    let code = format!(
+        "/// A hash of the sources sesh was built from.\npub const BUILD_ID: u64 = {};\n",
+        hasher.finish()
+    );
     std::fs::write(out, code).expect("write build_id.rs");
 }
 

@@ -6,6 +6,7 @@
 //! what was left out. Every rule fails closed: missing, unknown or invalid means not published.
 
 pub mod credit;
+pub mod metadata;
 pub mod terms;
 
 use crate::config::AsOf;
@@ -38,6 +39,12 @@ pub const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "gif", "webp"];
 pub fn gate(raw: &RawSite, settings: &Settings) -> Gated {
     let mut g = Gated::default();
     g.problems.extend(raw.problems.iter().cloned());
+    metadata::license(
+        settings.license.as_deref(),
+        "sesh.toml",
+        None,
+        &mut g.problems,
+    );
     g.site.home = raw.home.as_ref().map(page);
     g.site.framework = raw.framework.as_ref().map(page);
     g.site.pages = raw.pages.iter().map(page).collect();
@@ -120,6 +127,15 @@ impl Gated {
             (Err(_), None) => return None,
         };
         let sensitive = flag(&front.sensitive) == Some(true);
+        let line = metadata::key_line(&raw.source, "license");
+        metadata::license(
+            front.license.as_deref(),
+            &raw.source.display,
+            line,
+            &mut self.problems,
+        );
+        let doi = metadata::doi(&front.doi, &raw.source, "doi", &mut self.problems);
+        let outputs = metadata::outputs(&front.outputs, &raw.source, &mut self.problems);
         let license = front.license.clone().or_else(|| settings.license.clone());
         let mut entries: Vec<Entry> = raw
             .entries
@@ -140,6 +156,8 @@ impl Gated {
             actions: front.actions.clone(),
             outcome: front.outcome.clone(),
             license,
+            doi,
+            outputs,
             sensitive,
             stats: front.stats.clone().unwrap_or_default(),
             body: body(&raw.source, &raw.rel),
@@ -228,6 +246,14 @@ impl Gated {
             })
             .collect();
         let media = self.media(raw, front, terms.images, &path);
+        let line = metadata::key_line(&raw.source, "license");
+        metadata::license(
+            front.license.as_deref(),
+            &raw.source.display,
+            line,
+            &mut self.problems,
+        );
+        let doi = metadata::doi(&front.doi, &raw.source, "doi", &mut self.problems);
         Some(Entry {
             slug: raw.slug.clone(),
             title: front.title.clone(),
@@ -237,6 +263,7 @@ impl Gated {
             country: front.country.clone(),
             tags: front.tags.clone(),
             license: front.license.clone().or(contest_license.map(String::from)),
+            doi,
             weight: front.weight,
             framework: front.framework.clone(),
             credits,
