@@ -10,6 +10,7 @@ mod errors;
 mod example;
 mod images;
 mod media;
+mod open_data;
 mod output;
 mod publish;
 mod serve;
