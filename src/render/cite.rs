@@ -1,6 +1,7 @@
 //! "Cite this": citations of entries and contests built from the public model, their download
-//! files (`cite.bib`, `cite.ris`, `cite.csl.json` beside each page), the JSON-LD and scholarly
-//! meta tags of those pages, and the site's "How to cite and reuse" page (`cite/`).
+//! files (`cite/<contest>.bib` and `cite/<contest>/<entry>.bib`, with `.ris` and `.csl.json`),
+//! the JSON-LD and scholarly meta tags of those pages, and the site's "How to cite and reuse"
+//! page (`cite/`). The downloads live under `cite/`, not in entry folders, which hold media only.
 
 use super::citation::{self, Citation, Medium, Work};
 use super::jsonld;
@@ -15,8 +16,14 @@ use std::sync::Arc;
 /// Where the generated "How to cite and reuse" page lives (a content page `cite.md` wins).
 pub const REUSE_SLUG: &str = "cite";
 
-/// Citation download files, written beside the page they cite.
-pub const FILES: [&str; 3] = ["cite.bib", "cite.ris", "cite.csl.json"];
+/// Extensions of the citation downloads: BibTeX, RIS, CSL-JSON.
+pub const FILES: [&str; 3] = [".bib", ".ris", ".csl.json"];
+
+/// Path of the citation downloads of a contest (`[contest]`) or entry (`[contest, entry]`),
+/// without extension.
+pub(super) fn stem(slugs: &[&str]) -> String {
+    format!("{REUSE_SLUG}/{}", slugs.join("/"))
+}
 
 impl Renderer<'_> {
     /// The citation of an entry, as shown on its page and in its download files.
@@ -72,24 +79,25 @@ impl Renderer<'_> {
     }
 
     /// What a page shows under "Cite this": the formatted citation and its downloads.
-    pub(super) fn cite_view(&self, c: &Citation, page_url: &str) -> CiteView {
+    pub(super) fn cite_view(&self, c: &Citation, stem: &str) -> CiteView {
+        let url = |ext: &str| self.routes.file(&format!("{stem}{ext}"));
         CiteView {
             text: c.apa(),
             bibtex: c.bibtex(),
-            bibtex_url: format!("{page_url}{}", FILES[0]),
-            ris_url: format!("{page_url}{}", FILES[1]),
-            csl_url: format!("{page_url}{}", FILES[2]),
+            bibtex_url: url(FILES[0]),
+            ris_url: url(FILES[1]),
+            csl_url: url(FILES[2]),
         }
     }
 
-    /// The download files of a citation, in the folder `dir` (`contests/x/` or `contests/x/y/`).
-    pub(super) fn cite_files(&self, dir: &str, c: &Citation) -> Result<Vec<(OutputFile, bool)>> {
+    /// The download files of a citation, at `stem` plus each extension.
+    pub(super) fn cite_files(&self, stem: &str, c: &Citation) -> Result<Vec<(OutputFile, bool)>> {
         let csl = serde_json::to_string_pretty(&[c.csl()])?;
         let contents = [c.bibtex(), c.ris(), csl + "\n"];
         FILES
             .iter()
             .zip(contents)
-            .map(|(name, text)| self.file(format!("{dir}{name}"), text.into_bytes()))
+            .map(|(ext, text)| self.file(format!("{stem}{ext}"), text.into_bytes()))
             .collect()
     }
 
@@ -204,7 +212,7 @@ impl Renderer<'_> {
             .map(|c| {
                 let url = self.routes.contest(&c.slug);
                 Ok(ReuseContestView {
-                    cite: self.cite_view(&self.contest_citation(c)?, &url),
+                    cite: self.cite_view(&self.contest_citation(c)?, &stem(&[&c.slug])),
                     contest: LinkView {
                         title: c.title.clone(),
                         url,

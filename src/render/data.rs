@@ -3,7 +3,7 @@
 //! `data/README.txt`. Built from the public model only, with the same credits, licenses and
 //! consented media the pages show, so nothing the gate refused can appear in them.
 
-use super::cite::{FILES as CITE_FILES, output_view};
+use super::cite::{output_view, stem};
 use super::view::{CiteView, DoiView, LinkView, OutputView};
 use super::{OutputFile, Renderer};
 use crate::content::raw::ContestStats;
@@ -233,7 +233,8 @@ impl<'a> Renderer<'a> {
                     ..l
                 })
                 .collect(),
-            citation: self.absolute_cite(self.cite_view(&citation, &url)),
+            citation: self
+                .absolute_cite(self.cite_view(&citation, &stem(&[&contest.slug, &entry.slug]))),
         })
     }
 
@@ -263,7 +264,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|e| format!("{}/{}", contest.slug, e.slug))
                 .collect(),
-            citation: self.absolute_cite(self.cite_view(&citation, &url)),
+            citation: self.absolute_cite(self.cite_view(&citation, &stem(&[&contest.slug]))),
         })
     }
 
@@ -310,13 +311,13 @@ impl<'a> Renderer<'a> {
              License\n-------\n{license}\nEach record carries its own `license` (SPDX id, name and deed).\n\n\
              Citing\n------\nCite entries and contests as shown on their pages (\"Cite this\"), or use the\n\
              `citation` field of each record: BibTeX, RIS and CSL-JSON files for every entry\n\
-             and contest ({files}). How to cite and reuse: {cite_page}\n\n\
+             and contest (cite/<contest>/<entry>.bib, .ris, .csl.json).\n\
+             How to cite and reuse: {cite_page}\n\n\
              Entries can be withdrawn at their creators' request: download the files again\n\
              before reusing them, and do not republish an entry that is no longer listed.\n",
             title = self.site_title,
             rule = "=".repeat(self.site_title.chars().count() + 11),
             version = SCHEMA_VERSION,
-            files = CITE_FILES.join(", "),
         ))
     }
 }

@@ -34,12 +34,21 @@ impl<'a> Renderer<'a> {
             .zip(bodies.par_iter())
             .map(|((c, i, e), (_, body))| self.entry_page(c, *i, e, body))
             .collect::<Result<_>>()?;
-        let mut files: Vec<(OutputFile, bool)> = per_entry.into_iter().flatten().collect();
+        // Pages first, then their citation downloads: `sesh serve` writes files in this order,
+        // and a reader should see the pages of one edit change together.
+        let mut files: Vec<(OutputFile, bool)> = Vec::new();
+        let mut downloads: Vec<(OutputFile, bool)> = Vec::new();
+        for mut produced in per_entry {
+            downloads.extend(produced.split_off(1));
+            files.extend(produced);
+        }
         let mut offset = 0;
         for contest in &self.site.contests {
             let n = contest.entries.len();
             let body = self.organiser_body(&contest.body);
-            files.extend(self.contest_page(contest, &cards[offset..offset + n], &body.1)?);
+            let mut produced = self.contest_page(contest, &cards[offset..offset + n], &body.1)?;
+            downloads.extend(produced.split_off(1));
+            files.extend(produced);
             bodies.push(body);
             offset += n;
         }
@@ -70,6 +79,7 @@ impl<'a> Renderer<'a> {
         }
         files.extend(self.feeds(&entries)?);
         files.extend(self.reuse_page()?);
+        files.extend(downloads);
         files.extend(self.data_files(&entries)?);
         let spec = Spec {
             template: "404.html",
@@ -176,6 +186,7 @@ impl<'a> Renderer<'a> {
         let framework_url = self.routes.page("framework");
         let url = self.routes.entry(&contest.slug, &entry.slug);
         let citation = self.entry_citation(contest, entry)?;
+        let stem = super::cite::stem(&[&contest.slug, &entry.slug]);
         let view = EntryView {
             slug: &entry.slug,
             url: url.clone(),
@@ -187,7 +198,7 @@ impl<'a> Renderer<'a> {
             tags: &entry.tags,
             license: entry.license.as_deref().map(licenses::describe),
             doi: super::cite::doi_view(entry.doi.as_deref()),
-            cite: self.cite_view(&citation, &url),
+            cite: self.cite_view(&citation, &stem),
             credits: entry
                 .credits
                 .iter()
@@ -233,8 +244,7 @@ impl<'a> Renderer<'a> {
             meta: Self::scholarly(meta, &ld, &citation),
         };
         let mut files = vec![self.page(spec, &view)?];
-        let dir = format!("contests/{}/{}/", contest.slug, entry.slug);
-        files.extend(self.cite_files(&dir, &citation)?);
+        files.extend(self.cite_files(&stem, &citation)?);
         Ok(files)
     }
 
@@ -299,6 +309,7 @@ impl<'a> Renderer<'a> {
         }
         let url = self.routes.contest(&contest.slug);
         let citation = self.contest_citation(contest)?;
+        let stem = super::cite::stem(&[&contest.slug]);
         let view = ContestView {
             slug: &contest.slug,
             url: url.clone(),
@@ -319,7 +330,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(super::cite::output_view)
                 .collect(),
-            cite: self.cite_view(&citation, &url),
+            cite: self.cite_view(&citation, &stem),
             sensitive: contest.sensitive,
             stats: &contest.stats,
             body_html: body.html.clone(),
@@ -344,7 +355,7 @@ impl<'a> Renderer<'a> {
             meta: Self::scholarly(meta, &ld, &citation),
         };
         let mut files = vec![self.page(spec, &view)?];
-        files.extend(self.cite_files(&format!("contests/{}/", contest.slug), &citation)?);
+        files.extend(self.cite_files(&stem, &citation)?);
         Ok(files)
     }
 

@@ -6,6 +6,8 @@ use crate::common::*;
 use serde_json::Value;
 
 const ENTRY: &str = "contests/heptestcontest-2016/hostile/";
+/// Its citation downloads, without extension.
+const CITE: &str = "cite/heptestcontest-2016/hostile";
 
 /// The example plus an entry whose title and summary attack every format at once.
 fn hostile_example() -> Site {
@@ -315,7 +317,7 @@ fn parse_bibtex(text: &str) -> (String, String, Vec<(String, String)>) {
 fn bibtex_ris_and_csl_parse_and_cite_credits_as_consented() {
     let site = hostile_example();
     site.build(&[]).success();
-    let bib = site.page(&format!("{ENTRY}cite.bib"));
+    let bib = site.page(&format!("{CITE}.bib"));
     let (ty, key, fields) = parse_bibtex(&bib);
     assert_eq!(
         (ty.as_str(), key.as_str()),
@@ -340,7 +342,7 @@ fn bibtex_ris_and_csl_parse_and_cite_credits_as_consented() {
     assert_eq!(field("doi"), "10.5555/sesh.test-1");
     assert_eq!(field("year"), "2016");
 
-    let ris = site.page(&format!("{ENTRY}cite.ris"));
+    let ris = site.page(&format!("{CITE}.ris"));
     let lines: Vec<&str> = ris.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(lines[0], "TY  - GEN");
     assert_eq!(*lines.last().unwrap(), "ER  - ");
@@ -367,7 +369,7 @@ fn bibtex_ris_and_csl_parse_and_cite_credits_as_consented() {
     assert_eq!(values("TI"), [HOSTILE_TITLE.replace('\n', " ")]);
     assert_eq!(values("DO"), ["10.5555/sesh.test-1"]);
 
-    let csl = json(&site, &format!("{ENTRY}cite.csl.json"));
+    let csl = json(&site, &format!("{CITE}.csl.json"));
     assert_eq!(csl[0]["title"], HOSTILE_TITLE);
     assert_eq!(csl[0]["author"][2]["literal"], "Anonymous participant");
     assert_eq!(csl[0]["DOI"], "10.5555/sesh.test-1");
@@ -386,15 +388,20 @@ fn bibtex_ris_and_csl_parse_and_cite_credits_as_consented() {
         html.contains("Cite this entry")
             && html.contains("href=\"https://doi.org/10.5555/sesh.test-1\"")
     );
-    for file in ["cite.bib", "cite.ris", "cite.csl.json", "index.html"] {
-        let text = site.page(&format!("{ENTRY}{file}"));
+    for file in [
+        format!("{CITE}.bib"),
+        format!("{CITE}.ris"),
+        format!("{CITE}.csl.json"),
+        format!("{ENTRY}index.html"),
+    ] {
+        let text = site.page(&file);
         assert!(
             !text.contains("Hidden Person Name") && !text.contains("Initialled Person"),
             "{file} names a private author"
         );
     }
     // Contests are cited too, by their organisers.
-    let (_, _, fields) = parse_bibtex(&site.page("contests/heptestcontest-2016/cite.bib"));
+    let (_, _, fields) = parse_bibtex(&site.page("cite/heptestcontest-2016.bib"));
     let author = fields.iter().find(|(k, _)| k == "author").unwrap();
     assert_eq!(author.1, "{WHO Global Hepatitis Programme} and {SESH}");
 }
