@@ -80,6 +80,11 @@ pub fn lookup(id: &str) -> Option<License> {
         })
 }
 
+/// Every id sesh knows, for messages.
+pub fn ids() -> Vec<&'static str> {
+    KNOWN.iter().map(|(id, _, _)| *id).collect()
+}
+
 /// The license to show for `id`: known ones with name and deed, others by their id alone.
 pub fn describe(id: &str) -> License {
     lookup(id).unwrap_or_else(|| License {

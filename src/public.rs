@@ -62,6 +62,10 @@ pub struct Contest {
     pub outcome: Option<String>,
     /// SPDX id: the contest's, else the site's.
     pub license: Option<String>,
+    /// A valid DOI (bare, `10.…`).
+    pub doi: Option<String>,
+    /// What came out of the contest, valid items only, in front matter order.
+    pub outputs: Vec<Output>,
     pub sensitive: bool,
     pub stats: ContestStats,
     /// Headings every entry should have (structured case studies), in order.
@@ -85,6 +89,8 @@ pub struct Entry {
     pub tags: Vec<String>,
     /// SPDX id: the entry's, else the contest's, else the site's.
     pub license: Option<String>,
+    /// A valid DOI (bare, `10.…`).
+    pub doi: Option<String>,
     pub weight: Option<i64>,
     pub framework: Vec<String>,
     pub credits: Vec<Credit>,
@@ -92,6 +98,56 @@ pub struct Entry {
     pub media: Vec<Media>,
     pub body: Body,
     pub extra: toml::Table,
+}
+
+/// Something a contest led to beyond the archive (its `[[outputs]]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    pub kind: OutputKind,
+    pub title: String,
+    /// An `http(s)` URL.
+    pub url: Option<String>,
+    /// A valid DOI (bare, `10.…`).
+    pub doi: Option<String>,
+    pub year: Option<i64>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OutputKind {
+    Publication,
+    Guideline,
+    Policy,
+    Implementation,
+    Presentation,
+    Dataset,
+}
+
+impl OutputKind {
+    pub const ALL: [OutputKind; 6] = [
+        OutputKind::Publication,
+        OutputKind::Guideline,
+        OutputKind::Policy,
+        OutputKind::Implementation,
+        OutputKind::Presentation,
+        OutputKind::Dataset,
+    ];
+
+    /// The id used in front matter, templates, exports and string tables.
+    pub fn id(self) -> &'static str {
+        match self {
+            OutputKind::Publication => "publication",
+            OutputKind::Guideline => "guideline",
+            OutputKind::Policy => "policy",
+            OutputKind::Implementation => "implementation",
+            OutputKind::Presentation => "presentation",
+            OutputKind::Dataset => "dataset",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<OutputKind> {
+        OutputKind::ALL.into_iter().find(|k| k.id() == id)
+    }
 }
 
 /// Awards, in rank order.

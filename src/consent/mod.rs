@@ -7,6 +7,7 @@
 
 pub mod credit;
 mod media;
+pub mod metadata;
 pub mod terms;
 
 use crate::config::AsOf;
@@ -38,6 +39,12 @@ pub use media::{IMAGE_EXTENSIONS, parse_duration, web_host};
 pub fn gate(raw: &RawSite, settings: &Settings) -> Gated {
     let mut g = Gated::default();
     g.problems.extend(raw.problems.iter().cloned());
+    metadata::license(
+        settings.license.as_deref(),
+        "sesh.toml",
+        None,
+        &mut g.problems,
+    );
     g.site.home = raw.home.as_ref().map(page);
     g.site.framework = raw.framework.as_ref().map(page);
     g.site.pages = raw.pages.iter().map(page).collect();
@@ -120,6 +127,15 @@ impl Gated {
             (Err(_), None) => return None,
         };
         let sensitive = flag(&front.sensitive) == Some(true);
+        let line = metadata::key_line(&raw.source, "license");
+        metadata::license(
+            front.license.as_deref(),
+            &raw.source.display,
+            line,
+            &mut self.problems,
+        );
+        let doi = metadata::doi(&front.doi, &raw.source, "doi", &mut self.problems);
+        let outputs = metadata::outputs(&front.outputs, &raw.source, &mut self.problems);
         let license = front.license.clone().or_else(|| settings.license.clone());
         let mut entries: Vec<Entry> = raw
             .entries
@@ -140,6 +156,8 @@ impl Gated {
             actions: front.actions.clone(),
             outcome: front.outcome.clone(),
             license,
+            doi,
+            outputs,
             sensitive,
             stats: front.stats.clone().unwrap_or_default(),
             sections: front.sections.clone(),
@@ -230,6 +248,14 @@ impl Gated {
             })
             .collect();
         let media = self.media(raw, front, terms.images, &path);
+        let line = metadata::key_line(&raw.source, "license");
+        metadata::license(
+            front.license.as_deref(),
+            &raw.source.display,
+            line,
+            &mut self.problems,
+        );
+        let doi = metadata::doi(&front.doi, &raw.source, "doi", &mut self.problems);
         Some(Entry {
             slug: raw.slug.clone(),
             title: front.title.clone(),
@@ -239,6 +265,7 @@ impl Gated {
             country: front.country.clone(),
             tags: front.tags.clone(),
             license: front.license.clone().or(contest_license.map(String::from)),
+            doi,
             weight: front.weight,
             framework: front.framework.clone(),
             credits,

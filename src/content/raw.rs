@@ -80,6 +80,11 @@ pub struct ContestFront {
     pub actions: Option<String>,
     pub outcome: Option<String>,
     pub license: Option<String>,
+    /// A DOI for the contest as a whole (`10.…`); checked by the gate.
+    pub doi: Option<Spanned<String>>,
+    /// What came out of the contest (publications, guidelines…), shown as "Outcomes".
+    #[serde(default)]
+    pub outputs: Vec<RawOutput>,
     /// `true` keeps the contest and all its entries unpublished.
     pub draft: Option<RawValue>,
     /// `true` caps every author's credit at initials unless the entry says `identified = true`.
@@ -94,6 +99,18 @@ pub struct ContestFront {
     pub words: Option<[u32; 2]>,
     #[serde(default)]
     pub extra: toml::Table,
+}
+
+/// One `[[outputs]]` item of a contest, as written; the gate checks kind, URL, DOI and year.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOutput {
+    pub kind: Option<Spanned<String>>,
+    pub title: Option<Spanned<String>>,
+    pub url: Option<Spanned<String>>,
+    pub doi: Option<Spanned<String>>,
+    pub year: Option<Spanned<i64>>,
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize, serde::Serialize)]
@@ -153,6 +170,8 @@ pub struct EntryFront {
     #[serde(default)]
     pub tags: Vec<String>,
     pub license: Option<String>,
+    /// The entry's DOI (`10.…`), when it has one; checked by the gate.
+    pub doi: Option<Spanned<String>>,
     pub weight: Option<i64>,
     /// Ids of framework sections this entry illustrates.
     #[serde(default)]

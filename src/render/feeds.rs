@@ -75,6 +75,8 @@ impl Renderer<'_> {
                 image: None,
                 image_alt: None,
                 og_type: "website",
+                jsonld: None,
+                tags: Vec::new(),
             },
         }
     }
@@ -86,6 +88,14 @@ impl Renderer<'_> {
             urls.push(self.routes.page("framework"));
         }
         urls.extend(self.site.pages.iter().map(|p| self.routes.page(&p.slug)));
+        if !self
+            .site
+            .pages
+            .iter()
+            .any(|p| p.slug == super::cite::REUSE_SLUG)
+        {
+            urls.push(self.routes.page(super::cite::REUSE_SLUG));
+        }
         urls.extend(
             self.site
                 .contests

@@ -15,9 +15,14 @@
 //! its folder, the set of published pages or its images changed, and a page only when the
 //! fingerprint of its view changed. The memo is discarded whenever the theme is reloaded.
 
+pub mod citation;
+mod cite;
+mod data;
+mod data_csv;
 mod feeds;
 pub mod functions;
 mod kinds;
+pub mod jsonld;
 pub mod links;
 mod pages;
 pub mod theme;
@@ -150,6 +155,7 @@ pub fn render(
         site_title: &config.title,
         as_of: config.as_of.earliest,
         site_description: &config.description,
+        site_license: config.license.as_deref(),
         theme,
         tera: &theme.tera,
         images,
@@ -200,6 +206,7 @@ fn site_view<'a>(
         extra: theme.extra.clone(),
         nav,
         generator: concat!("sesh ", env!("CARGO_PKG_VERSION")),
+        cite_url: routes.page(cite::REUSE_SLUG),
     })
 }
 
@@ -217,6 +224,8 @@ struct Renderer<'a> {
     site: &'a PublicSite,
     site_title: &'a str,
     site_description: &'a str,
+    /// The site's default license (SPDX id).
+    site_license: Option<&'a str>,
     /// The build's "today" (earliest), for feed dates the content does not give.
     as_of: jiff::civil::Date,
     theme: &'a Theme,
@@ -314,6 +323,8 @@ impl Renderer<'_> {
             image: image.map(|i| self.absolute(&i.full)),
             image_alt: image.map(|i| i.alt.clone()),
             og_type: if article { "article" } else { "website" },
+            jsonld: None,
+            tags: Vec::new(),
         }
     }
 

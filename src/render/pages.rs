@@ -29,17 +29,26 @@ impl<'a> Renderer<'a> {
             .par_iter()
             .map(|(c, _, e)| self.card(c, e))
             .collect::<Result<_>>()?;
-        let pages: Vec<Vec<(OutputFile, bool)>> = entries
+        let per_entry: Vec<Vec<(OutputFile, bool)>> = entries
             .par_iter()
             .zip(bodies.par_iter())
             .map(|((c, i, e), (_, body))| self.entry_page(c, *i, e, body))
             .collect::<Result<_>>()?;
-        let mut files: Vec<(OutputFile, bool)> = pages.into_iter().flatten().collect();
+        // Pages first, then their citation downloads: `sesh serve` writes files in this order,
+        // and a reader should see the pages of one edit change together.
+        let mut files: Vec<(OutputFile, bool)> = Vec::new();
+        let mut downloads: Vec<(OutputFile, bool)> = Vec::new();
+        for mut produced in per_entry {
+            downloads.extend(produced.split_off(1));
+            files.extend(produced);
+        }
         let mut offset = 0;
         for contest in &self.site.contests {
             let n = contest.entries.len();
             let body = self.organiser_body(&contest.body);
-            files.push(self.contest_page(contest, &cards[offset..offset + n], &body.1)?);
+            let mut produced = self.contest_page(contest, &cards[offset..offset + n], &body.1)?;
+            downloads.extend(produced.split_off(1));
+            files.extend(produced);
             bodies.push(body);
             offset += n;
         }
@@ -69,6 +78,9 @@ impl<'a> Renderer<'a> {
             bodies.push(body);
         }
         files.extend(self.feeds(&entries)?);
+        files.extend(self.reuse_page()?);
+        files.extend(downloads);
+        files.extend(self.data_files(&entries)?);
         let spec = Spec {
             template: "404.html",
             path: "404.html".into(),
@@ -180,9 +192,12 @@ impl<'a> Renderer<'a> {
         let entry_url = self.routes.entry(&contest.slug, &entry.slug);
         let entry_path = format!("contests/{}/{}", contest.slug, entry.slug);
         let media = self.media_views(entry, &entry_url, &entry_path);
+        let url = entry_url.clone();
+        let citation = self.entry_citation(contest, entry)?;
+        let stem = super::cite::stem(&[&contest.slug, &entry.slug]);
         let view = EntryView {
             slug: &entry.slug,
-            url: self.routes.entry(&contest.slug, &entry.slug),
+            url: url.clone(),
             title: &entry.title,
             summary: entry.summary.as_deref(),
             award: entry.award.map(|a| a.id()),
@@ -190,6 +205,8 @@ impl<'a> Renderer<'a> {
             country: entry.country.as_deref(),
             tags: &entry.tags,
             license: entry.license.as_deref().map(licenses::describe),
+            doi: super::cite::doi_view(entry.doi.as_deref()),
+            cite: self.cite_view(&citation, &stem),
             credits: entry
                 .credits
                 .iter()
@@ -231,23 +248,26 @@ impl<'a> Renderer<'a> {
             framework: self.framework_links(entry, &framework_url),
             extra: &entry.extra,
         };
+        let meta = self.meta(
+            &entry.title,
+            entry.summary.as_deref(),
+            view.image.as_ref(),
+            true,
+        );
+        let ld = self.entry_ld(contest, entry, &citation)?;
         let spec = Spec {
             template: "entry.html",
             path: format!("contests/{}/{}/index.html", contest.slug, entry.slug),
             kind: "entry",
             url: view.url.clone(),
             name: "entry",
-            meta: self.meta(
-                &entry.title,
-                entry.summary.as_deref(),
-                view.image.as_ref(),
-                true,
-            ),
+            meta: Self::scholarly(meta, &ld, &citation),
         };
         let mut files = vec![self.page(spec, &view)?];
         for item in view.media.iter().filter(|m| m.player.is_some()) {
             files.push(self.player_page(&view, item)?);
         }
+        files.extend(self.cite_files(&stem, &citation)?);
         Ok(files)
     }
 
@@ -273,7 +293,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Sections of the framework page this entry illustrates (ids that exist there).
-    fn framework_links(&self, entry: &Entry, framework_url: &str) -> Vec<LinkView> {
+    pub(super) fn framework_links(&self, entry: &Entry, framework_url: &str) -> Vec<LinkView> {
         entry
             .framework
             .iter()
@@ -309,7 +329,7 @@ impl<'a> Renderer<'a> {
         contest: &'a Contest,
         cards: &[EntryCard<'a>],
         body: &BodyOut,
-    ) -> Result<(OutputFile, bool)> {
+    ) -> Result<Vec<(OutputFile, bool)>> {
         let mut groups: Vec<AwardGroup> = Vec::new();
         let mut order: Vec<Option<Award>> = contest.entries.iter().map(|e| e.award).collect();
         order.sort_by_key(|a| (a.is_none(), *a));
@@ -327,9 +347,12 @@ impl<'a> Renderer<'a> {
                 entries,
             });
         }
+        let url = self.routes.contest(&contest.slug);
+        let citation = self.contest_citation(contest)?;
+        let stem = super::cite::stem(&[&contest.slug]);
         let view = ContestView {
             slug: &contest.slug,
-            url: self.routes.contest(&contest.slug),
+            url: url.clone(),
             title: &contest.title,
             summary: contest.summary.as_deref(),
             start: contest.start.map(|d| d.to_string()),
@@ -341,6 +364,13 @@ impl<'a> Renderer<'a> {
             actions: contest.actions.as_deref(),
             outcome: contest.outcome.as_deref(),
             license: contest.license.as_deref().map(licenses::describe),
+            doi: super::cite::doi_view(contest.doi.as_deref()),
+            outputs: contest
+                .outputs
+                .iter()
+                .map(super::cite::output_view)
+                .collect(),
+            cite: self.cite_view(&citation, &stem),
             sensitive: contest.sensitive,
             stats: &contest.stats,
             body_html: body.html.clone(),
@@ -352,20 +382,24 @@ impl<'a> Renderer<'a> {
             groups,
             extra: &contest.extra,
         };
+        let meta = self.meta(
+            &contest.title,
+            contest.summary.as_deref(),
+            view.cover.as_ref(),
+            false,
+        );
+        let ld = self.contest_ld(contest, &citation);
         let spec = Spec {
             template: "contest.html",
             path: format!("contests/{}/index.html", contest.slug),
             kind: "contest",
             url: view.url.clone(),
             name: "contest",
-            meta: self.meta(
-                &contest.title,
-                contest.summary.as_deref(),
-                view.cover.as_ref(),
-                false,
-            ),
+            meta: Self::scholarly(meta, &ld, &citation),
         };
-        self.page(spec, &view)
+        let mut files = vec![self.page(spec, &view)?];
+        files.extend(self.cite_files(&stem, &citation)?);
+        Ok(files)
     }
 
     /// The home page's title for link previews: its own title, else the site's.
@@ -404,12 +438,15 @@ impl<'a> Renderer<'a> {
             kind: "home",
             url: self.routes.home(),
             name: "home",
-            meta: self.meta(
-                &self.site_title_or(page),
-                page.description.as_deref(),
-                None,
-                false,
-            ),
+            meta: MetaView {
+                jsonld: Some(super::jsonld::script_safe(&self.site_ld())),
+                ..self.meta(
+                    &self.site_title_or(page),
+                    page.description.as_deref(),
+                    None,
+                    false,
+                )
+            },
         };
         self.page(spec, &view)
     }

@@ -67,6 +67,8 @@ pub struct SiteView<'a> {
     pub extra: toml::Table,
     pub nav: Vec<LinkView>,
     pub generator: &'static str,
+    /// The "How to cite and reuse" page.
+    pub cite_url: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -85,6 +87,59 @@ pub struct MetaView {
     pub image_alt: Option<String>,
     /// `website` or `article`.
     pub og_type: &'static str,
+    /// schema.org JSON-LD, already safe inside `<script type="application/ld+json">`.
+    pub jsonld: Option<String>,
+    /// Highwire `citation_*` and Dublin Core `DC.*` meta tags (entry and contest pages).
+    pub tags: Vec<crate::render::citation::MetaTag>,
+}
+
+/// "Cite this": a formatted citation and its downloads.
+#[derive(Debug, Clone, Serialize)]
+pub struct CiteView {
+    /// APA-like, plain text.
+    pub text: String,
+    pub bibtex: String,
+    pub bibtex_url: String,
+    pub ris_url: String,
+    /// CSL-JSON.
+    pub csl_url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DoiView {
+    /// Bare, `10.…`.
+    pub id: String,
+    /// `https://doi.org/…`.
+    pub url: String,
+}
+
+/// A contest outcome (`[[outputs]]`).
+#[derive(Debug, Clone, Serialize)]
+pub struct OutputView {
+    /// `publication`, `guideline`, `policy`, `implementation`, `presentation` or `dataset`.
+    pub kind: &'static str,
+    pub title: String,
+    pub url: Option<String>,
+    pub doi: Option<DoiView>,
+    pub year: Option<i64>,
+    pub note: Option<String>,
+}
+
+/// The "How to cite and reuse" page (`cite.html`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReuseView {
+    pub title: String,
+    pub url: String,
+    pub license: Option<License>,
+    /// The open data files.
+    pub data: Vec<LinkView>,
+    pub contests: Vec<ReuseContestView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReuseContestView {
+    pub contest: LinkView,
+    pub cite: CiteView,
 }
 
 /// An item of the Atom feed.
@@ -270,6 +325,9 @@ pub struct ContestView<'a> {
     pub actions: Option<&'a str>,
     pub outcome: Option<&'a str>,
     pub license: Option<License>,
+    pub doi: Option<DoiView>,
+    pub outputs: Vec<OutputView>,
+    pub cite: CiteView,
     pub sensitive: bool,
     pub stats: &'a ContestStats,
     pub body_html: Html,
@@ -305,6 +363,8 @@ pub struct EntryView<'a> {
     pub country: Option<&'a str>,
     pub tags: &'a [String],
     pub license: Option<License>,
+    pub doi: Option<DoiView>,
+    pub cite: CiteView,
     pub credits: Vec<CreditView<'a>>,
     pub credit_line: String,
     pub body_html: Html,

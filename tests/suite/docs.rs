@@ -116,6 +116,7 @@ fn every_documented_variable_renders() {
         ("framework.html", "framework/index.html"),
         ("page.html", "about/index.html"),
         ("404.html", "404.html"),
+        ("cite.html", "cite/index.html"),
         ("contests.html", "contests/index.html"),
         ("atom.xml", "atom.xml"),
         ("sitemap.xml", "sitemap.xml"),

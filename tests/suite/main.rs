@@ -11,6 +11,7 @@ mod example;
 mod images;
 mod kinds;
 mod media;
+mod open_data;
 mod output;
 mod publish;
 mod serve;

@@ -263,9 +263,17 @@ fn withdrawal_changes_only_what_listed_the_entry() {
     }
     let after = site.files();
     let gone: Vec<&String> = before.keys().filter(|f| !after.contains(*f)).collect();
+    // Its page, its media and its citation downloads.
+    let downloads = "cite/amr-diagnostics-cases-2018/dipstick-doubts.";
     assert!(
-        gone.iter().all(|f| f.starts_with(entry_url)),
+        gone.iter()
+            .all(|f| f.starts_with(entry_url) || f.starts_with(downloads)),
         "only the entry's own files are gone: {gone:?}"
+    );
+    assert_eq!(
+        gone.iter().filter(|f| f.starts_with(downloads)).count(),
+        3,
+        "its BibTeX, RIS and CSL-JSON files are gone"
     );
 }
 

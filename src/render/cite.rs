@@ -1,0 +1,270 @@
+//! "Cite this": citations of entries and contests built from the public model, their download
+//! files (`cite/<contest>.bib` and `cite/<contest>/<entry>.bib`, with `.ris` and `.csl.json`),
+//! the JSON-LD and scholarly meta tags of those pages, and the site's "How to cite and reuse"
+//! page (`cite/`). The downloads live under `cite/`, not in entry folders, which hold media only.
+
+use super::citation::{self, Citation, Medium, Work};
+use super::jsonld;
+use super::view::{CiteView, DoiView, LinkView, MetaView, OutputView, ReuseContestView, ReuseView};
+use super::{OutputFile, Renderer, Spec, fingerprint};
+use crate::consent::metadata::doi_url;
+use crate::licenses;
+use crate::public::{Contest, Entry, Output};
+use anyhow::Result;
+use std::sync::Arc;
+
+/// Where the generated "How to cite and reuse" page lives (a content page `cite.md` wins).
+pub const REUSE_SLUG: &str = "cite";
+
+/// Extensions of the citation downloads: BibTeX, RIS, CSL-JSON.
+pub const FILES: [&str; 3] = [".bib", ".ris", ".csl.json"];
+
+/// Path of the citation downloads of a contest (`[contest]`) or entry (`[contest, entry]`),
+/// without extension.
+pub(super) fn stem(slugs: &[&str]) -> String {
+    format!("{REUSE_SLUG}/{}", slugs.join("/"))
+}
+
+impl Renderer<'_> {
+    /// The citation of an entry, as shown on its page and in its download files.
+    pub(super) fn entry_citation(&self, contest: &Contest, entry: &Entry) -> Result<Citation> {
+        Ok(Citation {
+            key: citation::key(&[&contest.slug, &entry.slug]),
+            work: Work::Entry(Medium::of(entry)),
+            title: entry.title.clone(),
+            authors: citation::cited_names(
+                &entry.credits,
+                &self.text("credit.anonymous")?,
+                &self.text("credit.anonymous_many")?,
+            ),
+            date: entry.date.or(contest.end).or(contest.start),
+            genre: self.text("cite.entry_genre")?,
+            container: Some(contest.title.clone()),
+            publisher: self.site_title.to_string(),
+            url: self.absolute(&self.routes.entry(&contest.slug, &entry.slug)),
+            doi: entry.doi.clone(),
+            license: entry.license.clone(),
+            license_url: entry
+                .license
+                .as_deref()
+                .and_then(|l| licenses::describe(l).url),
+            keywords: entry.tags.clone(),
+            language: self.lang.to_string(),
+            no_date: self.text("cite.no_date")?,
+        })
+    }
+
+    /// The citation of a contest as a whole: its organisers are its authors.
+    pub(super) fn contest_citation(&self, contest: &Contest) -> Result<Citation> {
+        Ok(Citation {
+            key: citation::key(&[&contest.slug]),
+            work: Work::Contest,
+            title: contest.title.clone(),
+            authors: contest.organisers.clone(),
+            date: contest.start.or(contest.end),
+            genre: self.text("cite.contest_genre")?,
+            container: None,
+            publisher: self.site_title.to_string(),
+            url: self.absolute(&self.routes.contest(&contest.slug)),
+            doi: contest.doi.clone(),
+            license: contest.license.clone(),
+            license_url: contest
+                .license
+                .as_deref()
+                .and_then(|l| licenses::describe(l).url),
+            keywords: Vec::new(),
+            language: self.lang.to_string(),
+            no_date: self.text("cite.no_date")?,
+        })
+    }
+
+    /// What a page shows under "Cite this": the formatted citation and its downloads.
+    pub(super) fn cite_view(&self, c: &Citation, stem: &str) -> CiteView {
+        let url = |ext: &str| self.routes.file(&format!("{stem}{ext}"));
+        CiteView {
+            text: c.apa(),
+            bibtex: c.bibtex(),
+            bibtex_url: url(FILES[0]),
+            ris_url: url(FILES[1]),
+            csl_url: url(FILES[2]),
+        }
+    }
+
+    /// The download files of a citation, at `stem` plus each extension.
+    pub(super) fn cite_files(&self, stem: &str, c: &Citation) -> Result<Vec<(OutputFile, bool)>> {
+        let csl = serde_json::to_string_pretty(&[c.csl()])?;
+        let contents = [c.bibtex(), c.ris(), csl + "\n"];
+        FILES
+            .iter()
+            .zip(contents)
+            .map(|(ext, text)| self.file(format!("{stem}{ext}"), text.into_bytes()))
+            .collect()
+    }
+
+    /// Page metadata plus JSON-LD and scholarly tags.
+    pub(super) fn scholarly(mut meta: MetaView, ld: &serde_json::Value, c: &Citation) -> MetaView {
+        meta.jsonld = Some(jsonld::script_safe(ld));
+        meta.tags = c.meta_tags();
+        meta
+    }
+
+    /// The JSON-LD of an entry page.
+    pub(super) fn entry_ld(
+        &self,
+        contest: &Contest,
+        entry: &Entry,
+        c: &Citation,
+    ) -> Result<serde_json::Value> {
+        let images = entry
+            .media
+            .iter()
+            .filter_map(|m| self.image_view(m))
+            .map(|i| self.absolute(&i.full))
+            .collect();
+        let award = match entry.award {
+            Some(a) => Some(self.text(&format!("award.{}", a.id()))?),
+            None => None,
+        };
+        Ok(jsonld::entry(&jsonld::EntryLd {
+            citation: c,
+            summary: entry.summary.as_deref(),
+            contest_url: &self.absolute(&self.routes.contest(&contest.slug)),
+            award,
+            country: entry.country.as_deref(),
+            images,
+            site_url: self.base_url.as_str(),
+        }))
+    }
+
+    /// The JSON-LD of a contest page (its entries as parts, its outcomes).
+    pub(super) fn contest_ld(&self, contest: &Contest, c: &Citation) -> serde_json::Value {
+        let parts: Vec<(String, String, &'static str)> = contest
+            .entries
+            .iter()
+            .map(|e| {
+                let url = self.absolute(&self.routes.entry(&contest.slug, &e.slug));
+                (url, e.title.clone(), Medium::of(e).schema_type())
+            })
+            .collect();
+        jsonld::contest(
+            c,
+            contest.summary.as_deref(),
+            &parts,
+            &contest.outputs,
+            self.base_url.as_str(),
+        )
+    }
+
+    /// The home page's JSON-LD (WebSite + Organization).
+    pub(super) fn site_ld(&self) -> serde_json::Value {
+        let license = self
+            .site_license
+            .and_then(|l| licenses::describe(l).url.or(Some(l.to_string())));
+        jsonld::site(
+            self.site_title,
+            self.site_description,
+            self.base_url.as_str(),
+            self.lang,
+            license.as_deref(),
+        )
+    }
+
+    /// An output file that is not a template's (citation downloads, data exports), written
+    /// unless the memo says the same bytes are already there.
+    pub(super) fn file(&self, path: String, bytes: Vec<u8>) -> Result<(OutputFile, bool)> {
+        let fp = fingerprint(&("file", &path, &bytes));
+        if self.prev.pages.get(&path) == Some(&fp) {
+            return Ok((
+                OutputFile {
+                    path,
+                    bytes: None,
+                    fingerprint: fp,
+                },
+                false,
+            ));
+        }
+        let bytes = match self.sink {
+            Some(sink) => {
+                sink(&path, &bytes)?;
+                None
+            }
+            None => Some(Arc::new(bytes)),
+        };
+        Ok((
+            OutputFile {
+                path,
+                bytes,
+                fingerprint: fp,
+            },
+            true,
+        ))
+    }
+
+    /// The "How to cite and reuse" page, unless the site has its own page `cite`.
+    pub(super) fn reuse_page(&self) -> Result<Option<(OutputFile, bool)>> {
+        if self.site.pages.iter().any(|p| p.slug == REUSE_SLUG) {
+            return Ok(None);
+        }
+        let contests = self
+            .site
+            .contests
+            .iter()
+            .map(|c| {
+                let url = self.routes.contest(&c.slug);
+                Ok(ReuseContestView {
+                    cite: self.cite_view(&self.contest_citation(c)?, &stem(&[&c.slug])),
+                    contest: LinkView {
+                        title: c.title.clone(),
+                        url,
+                    },
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let data = super::data::FILES
+            .iter()
+            .map(|(file, key)| {
+                Ok(LinkView {
+                    title: self.text(&format!("reuse.{key}"))?,
+                    url: self.routes.file(&format!("data/{file}")),
+                })
+            })
+            .collect::<Result<_>>()?;
+        let title = self.text("reuse.title")?;
+        let view = ReuseView {
+            title: title.clone(),
+            url: self.routes.page(REUSE_SLUG),
+            license: self.site_license.map(licenses::describe),
+            data,
+            contests,
+        };
+        let spec = Spec {
+            template: "cite.html",
+            path: format!("{REUSE_SLUG}/index.html"),
+            kind: "cite",
+            url: view.url.clone(),
+            name: "reuse",
+            meta: self.meta(&title, Some(&self.text("reuse.intro")?), None, false),
+        };
+        self.page(spec, &view).map(Some)
+    }
+}
+
+/// A DOI as pages show it.
+pub(super) fn doi_view(doi: Option<&str>) -> Option<DoiView> {
+    doi.map(|d| DoiView {
+        id: d.to_string(),
+        url: doi_url(d),
+    })
+}
+
+/// A contest outcome as pages show it.
+pub(super) fn output_view(o: &Output) -> OutputView {
+    OutputView {
+        kind: o.kind.id(),
+        title: o.title.clone(),
+        url: o.url.clone(),
+        doi: doi_view(o.doi.as_deref()),
+        year: o.year,
+        note: o.note.clone(),
+    }
+}

@@ -1,0 +1,354 @@
+//! OPEN DATA: the published archive as files other researchers can reuse: `data/entries.json`,
+//! `data/entries.csv`, `data/contests.json`, their JSON Schema `data/schema.json` and a
+//! `data/README.txt`. Built from the public model only, with the same credits, licenses and
+//! consented media the pages show, so nothing the gate refused can appear in them.
+
+use super::cite::{output_view, stem};
+use super::view::{CiteView, DoiView, LinkView, OutputView};
+use super::{OutputFile, Renderer};
+use crate::content::raw::ContestStats;
+use crate::licenses::{self, License};
+use crate::public::{Contest, Credit, Entry};
+use anyhow::Result;
+use serde::Serialize;
+
+/// Version of the export format (in every file and in `schema.json`): bumped on any change
+/// to the fields; the major part when a field is removed or changes meaning.
+pub const SCHEMA_VERSION: &str = "1.0.0";
+
+/// The JSON Schema of `entries.json` and `contests.json`.
+const SCHEMA: &str = include_str!("data_schema.json");
+
+/// (file in `data/`, key of its description in the theme's strings `reuse.*`).
+pub const FILES: [(&str, &str); 5] = [
+    ("entries.json", "entries_json"),
+    ("entries.csv", "entries_csv"),
+    ("contests.json", "contests_json"),
+    ("schema.json", "schema_json"),
+    ("README.txt", "readme"),
+];
+
+#[derive(Serialize)]
+struct Document<'a, T> {
+    schema_version: &'static str,
+    /// Absolute URL of `schema.json`.
+    schema: String,
+    generator: &'static str,
+    site: SiteRecord<'a>,
+    #[serde(flatten)]
+    items: T,
+}
+
+#[derive(Serialize)]
+struct SiteRecord<'a> {
+    title: &'a str,
+    url: &'a str,
+    license: Option<License>,
+}
+
+#[derive(Serialize)]
+struct Entries<'a> {
+    entries: Vec<EntryRecord<'a>>,
+}
+
+#[derive(Serialize)]
+struct Contests<'a> {
+    contests: Vec<ContestRecord<'a>>,
+}
+
+#[derive(Serialize)]
+struct EntryRecord<'a> {
+    /// `contest/entry`.
+    id: String,
+    url: String,
+    title: &'a str,
+    summary: Option<&'a str>,
+    contest: ContestRef<'a>,
+    award: Option<&'static str>,
+    date: Option<String>,
+    credits: Vec<CreditRecord<'a>>,
+    credit_line: String,
+    country: Option<&'a str>,
+    tags: &'a [String],
+    license: Option<License>,
+    doi: Option<DoiView>,
+    media: Vec<MediaRecord<'a>>,
+    framework: Vec<LinkView>,
+    citation: CiteView,
+}
+
+#[derive(Serialize)]
+struct ContestRef<'a> {
+    id: &'a str,
+    title: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct CreditRecord<'a> {
+    kind: &'static str,
+    /// `null` for anonymous authors.
+    text: Option<&'a str>,
+    affiliation: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct MediaRecord<'a> {
+    url: String,
+    width: u32,
+    height: u32,
+    alt: &'a str,
+    caption: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ContestRecord<'a> {
+    id: &'a str,
+    url: String,
+    title: &'a str,
+    summary: Option<&'a str>,
+    start: Option<String>,
+    end: Option<String>,
+    organisers: &'a [String],
+    purpose: Option<&'a str>,
+    audience: Option<&'a str>,
+    platforms: &'a [String],
+    actions: Option<&'a str>,
+    outcome: Option<&'a str>,
+    license: Option<License>,
+    doi: Option<DoiView>,
+    stats: &'a ContestStats,
+    outputs: Vec<OutputView>,
+    entry_count: usize,
+    /// Ids of its published entries, in gallery order.
+    entries: Vec<String>,
+    citation: CiteView,
+}
+
+impl<'a> Renderer<'a> {
+    pub(super) fn data_files(
+        &self,
+        entries: &[(&'a Contest, usize, &'a Entry)],
+    ) -> Result<Vec<(OutputFile, bool)>> {
+        let records: Vec<EntryRecord> = entries
+            .iter()
+            .map(|(c, _, e)| self.entry_record(c, e))
+            .collect::<Result<_>>()?;
+        let csv =
+            super::data_csv::entries(&records.iter().map(EntryRecord::row).collect::<Vec<_>>());
+        let contests: Vec<ContestRecord> = self
+            .site
+            .contests
+            .iter()
+            .map(|c| self.contest_record(c))
+            .collect::<Result<_>>()?;
+        let entries_json = self.document(Entries { entries: records })?;
+        let contests_json = self.document(Contests { contests })?;
+        let schema = SCHEMA.replace("{{version}}", SCHEMA_VERSION).replace(
+            "{{id}}",
+            &self.absolute(&self.routes.file("data/schema.json")),
+        );
+        let readme = self.readme()?;
+        let files = [
+            entries_json.into_bytes(),
+            csv.into_bytes(),
+            contests_json.into_bytes(),
+            schema.into_bytes(),
+            readme.into_bytes(),
+        ];
+        FILES
+            .iter()
+            .zip(files)
+            .map(|((name, _), bytes)| self.file(format!("data/{name}"), bytes))
+            .collect()
+    }
+
+    fn document<T: Serialize>(&self, items: T) -> Result<String> {
+        let doc = Document {
+            schema_version: SCHEMA_VERSION,
+            schema: self.absolute(&self.routes.file("data/schema.json")),
+            generator: concat!("sesh ", env!("CARGO_PKG_VERSION")),
+            site: SiteRecord {
+                title: self.site_title,
+                url: self.base_url.as_str(),
+                license: self.site_license.map(licenses::describe),
+            },
+            items,
+        };
+        Ok(serde_json::to_string_pretty(&doc)? + "\n")
+    }
+
+    fn entry_record(&self, contest: &'a Contest, entry: &'a Entry) -> Result<EntryRecord<'a>> {
+        let url = self.routes.entry(&contest.slug, &entry.slug);
+        let citation = self.entry_citation(contest, entry)?;
+        let framework_url = self.routes.page("framework");
+        Ok(EntryRecord {
+            id: format!("{}/{}", contest.slug, entry.slug),
+            url: self.absolute(&url),
+            title: &entry.title,
+            summary: entry.summary.as_deref(),
+            contest: ContestRef {
+                id: &contest.slug,
+                title: &contest.title,
+                url: self.absolute(&self.routes.contest(&contest.slug)),
+            },
+            award: entry.award.map(|a| a.id()),
+            date: entry.date.map(|d| d.to_string()),
+            credits: entry
+                .credits
+                .iter()
+                .map(|c| CreditRecord {
+                    kind: c.kind(),
+                    text: c.text(),
+                    affiliation: match c {
+                        Credit::Name { affiliation, .. } => affiliation.as_deref(),
+                        _ => None,
+                    },
+                })
+                .collect(),
+            credit_line: self.credit_line(&entry.credits, true)?,
+            country: entry.country.as_deref(),
+            tags: &entry.tags,
+            license: entry.license.as_deref().map(licenses::describe),
+            doi: super::cite::doi_view(entry.doi.as_deref()),
+            media: entry
+                .media
+                .iter()
+                .filter_map(|m| {
+                    let image = self.image_view(m)?;
+                    Some(MediaRecord {
+                        url: self.absolute(&image.full),
+                        width: image.full_width,
+                        height: image.full_height,
+                        alt: &m.alt,
+                        caption: m.caption.as_deref(),
+                    })
+                })
+                .collect(),
+            framework: self
+                .framework_links(entry, &framework_url)
+                .into_iter()
+                .map(|l| LinkView {
+                    url: self.absolute(&l.url),
+                    ..l
+                })
+                .collect(),
+            citation: self
+                .absolute_cite(self.cite_view(&citation, &stem(&[&contest.slug, &entry.slug]))),
+        })
+    }
+
+    fn contest_record(&self, contest: &'a Contest) -> Result<ContestRecord<'a>> {
+        let url = self.routes.contest(&contest.slug);
+        let citation = self.contest_citation(contest)?;
+        Ok(ContestRecord {
+            id: &contest.slug,
+            url: self.absolute(&url),
+            title: &contest.title,
+            summary: contest.summary.as_deref(),
+            start: contest.start.map(|d| d.to_string()),
+            end: contest.end.map(|d| d.to_string()),
+            organisers: &contest.organisers,
+            purpose: contest.purpose.as_deref(),
+            audience: contest.audience.as_deref(),
+            platforms: &contest.platforms,
+            actions: contest.actions.as_deref(),
+            outcome: contest.outcome.as_deref(),
+            license: contest.license.as_deref().map(licenses::describe),
+            doi: super::cite::doi_view(contest.doi.as_deref()),
+            stats: &contest.stats,
+            outputs: contest.outputs.iter().map(output_view).collect(),
+            entry_count: contest.entries.len(),
+            entries: contest
+                .entries
+                .iter()
+                .map(|e| format!("{}/{}", contest.slug, e.slug))
+                .collect(),
+            citation: self.absolute_cite(self.cite_view(&citation, &stem(&[&contest.slug]))),
+        })
+    }
+
+    /// Download links made absolute (the files are read outside the site).
+    fn absolute_cite(&self, cite: CiteView) -> CiteView {
+        CiteView {
+            bibtex_url: self.absolute(&cite.bibtex_url),
+            ris_url: self.absolute(&cite.ris_url),
+            csl_url: self.absolute(&cite.csl_url),
+            ..cite
+        }
+    }
+
+    /// `data/README.txt`: what the files are, how to reuse and cite them.
+    fn readme(&self) -> Result<String> {
+        let license = match self.site_license.map(licenses::describe) {
+            Some(l) => format!(
+                "Unless an entry's own `license` says otherwise, the content is shared under\n{} ({}){}.",
+                l.name,
+                l.id,
+                l.url.map(|u| format!(", {u}")).unwrap_or_default()
+            ),
+            None => "The site sets no default license: check each entry's `license` field.".into(),
+        };
+        let cite_page = self.absolute(&self.routes.page(super::cite::REUSE_SLUG));
+        Ok(format!(
+            "{title}: open data\n\
+             {rule}\n\n\
+             These files list every entry and contest published in this archive, with the\n\
+             same public fields as its pages: only entries whose creators gave explicit,\n\
+             current consent, and credits exactly as the creators agreed to be named\n\
+             (anonymous authors have no name here either).\n\n\
+             entries.json   one record per published entry (JSON)\n\
+             entries.csv    the same, one row per entry (UTF-8 with BOM, RFC 4180 quoting;\n\
+             \x20              several values in one cell are separated by \"; \"; a cell that\n\
+             \x20              starts with = + - or @ gets a leading ' so spreadsheets do not\n\
+             \x20              run it as a formula; entries.json holds the exact values)\n\
+             contests.json  one record per contest, with its outcomes (publications,\n\
+             \x20              guidelines, policies…) and the ids of its entries\n\
+             schema.json    JSON Schema (2020-12) of both JSON files, version {version}\n\n\
+             Format version {version}: the `schema_version` field of each JSON file. The\n\
+             version changes whenever a field changes; its first number when a field is\n\
+             removed or changes meaning.\n\n\
+             License\n-------\n{license}\nEach record carries its own `license` (SPDX id, name and deed).\n\n\
+             Citing\n------\nCite entries and contests as shown on their pages (\"Cite this\"), or use the\n\
+             `citation` field of each record: BibTeX, RIS and CSL-JSON files for every entry\n\
+             and contest (cite/<contest>/<entry>.bib, .ris, .csl.json).\n\
+             How to cite and reuse: {cite_page}\n\n\
+             Entries can be withdrawn at their creators' request: download the files again\n\
+             before reusing them, and do not republish an entry that is no longer listed.\n",
+            title = self.site_title,
+            rule = "=".repeat(self.site_title.chars().count() + 11),
+            version = SCHEMA_VERSION,
+        ))
+    }
+}
+
+impl EntryRecord<'_> {
+    /// The entry as a CSV row (same order as [`super::data_csv::HEADER`]).
+    fn row(&self) -> Vec<String> {
+        let join = |items: Vec<String>| items.join("; ");
+        vec![
+            self.id.clone(),
+            self.url.clone(),
+            self.title.to_string(),
+            self.summary.unwrap_or("").to_string(),
+            self.contest.id.to_string(),
+            self.contest.title.to_string(),
+            self.award.unwrap_or("").to_string(),
+            self.date.clone().unwrap_or_default(),
+            self.credit_line.clone(),
+            self.country.unwrap_or("").to_string(),
+            join(self.tags.to_vec()),
+            self.license
+                .as_ref()
+                .map(|l| l.id.clone())
+                .unwrap_or_default(),
+            self.license
+                .as_ref()
+                .and_then(|l| l.url.clone())
+                .unwrap_or_default(),
+            self.doi.as_ref().map(|d| d.id.clone()).unwrap_or_default(),
+            join(self.media.iter().map(|m| m.url.clone()).collect()),
+            join(self.framework.iter().map(|f| f.title.clone()).collect()),
+        ]
+    }
+}

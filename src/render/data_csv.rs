@@ -1,0 +1,71 @@
+//! `data/entries.csv`: RFC 4180 text that spreadsheets open correctly, Chinese included.
+
+/// Column names, in row order.
+pub const HEADER: [&str; 16] = [
+    "id",
+    "url",
+    "title",
+    "summary",
+    "contest",
+    "contest_title",
+    "award",
+    "date",
+    "credits",
+    "country",
+    "tags",
+    "license",
+    "license_url",
+    "doi",
+    "media_urls",
+    "framework",
+];
+
+/// The CSV file: a UTF-8 byte order mark (without it, Excel reads UTF-8 as a legacy code page
+/// and garbles Chinese), the header, one row per entry, CRLF line ends.
+pub fn entries(rows: &[Vec<String>]) -> String {
+    let mut out = String::from("\u{feff}");
+    let header: Vec<String> = HEADER.iter().map(|h| h.to_string()).collect();
+    for row in std::iter::once(&header).chain(rows) {
+        let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// One cell: quoted when it holds a comma, quote or line break (quotes doubled); a leading
+/// `=`, `+`, `-` or `@` is prefixed with `'` so that a spreadsheet does not evaluate a
+/// submitted title as a formula.
+pub fn cell(value: &str) -> String {
+    let value = match value.starts_with(['=', '+', '-', '@']) {
+        true => format!("'{value}"),
+        false => value.to_string(),
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_quoted_only_when_needed() {
+        assert_eq!(cell("plain"), "plain");
+        assert_eq!(cell("a, b"), "\"a, b\"");
+        assert_eq!(cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(cell("two\nlines"), "\"two\nlines\"");
+        assert_eq!(cell("检测，快乐"), "检测，快乐");
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+    }
+
+    #[test]
+    fn file_starts_with_bom_and_header() {
+        let csv = entries(&[vec!["a".into(); 16]]);
+        assert!(csv.starts_with("\u{feff}id,url,title,"));
+        assert_eq!(csv.matches("\r\n").count(), 2);
+    }
+}
