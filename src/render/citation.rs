@@ -24,26 +24,23 @@ pub enum Medium {
 }
 
 impl Medium {
-    /// By the entry's first media file, else by its tags.
-    pub fn of(entry: &Entry) -> Medium {
-        let extension = |m: &crate::public::Media| {
-            m.path
-                .extension()
-                .map(|e| e.to_string_lossy().to_ascii_lowercase())
-                .unwrap_or_default()
-        };
-        match entry.media.first().map(extension).as_deref() {
-            Some("mp4" | "webm" | "mov" | "m4v") => Medium::Video,
-            Some("mp3" | "m4a" | "ogg" | "oga" | "wav") => Medium::Audio,
-            Some(_) => Medium::Image,
-            None if entry.tags.iter().any(|t| {
-                let t = t.to_lowercase().replace('-', " ");
-                t == "case study"
-            }) =>
+    /// By the kind of the entry's first media item (an external video is a video too), else a
+    /// case study if its contest asks for structured sections or it is tagged `case study`.
+    pub fn of(entry: &Entry, structured: bool) -> Medium {
+        use crate::public::MediaKind;
+        match entry.media.first().map(|m| m.kind) {
+            Some(MediaKind::Video) => Medium::Video,
+            Some(MediaKind::Audio) => Medium::Audio,
+            Some(MediaKind::Image) => Medium::Image,
+            _ if structured
+                || entry.tags.iter().any(|t| {
+                    let t = t.to_lowercase().replace('-', " ");
+                    t == "case study"
+                }) =>
             {
                 Medium::CaseStudy
             }
-            None => Medium::Text,
+            _ => Medium::Text,
         }
     }
 

@@ -30,7 +30,7 @@ impl Renderer<'_> {
     pub(super) fn entry_citation(&self, contest: &Contest, entry: &Entry) -> Result<Citation> {
         Ok(Citation {
             key: citation::key(&[&contest.slug, &entry.slug]),
-            work: Work::Entry(Medium::of(entry)),
+            work: Work::Entry(Medium::of(entry, !contest.sections.is_empty())),
             title: entry.title.clone(),
             authors: citation::cited_names(
                 &entry.credits,
@@ -143,7 +143,11 @@ impl Renderer<'_> {
             .iter()
             .map(|e| {
                 let url = self.absolute(&self.routes.entry(&contest.slug, &e.slug));
-                (url, e.title.clone(), Medium::of(e).schema_type())
+                (
+                    url,
+                    e.title.clone(),
+                    Medium::of(e, !contest.sections.is_empty()).schema_type(),
+                )
             })
             .collect();
         jsonld::contest(
