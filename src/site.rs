@@ -11,6 +11,7 @@ use crate::images;
 use crate::output::{self, MARKER, Staging};
 use crate::render::{self, Memo, theme::Theme};
 use crate::report::{BuildReport, Published};
+use crate::search;
 use anyhow::{Context, Result};
 use std::collections::HashMap;
 use std::path::Path;
@@ -131,6 +132,13 @@ impl Session {
         content::reload_entry(&self.config, &mut self.raw, contest, entry)
     }
 
+    /// What is missing in each language other than the default: published items without a
+    /// translation (through the same gate as a build) and UI strings.
+    pub fn translation_report(&self) -> Vec<crate::check::LanguageGaps> {
+        let gated = consent::gate(&self.raw, &Settings::from(&self.config));
+        crate::check::language_gaps(&self.config, &gated.site, &self.theme)
+    }
+
     /// Re-reads templates, static files and strings; every page is rendered again.
     pub fn reload_theme(&mut self) -> Result<()> {
         self.theme = Theme::load(&self.config)?;
@@ -175,6 +183,11 @@ impl Session {
         )?;
         report.problems.extend(rendered.problems);
         clock.lap("render");
+        let search_files = match config.search {
+            true => search::index(&rendered.records, config.base_path(), &config.languages)?.0,
+            false => Vec::new(),
+        };
+        clock.lap("search index");
         let mut outputs: HashMap<String, u64> = HashMap::new();
         let mut written = 0;
         for (path, source) in &self.theme.statics {
@@ -192,6 +205,14 @@ impl Session {
         }
         // Streamed pages were written as they were rendered; the others just above.
         written += rendered.pages_rendered;
+        for (path, bytes) in &search_files {
+            let fingerprint = u64::from_le_bytes(
+                blake3::hash(bytes).as_bytes()[..8]
+                    .try_into()
+                    .unwrap_or_default(),
+            );
+            written += self.write(dir, path, bytes, fingerprint, &mut outputs)?;
+        }
         for (path, bytes) in output::pages_extras(config.cname.as_deref()) {
             let fingerprint = u64::from_le_bytes(
                 blake3::hash(&bytes).as_bytes()[..8]
@@ -342,6 +363,7 @@ impl From<&Config> for Settings {
         Settings {
             as_of: config.as_of.clone(),
             license: config.license.clone(),
+            languages: config.languages.clone(),
         }
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod credit;
 pub mod terms;
+mod translate;
 
 use crate::config::AsOf;
 use crate::content::{
@@ -21,6 +22,8 @@ pub struct Settings {
     pub as_of: AsOf,
     /// The site's default license (`sesh.toml`).
     pub license: Option<String>,
+    /// The site's languages, default first.
+    pub languages: Vec<String>,
 }
 
 /// The gate's output.
@@ -38,9 +41,17 @@ pub const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "gif", "webp"];
 pub fn gate(raw: &RawSite, settings: &Settings) -> Gated {
     let mut g = Gated::default();
     g.problems.extend(raw.problems.iter().cloned());
-    g.site.home = raw.home.as_ref().map(page);
-    g.site.framework = raw.framework.as_ref().map(page);
-    g.site.pages = raw.pages.iter().map(page).collect();
+    let langs = &settings.languages;
+    g.site.home = raw.home.as_ref().map(|p| page(p, langs, &mut g.problems));
+    g.site.framework = raw
+        .framework
+        .as_ref()
+        .map(|p| page(p, langs, &mut g.problems));
+    g.site.pages = raw
+        .pages
+        .iter()
+        .map(|p| page(p, langs, &mut g.problems))
+        .collect();
     for contest in &raw.contests {
         if let Some(c) = g.contest(contest, settings) {
             g.site.contests.push(c);
@@ -61,26 +72,30 @@ pub fn gate(raw: &RawSite, settings: &Settings) -> Gated {
     g
 }
 
-/// Organisers' pages are published as written.
-fn page(p: &RawPage) -> Page {
+/// Organisers' pages are published as written, with their translations.
+fn page(p: &RawPage, languages: &[String], problems: &mut Vec<Problem>) -> Page {
+    let lang = translate::item_lang(p.front.lang.as_deref(), languages, &p.source, problems);
     Page {
         slug: p.slug.clone(),
         title: p.front.title.clone(),
         description: p.front.description.clone(),
         weight: p.front.weight,
         template: p.front.template.clone(),
-        body: body(&p.source, ""),
+        body: body(&p.source, "", &lang),
         extra: p.front.extra.clone(),
+        translations: translate::translations(&p.translations, &lang, "", &[], problems),
+        lang,
     }
 }
 
-fn body(source: &SourceFile, dir: &str) -> Body {
+fn body(source: &SourceFile, dir: &str, lang: &str) -> Body {
     Body {
         markdown: source.body.clone(),
         hash: source.body_hash,
         file: source.display.clone(),
         line: source.body_line,
         dir: dir.to_string(),
+        lang: lang.to_string(),
     }
 }
 
@@ -127,6 +142,14 @@ impl Gated {
             .filter_map(|e| self.entry(e, &path, sensitive, license.as_deref(), settings))
             .collect();
         entries.sort_by_key(Entry::order_key);
+        let lang = translate::item_lang(
+            front.lang.as_deref(),
+            &settings.languages,
+            &raw.source,
+            &mut self.problems,
+        );
+        let translations =
+            translate::translations(&raw.translations, &lang, &raw.rel, &[], &mut self.problems);
         Some(Contest {
             slug: raw.slug.clone(),
             title: front.title.clone(),
@@ -142,10 +165,12 @@ impl Gated {
             license,
             sensitive,
             stats: front.stats.clone().unwrap_or_default(),
-            body: body(&raw.source, &raw.rel),
+            body: body(&raw.source, &raw.rel, &lang),
             entries,
             extra: front.extra.clone(),
             weight: front.weight,
+            lang,
+            translations,
         })
     }
 
@@ -228,6 +253,19 @@ impl Gated {
             })
             .collect();
         let media = self.media(raw, front, terms.images, &path);
+        let lang = translate::item_lang(
+            front.lang.as_deref(),
+            &settings.languages,
+            &raw.source,
+            &mut self.problems,
+        );
+        let translations = translate::translations(
+            &raw.translations,
+            &lang,
+            &raw.rel,
+            &media,
+            &mut self.problems,
+        );
         Some(Entry {
             slug: raw.slug.clone(),
             title: front.title.clone(),
@@ -241,8 +279,10 @@ impl Gated {
             framework: front.framework.clone(),
             credits,
             media,
-            body: body(&raw.source, &raw.rel),
+            body: body(&raw.source, &raw.rel, &lang),
             extra: front.extra.clone(),
+            lang,
+            translations,
         })
     }
 
