@@ -33,7 +33,7 @@ const UNUSED: &[&str] = &[
 ];
 
 /// The text of one entry page in one language.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Record {
     /// `<contest>/<entry>`: the same for the entry's pages in every language.
     pub entry: String,
@@ -72,6 +72,14 @@ fn index_language(languages: &[String]) -> String {
             .map(primary)
             .unwrap_or_else(|| "en".into()),
     }
+}
+
+/// Changes whenever the index of `records` would.
+pub fn fingerprint(records: &[Record], languages: &[String]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    (records, languages, env!("CARGO_PKG_VERSION")).hash(&mut h);
+    h.finish()
 }
 
 /// Files to write: (path in the output folder, bytes).

@@ -74,6 +74,10 @@ pub struct Session {
     /// page's render fingerprint, a hash for static files, 0 for images, whose names already
     /// contain a content hash).
     pub(crate) written: HashMap<String, u64>,
+    /// The search index the last build wrote: a fingerprint of its records, and its files
+    /// (path → fingerprint). An edit that changes no entry text (a template, a stylesheet)
+    /// keeps it instead of indexing again.
+    search: Option<(u64, Vec<(String, u64)>)>,
 }
 
 impl Session {
@@ -86,6 +90,7 @@ impl Session {
             theme,
             memo: Memo::default(),
             written: HashMap::new(),
+            search: None,
         })
     }
 
@@ -112,6 +117,7 @@ impl Session {
             theme,
             memo: Memo::default(),
             written: std::mem::take(&mut self.written),
+            search: None,
         };
         Ok(())
     }
@@ -183,9 +189,16 @@ impl Session {
         )?;
         report.problems.extend(rendered.problems);
         clock.lap("render");
-        let search_files = match config.search {
-            true => search::index(&rendered.records, config.base_path(), &config.languages)?.0,
-            false => Vec::new(),
+        let records_fp = search::fingerprint(&rendered.records, &config.languages);
+        let kept = match &self.search {
+            Some((fp, files)) if config.search && *fp == records_fp => Some(files.clone()),
+            _ => None,
+        };
+        let search_files = match (config.search, &kept) {
+            (true, None) => {
+                search::index(&rendered.records, config.base_path(), &config.languages)?.0
+            }
+            _ => Vec::new(),
         };
         clock.lap("search index");
         let mut outputs: HashMap<String, u64> = HashMap::new();
@@ -205,6 +218,7 @@ impl Session {
         }
         // Streamed pages were written as they were rendered; the others just above.
         written += rendered.pages_rendered;
+        let mut indexed = Vec::new();
         for (path, bytes) in &search_files {
             let fingerprint = u64::from_le_bytes(
                 blake3::hash(bytes).as_bytes()[..8]
@@ -212,7 +226,17 @@ impl Session {
                     .unwrap_or_default(),
             );
             written += self.write(dir, path, bytes, fingerprint, &mut outputs)?;
+            indexed.push((path.clone(), fingerprint));
         }
+        // Unchanged records: the index files already in the folder stay.
+        let indexed = match kept {
+            Some(files) => {
+                outputs.extend(files.iter().cloned());
+                files
+            }
+            None => indexed,
+        };
+        self.search = config.search.then_some((records_fp, indexed));
         for (path, bytes) in output::pages_extras(config.cname.as_deref()) {
             let fingerprint = u64::from_le_bytes(
                 blake3::hash(&bytes).as_bytes()[..8]
