@@ -39,6 +39,55 @@ pub struct CheckReport {
     pub findings: Vec<Finding>,
     pub excluded: Vec<Exclusion>,
     pub external_links: Vec<ExternalLink>,
+    /// Per language (a site with several): what is not translated yet.
+    pub translations: Vec<LanguageGaps>,
+}
+
+/// What a language lacks: published items shown untranslated (in their original language),
+/// and UI strings other languages have.
+#[derive(Debug, Clone, Serialize)]
+pub struct LanguageGaps {
+    pub lang: String,
+    /// Source files of published pages, contests and entries with no translation in `lang`
+    /// (items written in `lang` count as translated).
+    pub untranslated: Vec<String>,
+    pub items: usize,
+    pub missing_strings: Vec<String>,
+}
+
+/// The translation report of a site with more than one language.
+pub fn language_gaps(
+    config: &Config,
+    site: &crate::public::PublicSite,
+    theme: &crate::render::theme::Theme,
+) -> Vec<LanguageGaps> {
+    if config.languages.len() < 2 {
+        return Vec::new();
+    }
+    let mut items: Vec<(&str, &str, Vec<&String>)> = Vec::new();
+    for p in site.home.iter().chain(&site.framework).chain(&site.pages) {
+        items.push((&p.body.file, &p.lang, p.translations.keys().collect()));
+    }
+    for c in &site.contests {
+        items.push((&c.body.file, &c.lang, c.translations.keys().collect()));
+        for e in &c.entries {
+            items.push((&e.body.file, &e.lang, e.translations.keys().collect()));
+        }
+    }
+    config
+        .languages
+        .iter()
+        .map(|lang| LanguageGaps {
+            lang: lang.clone(),
+            untranslated: items
+                .iter()
+                .filter(|(_, original, has)| *original != lang && !has.contains(&lang))
+                .map(|(file, _, _)| file.to_string())
+                .collect(),
+            items: items.len(),
+            missing_strings: theme.missing_strings(&config.languages, lang),
+        })
+        .collect()
 }
 
 /// Builds `config`'s site into a temporary folder and checks it.
@@ -68,6 +117,7 @@ pub fn check(config: &Config) -> Result<CheckReport> {
         findings: crawl.findings,
         excluded: outcome.report.excluded,
         external_links: crawl.external,
+        translations: session.translation_report(),
     })
 }
 
@@ -318,6 +368,29 @@ impl CheckReport {
                 })
                 .collect(),
         );
+        for gaps in &self.translations {
+            let mut lines: Vec<String> = gaps
+                .untranslated
+                .iter()
+                .map(|f| format!("untranslated: {f}"))
+                .collect();
+            lines.extend(
+                gaps.missing_strings
+                    .iter()
+                    .map(|k| format!("missing string: {k} (add it to i18n/{}.toml)", gaps.lang)),
+            );
+            section(
+                &mut out,
+                &format!(
+                    "Translation report for `{}`: {} of {} items translated, {} string(s) missing",
+                    gaps.lang,
+                    gaps.items - gaps.untranslated.len(),
+                    gaps.items,
+                    gaps.missing_strings.len()
+                ),
+                lines,
+            );
+        }
         out
     }
 }

@@ -22,8 +22,15 @@ pub struct RawConfig {
     #[serde(default)]
     pub description: String,
     pub base_url: String,
-    #[serde(default = "default_language")]
-    pub language: String,
+    /// The site's one language (kept for single-language sites); `languages` supersedes it.
+    pub language: Option<String>,
+    /// BCP 47 tags, default first: `["en", "zh-Hans"]`.
+    pub languages: Option<Vec<String>>,
+    /// Site title and description in the other languages: `[translations.zh-Hans]`.
+    #[serde(default)]
+    pub translations: std::collections::BTreeMap<String, RawSiteText>,
+    /// Client-side search pages and index (on by default).
+    pub search: Option<bool>,
     #[serde(default = "default_theme")]
     pub theme: String,
     /// SPDX identifier applied when neither entry nor contest names a license.
@@ -41,6 +48,14 @@ pub struct RawConfig {
     pub extra: toml::Table,
 }
 
+/// `[translations.<language>]` in `sesh.toml`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct RawSiteText {
+    pub title: Option<String>,
+    pub description: Option<String>,
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawImages {
@@ -51,10 +66,6 @@ pub struct RawImages {
     pub max_file_mb: Option<u64>,
     pub max_megapixels: Option<u64>,
     pub memory_mb: Option<u64>,
-}
-
-fn default_language() -> String {
-    "en".into()
 }
 
 fn default_theme() -> String {
@@ -80,7 +91,14 @@ pub struct Config {
     pub description: String,
     /// Absolute URL of the site, always ending in `/`.
     pub base_url: Url,
+    /// The default language (the first of `languages`), published at the site root.
     pub language: String,
+    /// Every language, default first; the others are published under `/<language>/`.
+    pub languages: Vec<String>,
+    /// Site title and description per non-default language (missing: the default's).
+    pub site_text: std::collections::BTreeMap<String, RawSiteText>,
+    /// Build the search pages and index.
+    pub search: bool,
     pub theme: String,
     pub license: Option<String>,
     pub cname: Option<String>,
@@ -148,6 +166,7 @@ impl Config {
     }
 
     fn resolve(root: PathBuf, raw: RawConfig, text: &str, o: &Overrides) -> Result<Config> {
+        let languages = resolve_languages(&raw, text)?;
         let url_text = o.base_url.clone().unwrap_or(raw.base_url);
         let base_url = parse_base_url(&url_text).map_err(|msg| {
             let line = field_line(text, "base_url");
@@ -193,7 +212,10 @@ impl Config {
             title: raw.title,
             description: raw.description,
             base_url,
-            language: raw.language,
+            language: languages[0].clone(),
+            site_text: raw.translations,
+            search: raw.search.unwrap_or(true),
+            languages,
             theme: raw.theme,
             license: raw.license,
             cname,
@@ -202,6 +224,31 @@ impl Config {
             as_of: o.as_of.clone().unwrap_or_else(AsOf::now),
             root,
         })
+    }
+
+    /// The output folder prefix of a language: `""` for the default, `zh-Hans/` for the others.
+    pub fn lang_prefix(&self, lang: &str) -> String {
+        if lang == self.language {
+            String::new()
+        } else {
+            format!("{lang}/")
+        }
+    }
+
+    /// The site title in `lang` (`[translations.<lang>]`, else the default).
+    pub fn title_in(&self, lang: &str) -> &str {
+        self.site_text
+            .get(lang)
+            .and_then(|t| t.title.as_deref())
+            .unwrap_or(&self.title)
+    }
+
+    /// The site description in `lang`.
+    pub fn description_in(&self, lang: &str) -> &str {
+        self.site_text
+            .get(lang)
+            .and_then(|t| t.description.as_deref())
+            .unwrap_or(&self.description)
     }
 
     /// The path part of the base URL, e.g. `/archive/` (always starts and ends with `/`).
@@ -217,7 +264,7 @@ pub fn parse(text: &str) -> Result<RawConfig> {
         let problem = Problem::error(CONFIG_FILE, e.message().trim().to_string()).at_line(line);
         let problem = match e.message() {
             m if m.contains("unknown field") => problem.hint(
-                "check the spelling; allowed keys: title, description, base_url, language, theme, license, output_dir, cname, cache_dir, [images] (widths, quality, webp, background, max_file_mb, max_megapixels, memory_mb), [extra]",
+                "check the spelling; allowed keys: title, description, base_url, language, languages, [translations.<language>], search, theme, license, output_dir, cname, cache_dir, [images] (widths, quality, webp, background, max_file_mb, max_megapixels, memory_mb), [extra]",
             ),
             m if m.contains("missing field") => {
                 problem.hint("sesh.toml needs at least: title = \"…\" and base_url = \"https://…/\"")
@@ -226,6 +273,100 @@ pub fn parse(text: &str) -> Result<RawConfig> {
         };
         anyhow::Error::new(problem)
     })
+}
+
+/// `languages` (or the single `language`) checked: BCP 47 tags, no duplicates, default first.
+fn resolve_languages(raw: &RawConfig, text: &str) -> Result<Vec<String>> {
+    let (key, list) = match (&raw.languages, &raw.language) {
+        (Some(list), Some(one)) if list.first() != Some(one) => {
+            return Err(Problem::error(
+                CONFIG_FILE,
+                format!("language = \"{one}\" is not the first of languages"),
+            )
+            .at_line(field_line(text, "language"))
+            .field("language")
+            .hint("remove `language`: the first of `languages` is the default language")
+            .into());
+        }
+        (Some(list), _) => ("languages", list.clone()),
+        (None, Some(one)) => ("language", vec![one.clone()]),
+        (None, None) => ("language", vec!["en".to_string()]),
+    };
+    let err = |msg: String, hint: &str| -> anyhow::Error {
+        Problem::error(CONFIG_FILE, msg)
+            .at_line(field_line(text, key))
+            .field(key)
+            .hint(hint)
+            .into()
+    };
+    if list.is_empty() {
+        return Err(err(
+            "languages is empty".into(),
+            "list at least one language, e.g. languages = [\"en\", \"zh-Hans\"]",
+        ));
+    }
+    for (i, tag) in list.iter().enumerate() {
+        if let Some(hint) = bcp47_problem(tag) {
+            return Err(err(
+                format!("`{tag}` is not a language tag sesh accepts"),
+                &hint,
+            ));
+        }
+        if list[..i].iter().any(|t| t.eq_ignore_ascii_case(tag)) {
+            return Err(err(
+                format!("`{tag}` is listed twice"),
+                "list each language once",
+            ));
+        }
+    }
+    for lang in raw.translations.keys() {
+        if !list.contains(lang) {
+            return Err(Problem::error(
+                CONFIG_FILE,
+                format!("[translations.{lang}]: `{lang}` is not one of the site's languages"),
+            )
+            .field(format!("translations.{lang}"))
+            .hint(format!("languages are: {}", list.join(", ")))
+            .into());
+        }
+    }
+    Ok(list)
+}
+
+/// Why `tag` is not a well-formed BCP 47 tag of the shape sesh uses (`en`, `zh-Hans`, `pt-BR`,
+/// `zh-Hant-TW`), with a hint; `None` when it is. Region-only Chinese tags are refused: `zh-CN`
+/// says where, not which script, and Chinese readers need the script.
+pub fn bcp47_problem(tag: &str) -> Option<String> {
+    let mut parts = tag.split('-');
+    let language = parts.next().unwrap_or("");
+    let ok_language =
+        (2..=3).contains(&language.len()) && language.chars().all(|c| c.is_ascii_lowercase());
+    if !ok_language {
+        return Some(
+            "use a BCP 47 tag: a lowercase 2- or 3-letter language, e.g. en, zh-Hans, pt-BR".into(),
+        );
+    }
+    let mut script = None;
+    for (i, part) in parts.enumerate() {
+        let is_script = part.len() == 4
+            && part.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && part.chars().skip(1).all(|c| c.is_ascii_lowercase());
+        let is_region = (part.len() == 2 && part.chars().all(|c| c.is_ascii_uppercase()))
+            || (part.len() == 3 && part.chars().all(|c| c.is_ascii_digit()));
+        if is_script && i == 0 {
+            script = Some(part);
+        } else if !is_region {
+            return Some(format!(
+                "`{part}` is neither a script (Hans, Hant: capitalised, 4 letters) nor a region (CN, TW, BR: 2 capitals); e.g. zh-Hans, pt-BR"
+            ));
+        }
+    }
+    if language == "zh" && script.is_none() {
+        return Some(
+            "for Chinese, name the script: zh-Hans (Simplified) or zh-Hant (Traditional)".into(),
+        );
+    }
+    None
 }
 
 fn is_hostname(name: &str) -> bool {
@@ -499,6 +640,48 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("max_file_mb must be at least 1"), "{err}");
+    }
+
+    #[test]
+    fn languages_are_bcp47_default_first_and_language_still_works() {
+        let base = "title = \"T\"\nbase_url = \"https://a.org/\"\n";
+        let c = resolve(
+            &format!("{base}languages = [\"en\", \"zh-Hans\"]\n"),
+            &Overrides::default(),
+        )
+        .unwrap();
+        assert_eq!(c.language, "en");
+        assert_eq!(c.languages, ["en", "zh-Hans"]);
+        assert_eq!(c.lang_prefix("zh-Hans"), "zh-Hans/");
+        assert_eq!(c.lang_prefix("en"), "");
+        let c = resolve(
+            &format!("{base}language = \"zh-Hans\"\n"),
+            &Overrides::default(),
+        )
+        .unwrap();
+        assert_eq!(c.languages, ["zh-Hans"]);
+        for (bad, why) in [
+            ("languages = [\"en\", \"zh-CN\"]", "zh-Hans (Simplified)"),
+            ("languages = [\"EN\"]", "lowercase"),
+            ("languages = [\"en\", \"en\"]", "listed twice"),
+            ("languages = []", "empty"),
+            (
+                "language = \"zh-Hans\"\nlanguages = [\"en\", \"zh-Hans\"]",
+                "not the first",
+            ),
+            (
+                "languages = [\"en\"]\n[translations.fr]\ntitle = \"x\"",
+                "not one of the site's languages",
+            ),
+        ] {
+            let err = resolve(&format!("{base}{bad}\n"), &Overrides::default())
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(why), "{bad}: {err}");
+        }
+        for good in ["en", "zh-Hans", "zh-Hant-TW", "pt-BR", "es-419", "fil"] {
+            assert_eq!(bcp47_problem(good), None, "{good}");
+        }
     }
 
     #[test]

@@ -7,8 +7,10 @@
 //! 3. [`consent`]: THE GATE, raw model → [`public`] model + exclusions with reasons
 //! 4. [`images`]: consented images decoded, resized, re-encoded without metadata; [`media`]:
 //!    videos, audio, documents and captions rewritten without metadata
-//! 5. [`render`]: public model → HTML through the theme's templates ([`markdown`] sanitises bodies)
-//! 6. [`output`]: staged output swapped in place only when the whole build succeeded
+//! 5. [`render`]: public model → HTML through the theme's templates, once per language
+//!    ([`localize`] gives the model in that language, [`markdown`] sanitises bodies)
+//! 6. [`search`]: the client-side search index, from the rendered public pages' text
+//! 7. [`output`]: staged output swapped in place only when the whole build succeeded
 //!
 //! [`report`] collects problems and exclusions; [`cli`] is the command line.
 
@@ -21,11 +23,13 @@ pub mod content;
 pub mod images;
 pub mod init;
 pub mod licenses;
+pub mod localize;
 pub mod markdown;
 pub mod media;
 pub mod output;
 pub mod public;
 pub mod render;
 pub mod report;
+pub mod search;
 pub mod serve;
 pub mod site;

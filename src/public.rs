@@ -7,6 +7,7 @@
 
 use crate::content::raw::ContestStats;
 use jiff::civil::Date;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Default)]
@@ -31,6 +32,8 @@ pub struct Body {
     /// Folder of the source file relative to `content/` (`""` for top-level pages), as named
     /// on disk: relative links resolve against it.
     pub dir: String,
+    /// The language the Markdown is written in.
+    pub lang: String,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -44,6 +47,10 @@ pub struct Page {
     pub template: Option<String>,
     pub body: Body,
     pub extra: toml::Table,
+    /// The language of its text (title, summary…; the body says its own).
+    pub lang: String,
+    /// Its text in other languages, by language tag (from translation files).
+    pub translations: BTreeMap<String, Translation>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -76,6 +83,10 @@ pub struct Contest {
     /// Published entries, in display order.
     pub entries: Vec<Entry>,
     pub extra: toml::Table,
+    /// The language of its text (title, summary…; the body says its own).
+    pub lang: String,
+    /// Its text in other languages, by language tag (from translation files).
+    pub translations: BTreeMap<String, Translation>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -98,6 +109,10 @@ pub struct Entry {
     pub media: Vec<Media>,
     pub body: Body,
     pub extra: toml::Table,
+    /// The language of its text (title, summary…; the body says its own).
+    pub lang: String,
+    /// Its text in other languages, by language tag (from translation files).
+    pub translations: BTreeMap<String, Translation>,
 }
 
 /// Something a contest led to beyond the archive (its `[[outputs]]`).
@@ -283,4 +298,23 @@ pub struct Captions {
     pub lang: String,
     pub file: String,
     pub path: PathBuf,
+}
+
+/// The text of a published item in another language. Text only: what is published (the item,
+/// its media, its credits) was decided on the original.
+#[derive(Debug, Clone, Default)]
+pub struct Translation {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub purpose: Option<String>,
+    pub audience: Option<String>,
+    pub actions: Option<String>,
+    pub outcome: Option<String>,
+    pub organisers: Option<Vec<String>>,
+    pub platforms: Option<Vec<String>>,
+    /// Alt text and caption by (normalised) media file name, for the original's consented media.
+    pub media: BTreeMap<String, (Option<String>, Option<String>)>,
+    /// `None` when the translation file has no body (the original's is shown).
+    pub body: Option<Body>,
 }

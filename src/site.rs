@@ -13,6 +13,7 @@ use crate::media;
 use crate::output::{self, MARKER, Staging};
 use crate::render::{self, Memo, theme::Theme};
 use crate::report::{BuildReport, Published};
+use crate::search;
 use anyhow::{Context, Result};
 use std::collections::HashMap;
 use std::path::Path;
@@ -75,6 +76,10 @@ pub struct Session {
     /// page's render fingerprint, a hash for static files, 0 for images, whose names already
     /// contain a content hash).
     pub(crate) written: HashMap<String, u64>,
+    /// The search index the last build wrote: a fingerprint of its records, and its files
+    /// (path → fingerprint). An edit that changes no entry text (a template, a stylesheet)
+    /// keeps it instead of indexing again.
+    search: Option<(u64, Vec<(String, u64)>)>,
 }
 
 impl Session {
@@ -87,6 +92,7 @@ impl Session {
             theme,
             memo: Memo::default(),
             written: HashMap::new(),
+            search: None,
         })
     }
 
@@ -113,6 +119,7 @@ impl Session {
             theme,
             memo: Memo::default(),
             written: std::mem::take(&mut self.written),
+            search: None,
         };
         Ok(())
     }
@@ -131,6 +138,13 @@ impl Session {
     /// Re-reads one entry folder (or its contest, if the folder appeared or disappeared).
     pub fn reload_entry(&mut self, contest: &str, entry: &str) -> Result<()> {
         content::reload_entry(&self.config, &mut self.raw, contest, entry)
+    }
+
+    /// What is missing in each language other than the default: published items without a
+    /// translation (through the same gate as a build) and UI strings.
+    pub fn translation_report(&self) -> Vec<crate::check::LanguageGaps> {
+        let gated = consent::gate(&self.raw, &Settings::from(&self.config));
+        crate::check::language_gaps(&self.config, &gated.site, &self.theme)
     }
 
     /// Re-reads templates, static files and strings; every page is rendered again.
@@ -182,6 +196,18 @@ impl Session {
         )?;
         report.problems.extend(rendered.problems);
         clock.lap("render");
+        let records_fp = search::fingerprint(&rendered.records, &config.languages);
+        let kept = match &self.search {
+            Some((fp, files)) if config.search && *fp == records_fp => Some(files.clone()),
+            _ => None,
+        };
+        let search_files = match (config.search, &kept) {
+            (true, None) => {
+                search::index(&rendered.records, config.base_path(), &config.languages)?.0
+            }
+            _ => Vec::new(),
+        };
+        clock.lap("search index");
         let mut outputs: HashMap<String, u64> = HashMap::new();
         let mut written = 0;
         for (path, source) in &self.theme.statics {
@@ -199,6 +225,25 @@ impl Session {
         }
         // Streamed pages were written as they were rendered; the others just above.
         written += rendered.pages_rendered;
+        let mut indexed = Vec::new();
+        for (path, bytes) in &search_files {
+            let fingerprint = u64::from_le_bytes(
+                blake3::hash(bytes).as_bytes()[..8]
+                    .try_into()
+                    .unwrap_or_default(),
+            );
+            written += self.write(dir, path, bytes, fingerprint, &mut outputs)?;
+            indexed.push((path.clone(), fingerprint));
+        }
+        // Unchanged records: the index files already in the folder stay.
+        let indexed = match kept {
+            Some(files) => {
+                outputs.extend(files.iter().cloned());
+                files
+            }
+            None => indexed,
+        };
+        self.search = config.search.then_some((records_fp, indexed));
         for (path, bytes) in output::pages_extras(config.cname.as_deref()) {
             let fingerprint = u64::from_le_bytes(
                 blake3::hash(&bytes).as_bytes()[..8]
@@ -352,6 +397,7 @@ impl From<&Config> for Settings {
         Settings {
             as_of: config.as_of.clone(),
             license: config.license.clone(),
+            languages: config.languages.clone(),
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod credit;
 mod media;
 pub mod metadata;
 pub mod terms;
+mod translate;
 
 use crate::config::AsOf;
 use crate::content::{
@@ -23,6 +24,8 @@ pub struct Settings {
     pub as_of: AsOf,
     /// The site's default license (`sesh.toml`).
     pub license: Option<String>,
+    /// The site's languages, default first.
+    pub languages: Vec<String>,
 }
 
 /// The gate's output.
@@ -45,9 +48,17 @@ pub fn gate(raw: &RawSite, settings: &Settings) -> Gated {
         None,
         &mut g.problems,
     );
-    g.site.home = raw.home.as_ref().map(page);
-    g.site.framework = raw.framework.as_ref().map(page);
-    g.site.pages = raw.pages.iter().map(page).collect();
+    let langs = &settings.languages;
+    g.site.home = raw.home.as_ref().map(|p| page(p, langs, &mut g.problems));
+    g.site.framework = raw
+        .framework
+        .as_ref()
+        .map(|p| page(p, langs, &mut g.problems));
+    g.site.pages = raw
+        .pages
+        .iter()
+        .map(|p| page(p, langs, &mut g.problems))
+        .collect();
     for contest in &raw.contests {
         if let Some(c) = g.contest(contest, settings) {
             g.site.contests.push(c);
@@ -68,26 +79,30 @@ pub fn gate(raw: &RawSite, settings: &Settings) -> Gated {
     g
 }
 
-/// Organisers' pages are published as written.
-fn page(p: &RawPage) -> Page {
+/// Organisers' pages are published as written, with their translations.
+fn page(p: &RawPage, languages: &[String], problems: &mut Vec<Problem>) -> Page {
+    let lang = translate::item_lang(p.front.lang.as_deref(), languages, &p.source, problems);
     Page {
         slug: p.slug.clone(),
         title: p.front.title.clone(),
         description: p.front.description.clone(),
         weight: p.front.weight,
         template: p.front.template.clone(),
-        body: body(&p.source, ""),
+        body: body(&p.source, "", &lang),
         extra: p.front.extra.clone(),
+        translations: translate::translations(&p.translations, &lang, "", &[], problems),
+        lang,
     }
 }
 
-fn body(source: &SourceFile, dir: &str) -> Body {
+fn body(source: &SourceFile, dir: &str, lang: &str) -> Body {
     Body {
         markdown: source.body.clone(),
         hash: source.body_hash,
         file: source.display.clone(),
         line: source.body_line,
         dir: dir.to_string(),
+        lang: lang.to_string(),
     }
 }
 
@@ -143,6 +158,14 @@ impl Gated {
             .filter_map(|e| self.entry(e, &path, sensitive, license.as_deref(), settings))
             .collect();
         entries.sort_by_key(Entry::order_key);
+        let lang = translate::item_lang(
+            front.lang.as_deref(),
+            &settings.languages,
+            &raw.source,
+            &mut self.problems,
+        );
+        let translations =
+            translate::translations(&raw.translations, &lang, &raw.rel, &[], &mut self.problems);
         Some(Contest {
             slug: raw.slug.clone(),
             title: front.title.clone(),
@@ -162,10 +185,12 @@ impl Gated {
             stats: front.stats.clone().unwrap_or_default(),
             sections: front.sections.clone(),
             words: front.words,
-            body: body(&raw.source, &raw.rel),
+            body: body(&raw.source, &raw.rel, &lang),
             entries,
             extra: front.extra.clone(),
             weight: front.weight,
+            lang,
+            translations,
         })
     }
 
@@ -256,6 +281,19 @@ impl Gated {
             &mut self.problems,
         );
         let doi = metadata::doi(&front.doi, &raw.source, "doi", &mut self.problems);
+        let lang = translate::item_lang(
+            front.lang.as_deref(),
+            &settings.languages,
+            &raw.source,
+            &mut self.problems,
+        );
+        let translations = translate::translations(
+            &raw.translations,
+            &lang,
+            &raw.rel,
+            &media,
+            &mut self.problems,
+        );
         Some(Entry {
             slug: raw.slug.clone(),
             title: front.title.clone(),
@@ -270,8 +308,10 @@ impl Gated {
             framework: front.framework.clone(),
             credits,
             media,
-            body: body(&raw.source, &raw.rel),
+            body: body(&raw.source, &raw.rel, &lang),
             extra: front.extra.clone(),
+            lang,
+            translations,
         })
     }
 

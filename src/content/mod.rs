@@ -14,6 +14,7 @@
 mod frontmatter;
 pub mod raw;
 mod slug;
+pub mod translation;
 
 pub use frontmatter::SourceFile;
 pub use raw::*;
@@ -32,6 +33,8 @@ const RESERVED_SLUGS: &[&str] = &["contests", "css", "404", "static", "data", "s
 pub fn load(config: &Config) -> Result<RawSite> {
     let loader = Loader::new(config)?;
     let mut site = RawSite::default();
+    // Translations of top-level pages, attached once every original is known.
+    let mut pending: Vec<(String, String, PathBuf)> = Vec::new();
     for path in loader.list(&loader.content, &mut site.problems) {
         let name = file_name(&path);
         if path.is_dir() {
@@ -43,6 +46,8 @@ pub fn load(config: &Config) -> Result<RawSite> {
                     "folder ignored: only content/contests/ holds folders",
                 ));
             }
+        } else if let Some((base, lang)) = translation::split_name(&name) {
+            pending.push((base.to_string(), lang.to_string(), path.clone()));
         } else if name == "_index.md" {
             site.home = loader.page(&path, "", &mut site.problems);
         } else if name == "framework.md" {
@@ -61,6 +66,26 @@ pub fn load(config: &Config) -> Result<RawSite> {
                 site.pages
                     .extend(loader.page(&path, &slug, &mut site.problems));
             }
+        }
+    }
+    for (base, lang, path) in pending {
+        let original = match base.as_str() {
+            "_index" => site.home.as_mut(),
+            "framework" => site.framework.as_mut(),
+            _ => site
+                .pages
+                .iter_mut()
+                .find(|p| p.rel == format!("{base}.md")),
+        };
+        match original {
+            Some(page) => page.translations.push(loader.translation(&path, &lang)),
+            None => site.problems.push(
+                Problem::warning(
+                    loader.show(&path),
+                    "translation without an original; ignored",
+                )
+                .hint(format!("the original is content/{base}.md")),
+            ),
         }
     }
     if site.home.is_none() {
@@ -133,6 +158,8 @@ pub fn reload_entry(config: &Config, site: &mut RawSite, contest: &str, entry: &
 
 struct Loader<'a> {
     root: &'a Path,
+    /// The site's languages: the ones translation files may have.
+    languages: &'a [String],
     /// Canonical path of `content/`: nothing outside it is ever read.
     content: PathBuf,
 }
@@ -148,6 +175,7 @@ impl<'a> Loader<'a> {
         }
         Ok(Loader {
             root: &config.root,
+            languages: &config.languages,
             content: std::fs::canonicalize(content)?,
         })
     }
@@ -247,6 +275,7 @@ impl<'a> Loader<'a> {
                 rel: file_name(path),
                 source,
                 front,
+                translations: Vec::new(),
             }),
             Err(problem) => {
                 problems.push(problem);
@@ -297,10 +326,13 @@ impl<'a> Loader<'a> {
             }
         };
         let mut entry_dirs = Vec::new();
+        let mut translations = Vec::new();
         for path in self.list(&dir, problems) {
             let name = file_name(&path);
             if path.is_dir() {
                 entry_dirs.push(path);
+            } else if let Some(("_index", lang)) = translation::split_name(&name) {
+                translations.push(self.translation(&path, lang));
             } else if name.ends_with(".md") && name != "_index.md" {
                 problems.push(
                     Problem::warning(self.show(&path), "ignored: entries are folders").hint(
@@ -333,6 +365,7 @@ impl<'a> Loader<'a> {
             source,
             front,
             entries,
+            translations,
         }
     }
 
@@ -369,6 +402,15 @@ impl<'a> Loader<'a> {
             Ok(front) => front.media.iter().map(|m| parts(&dir, m)).collect(),
             Err(_) => Vec::new(),
         };
+        let translations = self
+            .list(&dir, &mut Vec::new())
+            .into_iter()
+            .filter_map(|path| {
+                let name = file_name(&path);
+                let (base, lang) = translation::split_name(&name)?;
+                (base == "index").then(|| self.translation(&path, lang))
+            })
+            .collect();
         RawEntry {
             slug,
             rel: self.rel(&dir),
@@ -377,6 +419,30 @@ impl<'a> Loader<'a> {
             front,
             media_files,
             media_parts,
+            translations,
+        }
+    }
+
+    /// Reads a translation file in `lang`. One in a language the site does not have (or
+    /// unreadable) keeps the problem as its front matter: the gate reports it and skips it.
+    fn translation(&self, path: &Path, lang: &str) -> RawTranslation {
+        let unusable = |problem: Problem| RawTranslation {
+            lang: lang.to_string(),
+            source: SourceFile::default(),
+            front: Err(problem),
+        };
+        if !self.languages.iter().any(|l| l == lang) {
+            return unusable(
+                Problem::warning(
+                    self.show(path),
+                    format!("ignored: `{lang}` is not one of the site's languages"),
+                )
+                .hint("add it to languages in sesh.toml, or rename the file"),
+            );
+        }
+        match self.read(path) {
+            Ok(source) => translation::parse(lang, source),
+            Err(problem) => unusable(problem),
         }
     }
 }

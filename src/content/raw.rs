@@ -37,6 +37,8 @@ pub struct RawPage {
     pub rel: String,
     pub source: SourceFile,
     pub front: PageFront,
+    /// `<name>.<language>.md` beside it.
+    pub translations: Vec<RawTranslation>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -48,6 +50,8 @@ pub struct PageFront {
     pub weight: Option<i64>,
     /// A template of the theme or site to render this page with, instead of `page.html`.
     pub template: Option<String>,
+    /// The language the page is written in (default: the site's default language).
+    pub lang: Option<String>,
     #[serde(default)]
     pub extra: toml::Table,
 }
@@ -62,6 +66,8 @@ pub struct RawContest {
     /// The front matter, or why it could not be read (which excludes the contest).
     pub front: Result<ContestFront, Problem>,
     pub entries: Vec<RawEntry>,
+    /// `_index.<language>.md` beside `_index.md`.
+    pub translations: Vec<RawTranslation>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -97,6 +103,8 @@ pub struct ContestFront {
     pub sections: Vec<String>,
     /// The call's word limits per entry: `[minimum, maximum]`.
     pub words: Option<[u32; 2]>,
+    /// The language the contest text is written in (default: the site's default language).
+    pub lang: Option<String>,
     #[serde(default)]
     pub extra: toml::Table,
 }
@@ -133,6 +141,8 @@ pub struct RawEntry {
     pub media_files: Vec<Located>,
     /// The poster, captions and transcript of each `[[media]]` item, index for index.
     pub media_parts: Vec<MediaParts>,
+    /// `index.<language>.md` beside `index.md`.
+    pub translations: Vec<RawTranslation>,
 }
 
 /// The files a media item names besides its own, located (and the transcript read).
@@ -184,6 +194,8 @@ pub struct EntryFront {
     pub media: Vec<RawMedia>,
     /// Never rendered, exported or copied. Kept only so audits can prove it stays out.
     pub private: Option<toml::Table>,
+    /// The language the entry is written in (default: the site's default language).
+    pub lang: Option<String>,
     #[serde(default)]
     pub extra: toml::Table,
 }
@@ -221,4 +233,43 @@ pub struct RawMedia {
     /// Other addresses of the same external video.
     #[serde(default)]
     pub mirrors: Vec<String>,
+}
+
+/// A translation file: `index.<language>.md`, `_index.<language>.md`, `<page>.<language>.md`.
+#[derive(Debug)]
+pub struct RawTranslation {
+    /// The BCP 47 tag from the file name (one of the site's languages).
+    pub lang: String,
+    pub source: SourceFile,
+    /// Its text fields, or why it cannot be used (then it is not published; the original is
+    /// unaffected).
+    pub front: Result<TranslationFront, Problem>,
+}
+
+/// What a translation may say: text only. Consent, awards, media files, authors, dates and
+/// licenses come from the original, so a translation can never publish what the original
+/// does not (keys for them are errors, see `content::translation`).
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TranslationFront {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub purpose: Option<String>,
+    pub audience: Option<String>,
+    pub actions: Option<String>,
+    pub outcome: Option<String>,
+    pub organisers: Option<Vec<String>>,
+    pub platforms: Option<Vec<String>>,
+    /// Alt text and captions of the original's media, by file name.
+    #[serde(default)]
+    pub media: Vec<TranslatedMedia>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TranslatedMedia {
+    pub file: String,
+    pub alt: Option<String>,
+    pub caption: Option<String>,
 }

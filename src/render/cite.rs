@@ -220,6 +220,7 @@ impl Renderer<'_> {
                     contest: LinkView {
                         title: c.title.clone(),
                         url,
+                        lang: self.other(&c.lang).map(str::to_string),
                     },
                 })
             })
@@ -230,6 +231,7 @@ impl Renderer<'_> {
                 Ok(LinkView {
                     title: self.text(&format!("reuse.{key}"))?,
                     url: self.routes.file(&format!("data/{file}")),
+                    lang: None,
                 })
             })
             .collect::<Result<_>>()?;

@@ -2,7 +2,7 @@
 //! and robots.txt. Rendered from templates (`atom.xml`, `sitemap.xml`, `robots.txt`) like pages,
 //! from the same public model, so an excluded entry cannot appear in them either.
 
-use super::view::{FeedEntry, FeedView, MetaView};
+use super::view::{FeedEntry, FeedView, MetaView, SitemapUrl};
 use super::{OutputFile, Renderer, Spec};
 use crate::public::{Contest, Entry};
 use anyhow::Result;
@@ -23,7 +23,7 @@ impl Renderer<'_> {
         dated.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.2.title.cmp(&b.2.title)));
         dated.truncate(FEED_ENTRIES);
         let feed = FeedView {
-            url: self.absolute(&self.routes.file("atom.xml")),
+            url: self.absolute(&format!("{}atom.xml", self.routes.base_path())),
             updated: dated
                 .first()
                 .map(|d| rfc3339(d.0))
@@ -43,23 +43,34 @@ impl Renderer<'_> {
                 })
                 .collect::<Result<_>>()?,
         };
-        let sitemap: Vec<String> = self
+        let sitemap: Vec<SitemapUrl> = self
             .page_urls(entries)
             .iter()
-            .map(|u| self.absolute(u))
+            .map(|u| {
+                let (alternates, x_default) = self.alternates(u);
+                SitemapUrl {
+                    loc: self.absolute(u),
+                    alternates,
+                    x_default,
+                }
+            })
             .collect();
-        Ok(vec![
+        let mut files = vec![
             self.page(self.spec("atom.xml", "feed"), &feed)?,
             self.page(self.spec("sitemap.xml", "urls"), &sitemap)?,
-            self.page(self.spec("robots.txt", "robots"), &())?,
-            self.page(
+        ];
+        // One robots.txt and one colour stylesheet, at the root.
+        if self.prefix.is_empty() {
+            files.push(self.page(self.spec("robots.txt", "robots"), &())?);
+            files.push(self.page(
                 Spec {
                     path: "css/theme.css".into(),
                     ..self.spec("theme.css", "theme")
                 },
                 &(),
-            )?,
-        ])
+            )?);
+        }
+        Ok(files)
     }
 
     fn spec(&self, file: &'static str, name: &'static str) -> Spec<'static> {
@@ -67,7 +78,7 @@ impl Renderer<'_> {
             template: file,
             path: file.to_string(),
             kind: "machine",
-            url: self.routes.file(file),
+            url: format!("{}{file}", self.routes.base_path()),
             name,
             meta: MetaView {
                 title: String::new(),

@@ -2,7 +2,9 @@
 //!
 //! - `t(key="award.winner")`: a UI string in the page's language (`lang`); a missing key is an
 //!   error naming key and language.
-//! - `url(path="contests/")`: a root-relative URL that respects the base URL's path.
+//! - `url(path="contests/")`: a root-relative URL that respects the base URL's path, in the
+//!   page's language (`/zh-Hans/contests/`); static files, `css/theme.css` and `pagefind/`
+//!   exist once and keep the root (`lang="…"` picks another language).
 //! - `asset(path="css/sesh.css")`: the URL of a static file with a content hash (`?v=…`), so
 //!   browsers never keep a stale stylesheet; an unknown file is an error.
 //! - `has_asset(path="css/overrides.css")`: whether a static file exists in any layer.
@@ -42,11 +44,24 @@ pub fn register(
     );
 
     let url_base = base.clone();
+    let url_default = config.language.clone();
+    let files: std::collections::HashSet<String> = statics.keys().cloned().collect();
     tera.register_function(
         "url",
-        move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
-            let path = kwargs.must_get::<&str>("path")?;
-            Ok(format!("{url_base}{}", path.trim_start_matches('/')))
+        move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
+            let path = kwargs.must_get::<&str>("path")?.trim_start_matches('/');
+            let lang = language(&kwargs, state, &url_default)?;
+            // Pages and feeds exist per language; files (static, generated CSS, the search
+            // index) once, at the root.
+            let shared = files.contains(path)
+                || matches!(path, "css/theme.css" | "robots.txt")
+                || path.starts_with("pagefind/");
+            let prefix = if shared || lang == url_default {
+                String::new()
+            } else {
+                format!("{lang}/")
+            };
+            Ok(format!("{url_base}{prefix}{path}"))
         },
     );
 

@@ -104,6 +104,7 @@ impl Renderer<'_> {
                 .map(|u| LinkView {
                     title: web_host(u).as_deref().map(host_name).unwrap_or_default(),
                     url: u.clone(),
+                    lang: None,
                 })
                 .collect(),
         })

@@ -32,6 +32,9 @@ const SEGMENT: &AsciiSet = &CONTROLS
 #[derive(Debug, Default)]
 pub struct Routes {
     base_path: String,
+    /// Where output files (images, static files, feeds) live: the base path without the
+    /// language prefix (a Chinese page shows the same image files as the English one).
+    files_base: String,
     /// Content-relative source folder or file (`contests/c/e`, `contests/c/e/index.md`,
     /// `about.md`) → URL.
     by_source: HashMap<String, String>,
@@ -42,8 +45,15 @@ pub struct Routes {
 
 impl Routes {
     pub fn new(site: &PublicSite, base_path: &str) -> Routes {
+        Routes::for_language(site, base_path, "")
+    }
+
+    /// Routes of the pages in one language: `prefix` is `""` for the default language and
+    /// `zh-Hans/` for another; files stay under `base_path`.
+    pub fn for_language(site: &PublicSite, base_path: &str, prefix: &str) -> Routes {
         let mut r = Routes {
-            base_path: base_path.to_string(),
+            base_path: format!("{base_path}{prefix}"),
+            files_base: base_path.to_string(),
             ..Routes::default()
         };
         r.add(&["", "_index.md"], r.home());
@@ -123,6 +133,11 @@ impl Routes {
 
     /// URL of a file in the output folder (`path` relative, `/`-separated).
     pub fn file(&self, path: &str) -> String {
+        format!("{}{}", self.files_base, segment_path(path))
+    }
+
+    /// URL of a page path written from the site root (`/about` → `/zh-Hans/about`).
+    fn rooted(&self, path: &str) -> String {
         format!("{}{}", self.base_path, segment_path(path))
     }
 
@@ -215,7 +230,7 @@ impl<'a> BodyLinks<'a> {
     /// file): resolving is idempotent, so the sanitiser may see links sesh already resolved.
     fn already_resolved(&self, target: &str) -> bool {
         let path = target.split(['#', '?']).next().unwrap_or("");
-        if !path.starts_with(&self.routes.base_path) {
+        if !path.starts_with(&self.routes.files_base) {
             return false;
         }
         self.routes.urls.contains(path)
@@ -224,7 +239,7 @@ impl<'a> BodyLinks<'a> {
                 .values()
                 .any(|p| self.routes.file(&p.largest().path) == path)
             || self.statics.is_some_and(|statics| {
-                path.strip_prefix(&self.routes.base_path)
+                path.strip_prefix(&self.routes.files_base)
                     .is_some_and(|rest| {
                         statics.contains(&percent_decode_str(rest).decode_utf8_lossy().into_owned())
                     })
@@ -261,7 +276,7 @@ impl Links for BodyLinks<'_> {
             let trimmed = rooted.trim_end_matches('/');
             let url = match trimmed {
                 "" => self.routes.base_path.clone(),
-                _ => format!("{}/", self.routes.file(trimmed)),
+                _ => format!("{}/", self.routes.rooted(trimmed)),
             };
             if self.routes.urls.contains(&url) {
                 return Some(format!("{url}{fragment}"));

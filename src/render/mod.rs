@@ -58,6 +58,8 @@ pub struct OutputFile {
 
 #[derive(Debug, Default)]
 pub struct Rendered {
+    /// The text of every entry page, in every language, for the search index.
+    pub records: Vec<crate::search::Record>,
     pub files: Vec<OutputFile>,
     pub problems: Vec<Problem>,
     /// Pages rendered by Tera this time (the others were reused from the memo).
@@ -117,7 +119,10 @@ struct BodyOut {
     problems: Vec<Problem>,
 }
 
-/// Renders every page of `site`, reusing what `memo` holds from the previous render.
+/// Renders every page of `site` in every language, reusing what `memo` holds from the
+/// previous render. The default language is published at the root, the others under
+/// `/<language>/`; every page exists in every language (untranslated text is shown in its
+/// original language and marked so), so language alternates always resolve.
 pub fn render(
     config: &Config,
     site: &PublicSite,
@@ -127,18 +132,60 @@ pub fn render(
     memo: &Memo,
     sink: Option<Sink>,
 ) -> Result<Rendered> {
-    let routes = Routes::new(site, config.base_path());
+    let names: Vec<(String, String)> = config
+        .languages
+        .iter()
+        .map(|l| Ok((l.clone(), theme.text(l, "language.name")?)))
+        .collect::<Result<_>>()?;
+    let mut all = Rendered::default();
+    let mut seen = HashSet::new();
+    for lang in &config.languages {
+        let local = crate::localize::localize(site, lang);
+        let rendered = render_language(
+            config, &local, lang, &names, theme, images, media, memo, sink,
+        )?;
+        all.files.extend(rendered.files);
+        // A body shown untranslated in several languages reports its problems once.
+        all.problems.extend(
+            rendered
+                .problems
+                .into_iter()
+                .filter(|p| seen.insert(p.to_string())),
+        );
+        all.pages_rendered += rendered.pages_rendered;
+        all.memo.bodies.extend(rendered.memo.bodies);
+        all.memo.pages.extend(rendered.memo.pages);
+        all.records.extend(rendered.records);
+    }
+    Ok(all)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_language(
+    config: &Config,
+    site: &PublicSite,
+    lang: &str,
+    names: &[(String, String)],
+    theme: &mut Theme,
+    images: &Images,
+    media: &MediaFiles,
+    memo: &Memo,
+    sink: Option<Sink>,
+) -> Result<Rendered> {
+    let prefix = config.lang_prefix(lang);
+    let routes = Routes::for_language(site, config.base_path(), &prefix);
     let statics: HashSet<String> = theme.statics.keys().cloned().collect();
-    let site_view = site_view(config, site, theme, &routes)?;
+    let site_view = site_view(config, site, theme, &routes, lang, names)?;
     let globals_fp = fingerprint(&(
         &site_view,
-        &config.language,
+        lang,
+        names,
         theme.fingerprint,
         binary_fingerprint(),
     ));
     let globals = theme.tera.global_context();
     globals.insert("site", &site_view);
-    globals.insert("lang", &config.language);
+    globals.insert("lang", lang);
     let framework_sections = match &site.framework {
         Some(f) => {
             let links = BodyLinks::page(&routes, "", &statics);
@@ -152,9 +199,9 @@ pub fn render(
     };
     let r = Renderer {
         site,
-        site_title: &config.title,
+        site_title: config.title_in(lang),
         as_of: config.as_of.earliest,
-        site_description: &config.description,
+        site_description: config.description_in(lang),
         site_license: config.license.as_deref(),
         theme,
         tera: &theme.tera,
@@ -163,12 +210,17 @@ pub fn render(
         routes,
         statics_fp: fingerprint(&theme.statics.keys().collect::<Vec<_>>()),
         statics,
-        lang: &config.language,
+        lang,
         base_url: &config.base_url,
         framework_sections,
         prev: memo,
         globals_fp,
         sink,
+        prefix,
+        base_path: config.base_path(),
+        languages: names,
+        default_lang: &config.language,
+        search: config.search,
     };
     r.all()
 }
@@ -178,16 +230,20 @@ fn site_view<'a>(
     site: &PublicSite,
     theme: &Theme,
     routes: &Routes,
+    lang: &'a str,
+    names: &[(String, String)],
 ) -> Result<SiteView<'a>> {
-    let lang = &config.language;
     let mut nav = vec![LinkView {
         title: theme.text(lang, "nav.contests")?,
         url: routes.contests(),
+        lang: None,
     }];
+    let other = |l: &str| (l != lang).then(|| l.to_string());
     if let Some(f) = &site.framework {
         nav.push(LinkView {
             title: f.title.clone(),
             url: routes.page("framework"),
+            lang: other(&f.lang),
         });
     }
     let mut pages: Vec<&Page> = site.pages.iter().collect();
@@ -195,18 +251,38 @@ fn site_view<'a>(
     nav.extend(pages.into_iter().map(|p| LinkView {
         title: p.title.clone(),
         url: routes.page(&p.slug),
+        lang: other(&p.lang),
     }));
+    let search_url = config.search.then(|| routes.page("search"));
+    if let Some(url) = &search_url {
+        nav.push(LinkView {
+            title: theme.text(lang, "search.nav")?,
+            url: url.clone(),
+            lang: None,
+        });
+    }
     Ok(SiteView {
-        title: &config.title,
-        description: &config.description,
+        title: config.title_in(lang),
+        description: config.description_in(lang),
         base_url: config.base_url.as_str(),
         base_path: config.base_path(),
-        language: &config.language,
+        language: lang,
         license: config.license.as_deref().map(licenses::describe),
         extra: theme.extra.clone(),
         nav,
         generator: concat!("sesh ", env!("CARGO_PKG_VERSION")),
         cite_url: routes.page(cite::REUSE_SLUG),
+        home: routes.home(),
+        default_language: &config.language,
+        languages: names
+            .iter()
+            .map(|(code, name)| LanguageView {
+                code: code.clone(),
+                name: name.clone(),
+                home: format!("{}{}", config.base_path(), config.lang_prefix(code)),
+            })
+            .collect(),
+        search_url,
     })
 }
 
@@ -244,6 +320,15 @@ struct Renderer<'a> {
     sink: Option<Sink<'a>>,
     /// Fingerprint of the global context (`site`, `lang`) and of the published page set.
     globals_fp: u64,
+    /// Output folder of this language: `""` for the default, `zh-Hans/` for another.
+    prefix: String,
+    /// The site's base path, without the language prefix.
+    base_path: &'a str,
+    /// (tag, name in its own language) of every language, default first.
+    languages: &'a [(String, String)],
+    default_lang: &'a str,
+    /// Render the search page.
+    search: bool,
 }
 
 impl Renderer<'_> {
@@ -258,6 +343,7 @@ impl Renderer<'_> {
             name,
             meta,
         } = spec;
+        let path = format!("{}{path}", self.prefix);
         let fp = fingerprint(&(
             self.globals_fp,
             template,
@@ -282,6 +368,9 @@ impl Renderer<'_> {
         ctx.insert("page_url", &url);
         ctx.insert("permalink", &self.absolute(&url));
         ctx.insert("meta", &meta);
+        let (alternates, x_default) = self.alternates(&url);
+        ctx.insert("alternates", &alternates);
+        ctx.insert("x_default", &x_default);
         let html = self
             .tera
             .render(template, &ctx)
@@ -299,6 +388,40 @@ impl Renderer<'_> {
             fingerprint: fp,
         };
         Ok((file, true))
+    }
+
+    /// The same page in every language (absolute URLs), and the default language's for
+    /// `hreflang="x-default"`. Slugs are the same in every language: only the prefix changes.
+    fn alternates(&self, url: &str) -> (Vec<AlternateView>, String) {
+        let rel = url
+            .strip_prefix(self.routes.base_path())
+            .unwrap_or("")
+            .to_string();
+        let in_lang = |lang: &str| {
+            let prefix = if lang == self.default_lang {
+                String::new()
+            } else {
+                format!("{lang}/")
+            };
+            format!("{}{prefix}{rel}", self.base_path)
+        };
+        let alternates = self
+            .languages
+            .iter()
+            .map(|(code, name)| AlternateView {
+                lang: code.clone(),
+                name: name.clone(),
+                url: self.absolute(&in_lang(code)),
+                path: in_lang(code),
+                current: code == self.lang,
+            })
+            .collect();
+        (alternates, self.absolute(&in_lang(self.default_lang)))
+    }
+
+    /// `Some(lang)` when text in `lang` sits on a page in another language (a fallback).
+    fn other<'l>(&self, lang: &'l str) -> Option<&'l str> {
+        (lang != self.lang).then_some(lang)
     }
 
     /// The absolute form of a root-relative URL.

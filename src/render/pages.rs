@@ -81,6 +81,15 @@ impl<'a> Renderer<'a> {
         files.extend(self.reuse_page()?);
         files.extend(downloads);
         files.extend(self.data_files(&entries)?);
+        if self.search {
+            files.push(self.search_page(&cards)?);
+        }
+        let records = entries
+            .iter()
+            .zip(&bodies)
+            .zip(&cards)
+            .map(|(((c, _, e), (_, body)), card)| self.record(c, e, card, &body.html))
+            .collect();
         let spec = Spec {
             template: "404.html",
             path: "404.html".into(),
@@ -90,7 +99,68 @@ impl<'a> Renderer<'a> {
             meta: self.meta(&self.text("notfound.title")?, None, None, false),
         };
         files.push(self.page(spec, &())?);
-        Ok(assemble(files, bodies, problems))
+        let mut rendered = assemble(files, bodies, problems);
+        rendered.records = records;
+        Ok(rendered)
+    }
+
+    /// The search page of this language, listing every entry for readers without JavaScript.
+    fn search_page(&self, cards: &[EntryCard<'a>]) -> Result<(OutputFile, bool)> {
+        let mut offset = 0;
+        let mut contests = Vec::new();
+        for contest in &self.site.contests {
+            let n = contest.entries.len();
+            contests.push(SearchGroup {
+                contest: LinkView {
+                    title: contest.title.clone(),
+                    url: self.routes.contest(&contest.slug),
+                    lang: self.other(&contest.lang).map(String::from),
+                },
+                entries: cards[offset..offset + n].to_vec(),
+            });
+            offset += n;
+        }
+        let title = self.text("search.title")?;
+        let view = SearchView {
+            url: self.routes.page("search"),
+            index_url: self.routes.file("pagefind/"),
+            title: title.clone(),
+            contests,
+        };
+        let spec = Spec {
+            template: "search.html",
+            path: "search/index.html".into(),
+            kind: "search",
+            url: view.url.clone(),
+            name: "search",
+            meta: self.meta(&title, None, None, false),
+        };
+        self.page(spec, &view)
+    }
+
+    /// What the search index holds for an entry page in this language: its visible text.
+    fn record(
+        &self,
+        contest: &Contest,
+        entry: &Entry,
+        card: &EntryCard,
+        body: &Html,
+    ) -> crate::search::Record {
+        let mut text = vec![entry.title.clone()];
+        text.extend(entry.summary.clone());
+        text.push(card.credit_line.clone());
+        text.extend(entry.country.clone());
+        text.extend(entry.tags.iter().cloned());
+        text.push(crate::search::html_text(&body.text));
+        crate::search::Record {
+            entry: format!("{}/{}", contest.slug, entry.slug),
+            lang: self.lang.to_string(),
+            url: card.url.clone(),
+            title: entry.title.clone(),
+            title_lang: entry.lang.clone(),
+            contest: contest.title.clone(),
+            text: text.join("\n"),
+        }
     }
 
     pub(super) fn image_view(&self, media: &Media) -> Option<ImageView> {
@@ -163,6 +233,8 @@ impl<'a> Renderer<'a> {
             duration,
             pages,
             word_count: crate::cases::word_count(&entry.body.markdown),
+            lang: self.other(&entry.lang),
+            contest_lang: self.other(&contest.lang),
         })
     }
 
@@ -176,6 +248,7 @@ impl<'a> Renderer<'a> {
         let link = |e: &Entry| LinkView {
             title: e.title.clone(),
             url: self.routes.entry(&contest.slug, &e.slug),
+            lang: self.other(&e.lang).map(String::from),
         };
         let figures = entry
             .media
@@ -231,6 +304,7 @@ impl<'a> Renderer<'a> {
                 .map(|(id, title)| LinkView {
                     title: title.clone(),
                     url: format!("#{id}"),
+                    lang: self.other(&entry.body.lang).map(str::to_string),
                 })
                 .collect(),
             word_count: crate::cases::word_count(&entry.body.markdown),
@@ -239,6 +313,7 @@ impl<'a> Renderer<'a> {
             contest: LinkView {
                 title: contest.title.clone(),
                 url: self.routes.contest(&contest.slug),
+                lang: self.other(&contest.lang).map(String::from),
             },
             prev: index
                 .checked_sub(1)
@@ -247,6 +322,8 @@ impl<'a> Renderer<'a> {
             next: contest.entries.get(index + 1).map(link),
             framework: self.framework_links(entry, &framework_url),
             extra: &entry.extra,
+            lang: self.other(&entry.lang),
+            body_lang: self.other(&entry.body.lang),
         };
         let meta = self.meta(
             &entry.title,
@@ -279,6 +356,7 @@ impl<'a> Renderer<'a> {
             entry: LinkView {
                 title: entry.title.to_string(),
                 url: entry.url.clone(),
+                lang: entry.lang.map(str::to_string),
             },
         };
         let spec = Spec {
@@ -301,6 +379,12 @@ impl<'a> Renderer<'a> {
             .map(|(id, title)| LinkView {
                 title: title.clone(),
                 url: format!("{framework_url}#{}", links::segment(id)),
+                lang: self
+                    .site
+                    .framework
+                    .as_ref()
+                    .and_then(|f| self.other(&f.body.lang))
+                    .map(String::from),
             })
             .collect()
     }
@@ -316,6 +400,7 @@ impl<'a> Renderer<'a> {
             organisers: &contest.organisers,
             entry_count: contest.entries.len(),
             cover: self.contest_cover(contest),
+            lang: self.other(&contest.lang),
         }
     }
 
@@ -381,6 +466,8 @@ impl<'a> Renderer<'a> {
             entry_count: contest.entries.len(),
             groups,
             extra: &contest.extra,
+            lang: self.other(&contest.lang),
+            body_lang: self.other(&contest.body.lang),
         };
         let meta = self.meta(
             &contest.title,
@@ -418,6 +505,8 @@ impl<'a> Renderer<'a> {
             url,
             body_html,
             extra: &page.extra,
+            lang: self.other(&page.lang),
+            body_lang: self.other(&page.body.lang),
         }
     }
 
@@ -524,6 +613,8 @@ impl<'a> Renderer<'a> {
                     html: s.html,
                 })
                 .collect(),
+            lang: self.other(&framework.lang),
+            body_lang: self.other(&framework.body.lang),
         };
         let spec = Spec {
             template: "framework.html",
@@ -562,6 +653,7 @@ fn assemble(
             .collect(),
     };
     Rendered {
+        records: Vec::new(),
         files: files.into_iter().map(|(f, _)| f).collect(),
         problems,
         pages_rendered,

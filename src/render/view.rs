@@ -69,12 +69,47 @@ pub struct SiteView<'a> {
     pub generator: &'static str,
     /// The "How to cite and reuse" page.
     pub cite_url: String,
+    /// This language's home page (`/` or `/zh-Hans/`, under the base path).
+    pub home: String,
+    /// The default language's tag (published at the site root).
+    pub default_language: &'a str,
+    /// Every language of the site, default first.
+    pub languages: Vec<LanguageView>,
+    /// This language's search page, when search is on.
+    pub search_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct LinkView {
     pub title: String,
     pub url: String,
+    /// The title's language when it is not the page's (an untranslated title).
+    pub lang: Option<String>,
+}
+
+/// A language of the site.
+#[derive(Debug, Clone, Serialize)]
+pub struct LanguageView {
+    /// BCP 47 tag, e.g. `zh-Hans`.
+    pub code: String,
+    /// Its name in itself (`language.name` of its string table), e.g. `简体中文`.
+    pub name: String,
+    /// Its home page, root-relative.
+    pub home: String,
+}
+
+/// The current page in one language (`alternates`: one per language, for `hreflang` links
+/// and the language switcher).
+#[derive(Debug, Clone, Serialize)]
+pub struct AlternateView {
+    pub lang: String,
+    pub name: String,
+    /// Absolute.
+    pub url: String,
+    /// Root-relative.
+    pub path: String,
+    /// This is the page being rendered.
+    pub current: bool,
 }
 
 /// What every page tells search engines and link previews (OpenGraph, Twitter cards).
@@ -156,6 +191,16 @@ pub struct FeedEntry<'a> {
     pub award: Option<&'static str>,
 }
 
+/// A page of `sitemap.xml`, with its versions in every language.
+#[derive(Debug, Clone, Serialize)]
+pub struct SitemapUrl {
+    /// Absolute.
+    pub loc: String,
+    pub alternates: Vec<AlternateView>,
+    /// Absolute URL of the default language's version.
+    pub x_default: String,
+}
+
 /// `atom.xml`.
 #[derive(Debug, Clone, Serialize)]
 pub struct FeedView<'a> {
@@ -174,6 +219,10 @@ pub struct PageView<'a> {
     pub url: String,
     pub body_html: Html,
     pub extra: &'a toml::Table,
+    /// Language of the title and description when not the page's (untranslated).
+    pub lang: Option<&'a str>,
+    /// Language of the body when not the page's.
+    pub body_lang: Option<&'a str>,
 }
 
 /// The home page: its own text, the contests as cards, and the number of published entries.
@@ -288,6 +337,10 @@ pub struct EntryCard<'a> {
     /// Of the first document.
     pub pages: Option<usize>,
     pub word_count: usize,
+    /// Language of the title and summary when not the page's (untranslated).
+    pub lang: Option<&'a str>,
+    /// Language of the contest title when not the page's.
+    pub contest_lang: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -301,6 +354,8 @@ pub struct ContestCard<'a> {
     pub organisers: &'a [String],
     pub entry_count: usize,
     pub cover: Option<ImageView>,
+    /// Language of the title and summary when not the page's (untranslated).
+    pub lang: Option<&'a str>,
 }
 
 /// Entries of one award level, in gallery order.
@@ -340,6 +395,10 @@ pub struct ContestView<'a> {
     pub entry_count: usize,
     pub groups: Vec<AwardGroup<'a>>,
     pub extra: &'a toml::Table,
+    /// Language of the title, summary and facts when not the page's (untranslated).
+    pub lang: Option<&'a str>,
+    /// Language of the body when not the page's.
+    pub body_lang: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -388,6 +447,10 @@ pub struct EntryView<'a> {
     /// Framework sections this entry illustrates (links into the framework page).
     pub framework: Vec<LinkView>,
     pub extra: &'a toml::Table,
+    /// Language of the title and summary when not the page's (untranslated).
+    pub lang: Option<&'a str>,
+    /// Language of the body when not the page's.
+    pub body_lang: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -405,4 +468,25 @@ pub struct FrameworkView<'a> {
     pub url: String,
     pub intro_html: String,
     pub sections: Vec<SectionView<'a>>,
+    /// Language of the title and description when not the page's (untranslated).
+    pub lang: Option<&'a str>,
+    /// Language of the intro and sections when not the page's.
+    pub body_lang: Option<&'a str>,
+}
+
+/// The search page: the form (shown by its script) and, for readers without JavaScript, every
+/// published entry by contest.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchView<'a> {
+    pub title: String,
+    pub url: String,
+    /// The search index folder (`pagefind/`), root-relative.
+    pub index_url: String,
+    pub contests: Vec<SearchGroup<'a>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchGroup<'a> {
+    pub contest: LinkView,
+    pub entries: Vec<EntryCard<'a>>,
 }

@@ -274,6 +274,16 @@ fn check_accessibility(theme: &str) {
         ("contests/heptestcontest-2016/", 1280),
         ("framework/", 1280),
         ("about/", 390),
+        ("search/", 1280),
+        ("zh-Hans/", 1280),
+        ("zh-Hans/contests/sex-health-images-2014/", 390),
+        (
+            "zh-Hans/contests/sex-health-images-2014/two-hearts-one-test/",
+            1280,
+        ),
+        ("zh-Hans/contests/hiv-testing-video/testing-together/", 1280),
+        ("zh-Hans/framework/", 1280),
+        ("zh-Hans/search/", 390),
         ("no-such-page/", 1280),
     ] {
         browser.call(
@@ -374,4 +384,105 @@ fn an_external_video_loads_nothing_from_its_host_before_play_is_pressed() {
         browser.eval("return location.pathname"),
         "/archive/contests/kinds/external-video/play-1/"
     );
+}
+
+impl Browser {
+    /// Types `text` into the element matching `selector`, as key presses (any script).
+    pub fn type_into(&self, selector: &str, text: &str) {
+        let element = self.call(
+            "POST",
+            &format!("/session/{}/element", self.session),
+            Some(json!({"using": "css selector", "value": selector})),
+        );
+        let id = element
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no element {selector}"))
+            .to_string();
+        let path = format!("/session/{}/element/{id}", self.session);
+        self.call("POST", &format!("{path}/clear"), Some(json!({})));
+        self.call(
+            "POST",
+            &format!("{path}/value"),
+            Some(json!({"text": text})),
+        );
+    }
+}
+
+const RESULTS: &str = "return Array.from(document.querySelectorAll('.search-list a')).map(function (a) { return a.textContent; }).join(' | ')";
+
+#[test]
+fn search_finds_chinese_and_english_queries_on_both_language_pages() {
+    let Some(browser) = Browser::start("search") else {
+        return;
+    };
+    let site = Site::fixture("bilingual");
+    let serve = Serve::start(&site, &[]);
+    assert!(serve.url.ends_with("/repo/"), "served under the subpath");
+    // Cold and warm query times, straight through Pagefind's API.
+    browser.goto(&format!("{}search/", serve.url));
+    let timing = browser.eval_async(
+        "var done = arguments[arguments.length - 1];
+         (async function () {
+           var index = document.querySelector('.search-form').dataset.index;
+           var t0 = performance.now();
+           var pf = await import(index + 'pagefind.js');
+           await pf.init();
+           var t1 = performance.now();
+           var first = await pf.search('龙舟');
+           await Promise.all(first.results.map(function (r) { return r.data(); }));
+           var t2 = performance.now();
+           var second = await pf.search('pharmacy');
+           await Promise.all(second.results.map(function (r) { return r.data(); }));
+           var t3 = performance.now();
+           done(JSON.stringify({load_ms: t1 - t0, first_query_ms: t2 - t1, second_query_ms: t3 - t2}));
+         })().catch(function (e) { done('error: ' + e); });",
+    );
+    eprintln!("search timing (bilingual fixture): {timing}");
+    assert!(
+        timing.as_str().is_some_and(|t| t.starts_with('{')),
+        "{timing}"
+    );
+    for (page, query, expect, absent) in [
+        ("search/", "pharmacy", "Umbrella of care", "Night bus"),
+        ("search/", "龙舟", "龙舟检测日", "Umbrella"),
+        ("zh-Hans/search/", "雨天", "关爱之伞", "龙舟"),
+        (
+            "zh-Hans/search/",
+            "riders",
+            "Night bus outreach",
+            "关爱之伞",
+        ),
+        (
+            "zh-Hans/search/",
+            "umbrella",
+            "关爱之伞",
+            "Umbrella of care",
+        ),
+    ] {
+        browser.goto(&format!("{}{page}", serve.url));
+        browser.wait_for(
+            "the search form (shown by the script)",
+            "return !document.querySelector('.search-form').hidden",
+            |v| v == true,
+        );
+        browser.type_into("#search-input", query);
+        let found = browser.wait_for(&format!("results for {query} on /{page}"), RESULTS, |v| {
+            v.as_str().is_some_and(|s| s.contains(expect))
+        });
+        let found = found.as_str().unwrap_or_default();
+        assert!(!found.contains(absent), "{query} on /{page}: {found}");
+        assert!(
+            browser.eval("return document.querySelector('.search-all').hidden") == true,
+            "the full list gives way to results"
+        );
+    }
+    if let Some(axe) = axe_source("search results") {
+        let violations = axe_violations(&browser, &axe);
+        assert!(
+            violations.is_empty(),
+            "search results page: {violations:#?}"
+        );
+    }
 }

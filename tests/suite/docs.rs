@@ -121,6 +121,7 @@ fn every_documented_variable_renders() {
         ("atom.xml", "atom.xml"),
         ("sitemap.xml", "sitemap.xml"),
         ("robots.txt", "robots.txt"),
+        ("search.html", "search/index.html"),
     ] {
         assert!(
             probed.contains(&template.to_string()),

@@ -119,3 +119,58 @@ fn the_framework_page_lists_entries_under_their_sections() {
     );
     assert!(page[process..].contains("Pocket Sized"));
 }
+
+#[test]
+fn the_example_is_bilingual_with_one_contest_fully_in_chinese() {
+    let site = Site::example();
+    site.build(&[]).success();
+    let home = site.page("zh-Hans/index.html");
+    assert!(home.contains("<html lang=\"zh-Hans\">"));
+    assert!(home.contains("来自公众的创意"), "translated home page");
+    assert!(
+        home.contains("虚构"),
+        "the Chinese home page says entries are fictional"
+    );
+    assert!(
+        home.contains("<title>SESH 众包档案</title>"),
+        "translated site title"
+    );
+    let contest = site.page("zh-Hans/contests/sex-health-images-2014/index.html");
+    assert!(contest.contains("<h1>性与健康：性健康图像竞赛</h1>"));
+    let main = contest
+        .split("<main")
+        .nth(1)
+        .and_then(|m| m.split("</main>").next())
+        .expect("main");
+    assert!(
+        !main.contains(" lang=\"en\""),
+        "the contest and its entries are fully translated: {main}"
+    );
+    for (entry, title) in [
+        ("two-hearts-one-test", "两颗心，一起检测"),
+        ("clinic-map", "找到诊所"),
+        ("open-door", "门是开着的"),
+        ("umbrella", "防护好"),
+        ("night-bus", "末班车回家"),
+    ] {
+        let page = site.page(&format!(
+            "zh-Hans/contests/sex-health-images-2014/{entry}/index.html"
+        ));
+        assert!(page.contains(&format!("<h1>{title}</h1>")), "{entry}");
+        assert!(!page.contains("此内容尚未翻译"), "{entry}: body translated");
+    }
+    let framework = site.page("zh-Hans/framework/index.html");
+    assert!(framework.contains("<h2 id=\"needs\">识别未被满足的需求</h2>"));
+    let winner =
+        site.page("zh-Hans/contests/sex-health-images-2014/two-hearts-one-test/index.html");
+    assert!(winner.contains("2014年8月12日"));
+    assert!(winner.contains("href=\"/zh-Hans/framework/#institutionalisation\">融入现有体系</a>"));
+    // Untranslated contests are listed in Chinese pages, marked as English.
+    let contests = site.page("zh-Hans/contests/index.html");
+    assert!(
+        contests.contains("lang=\"en\">HepTestContest"),
+        "{contests}"
+    );
+    let broken = broken_links(&site.out, "/");
+    assert!(broken.is_empty(), "{broken:#?}");
+}

@@ -78,12 +78,12 @@ impl Theme {
                 }
             }
         }
-        if !strings.contains_key(&config.language) {
-            bail!(
-                "no strings for the language `{}`: add i18n/{}.toml to the site (copy themes/default/i18n/en.toml and translate it)",
-                config.language,
-                config.language
-            );
+        for lang in &config.languages {
+            if !strings.contains_key(lang) {
+                bail!(
+                    "no strings for the language `{lang}`: add i18n/{lang}.toml to the site (copy themes/default/i18n/en.toml and translate it)"
+                );
+            }
         }
         let strings = Arc::new(strings);
         let tera = templates(&layers, config, &strings, &statics)?;
@@ -117,10 +117,33 @@ impl Theme {
         })
     }
 
+    /// UI string keys some of `languages` have and `lang` lacks, sorted.
+    pub fn missing_strings(&self, languages: &[String], lang: &str) -> Vec<String> {
+        let empty = HashMap::new();
+        let own = self.strings.get(lang).unwrap_or(&empty);
+        let mut keys: Vec<String> = languages
+            .iter()
+            .filter_map(|l| self.strings.get(l))
+            .flat_map(|t| t.keys())
+            .filter(|k| !own.contains_key(*k) && !plural_form_elsewhere(own, k))
+            .cloned()
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
     /// Looks up a UI string.
     pub fn text(&self, lang: &str, key: &str) -> Result<String> {
         lookup(&self.strings, lang, key).map_err(|e| anyhow!(e))
     }
+}
+
+/// `count.entries.one` is optional where the language has `count.entries.other` (Chinese has
+/// one plural form).
+fn plural_form_elsewhere(table: &HashMap<String, String>, key: &str) -> bool {
+    key.strip_suffix(".one")
+        .is_some_and(|stem| table.contains_key(&format!("{stem}.other")))
 }
 
 fn read_strings(prefix: &str, path: &str, source: &Source) -> Result<HashMap<String, String>> {

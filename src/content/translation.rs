@@ -1,0 +1,142 @@
+//! Translation files: `index.zh-Hans.md` beside `index.md` (and `_index.<language>.md`,
+//! `<page>.<language>.md`). A translation holds text only; the keys that decide publication
+//! (consent, award, media files, authors, dates, licenses) are errors here, naming file and
+//! field, and make the translation unpublished: the original alone decides what is published.
+
+use super::frontmatter::SourceFile;
+use super::raw::{RawTranslation, TranslationFront};
+use crate::report::Problem;
+
+/// Keys a translation may set.
+const TEXT_KEYS: &[&str] = &[
+    "title",
+    "summary",
+    "description",
+    "purpose",
+    "audience",
+    "actions",
+    "outcome",
+    "organisers",
+    "platforms",
+    "media",
+];
+
+/// Keys of a `[[media]]` item a translation may set.
+const MEDIA_TEXT_KEYS: &[&str] = &["file", "alt", "caption"];
+
+/// `("index", "zh-Hans")` for `index.zh-Hans.md`, when the part before `.md` is a well-formed
+/// language tag.
+pub fn split_name(name: &str) -> Option<(&str, &str)> {
+    let stem = name.strip_suffix(".md")?;
+    let (base, tag) = stem.rsplit_once('.')?;
+    (!base.is_empty() && crate::config::bcp47_problem(tag).is_none()).then_some((base, tag))
+}
+
+/// Parses a translation file's text (already split into front matter and body).
+pub fn parse(lang: &str, source: SourceFile) -> RawTranslation {
+    let front = check(&source);
+    RawTranslation {
+        lang: lang.to_string(),
+        source,
+        front,
+    }
+}
+
+fn check(source: &SourceFile) -> Result<TranslationFront, Problem> {
+    let table: toml::Table = source.parse()?;
+    for (key, value) in &table {
+        if !TEXT_KEYS.contains(&key.as_str()) {
+            return Err(refused(source, key, key));
+        }
+        if key == "media" {
+            let items = value.as_array().map(Vec::as_slice).unwrap_or_default();
+            for item in items.iter().filter_map(toml::Value::as_table) {
+                if let Some(k) = item.keys().find(|k| !MEDIA_TEXT_KEYS.contains(&k.as_str())) {
+                    return Err(refused(source, k, &format!("media.{k}")));
+                }
+            }
+        }
+    }
+    source.parse::<TranslationFront>()
+}
+
+fn refused(source: &SourceFile, key: &str, field: &str) -> Problem {
+    let line = source
+        .front
+        .lines()
+        .position(|l| {
+            let l = l.trim_start().trim_start_matches('[');
+            l.strip_prefix(key).is_some_and(|rest| {
+                let rest = rest.trim_start();
+                rest.starts_with('=') || rest.starts_with(']') || rest.starts_with('.')
+            })
+        })
+        .map(|i| i + source.front_line);
+    Problem::error(
+        source.display.clone(),
+        format!(
+            "`{field}` cannot be set in a translation; this translation is not published"
+        ),
+    )
+    .at_line(line)
+    .field(field)
+    .hint("a translation holds text only (title, summary, description, media alt and caption, the body); consent, award, media files, authors, dates and licenses come from the original index.md")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(front: &str) -> SourceFile {
+        SourceFile::split(
+            "e/index.zh-Hans.md".into(),
+            &format!("+++\n{front}+++\n正文\n"),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn names_split_only_on_language_tags() {
+        assert_eq!(split_name("index.zh-Hans.md"), Some(("index", "zh-Hans")));
+        assert_eq!(split_name("_index.en.md"), Some(("_index", "en")));
+        assert_eq!(split_name("about.pt-BR.md"), Some(("about", "pt-BR")));
+        assert_eq!(split_name("index.md"), None);
+        assert_eq!(split_name("v1.2.md"), None);
+        assert_eq!(split_name("index.zh-CN.md"), None, "not a tag sesh accepts");
+    }
+
+    #[test]
+    fn text_fields_are_read() {
+        let t = parse(
+            "zh-Hans",
+            source("title = \"标题\"\n[[media]]\nfile = \"a.jpg\"\nalt = \"替代文字\"\n"),
+        );
+        let front = t.front.unwrap();
+        assert_eq!(front.title.as_deref(), Some("标题"));
+        assert_eq!(front.media[0].alt.as_deref(), Some("替代文字"));
+        assert_eq!(&*t.source.body, "正文\n");
+    }
+
+    #[test]
+    fn consent_award_media_consent_and_authors_are_errors_naming_the_field() {
+        for (front, field, line) in [
+            ("title = \"x\"\n[consent]\npublish = true\n", "consent", 3),
+            ("award = \"winner\"\n", "award", 2),
+            ("title = \"x\"\n[[authors]]\nname = \"A\"\n", "authors", 3),
+            (
+                "[[media]]\nfile = \"a.jpg\"\nconsent = true\n",
+                "media.consent",
+                4,
+            ),
+            ("date = 2020-01-01\n", "date", 2),
+        ] {
+            let problem = parse("zh-Hans", source(front)).front.unwrap_err();
+            assert_eq!(problem.field.as_deref(), Some(field), "{front}");
+            assert_eq!(problem.line, Some(line), "{front}");
+            assert!(
+                problem.to_string().contains("e/index.zh-Hans.md"),
+                "{problem}"
+            );
+        }
+    }
+}

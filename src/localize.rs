@@ -1,0 +1,150 @@
+//! LOCALIZE: the public model as read in one language.
+//!
+//! For each of the site's languages the renderer receives a copy of the public model in which
+//! every item that has a translation in that language shows the translation's text, and every
+//! other item keeps its original text with its original `lang` (templates then mark it with a
+//! `lang` attribute, so screen readers and fonts switch). Nothing is added or removed: the set
+//! of published items, media and credits is the gate's, whatever the language.
+
+use crate::public::{Body, Contest, Entry, Media, Page, PublicSite, Translation};
+
+/// `site` as read in `lang`.
+pub fn localize(site: &PublicSite, lang: &str) -> PublicSite {
+    PublicSite {
+        home: site.home.as_ref().map(|p| page(p, lang)),
+        framework: site.framework.as_ref().map(|p| page(p, lang)),
+        pages: site.pages.iter().map(|p| page(p, lang)).collect(),
+        contests: site.contests.iter().map(|c| contest(c, lang)).collect(),
+    }
+}
+
+fn page(p: &Page, lang: &str) -> Page {
+    let mut out = p.clone();
+    if let Some(t) = p.translations.get(lang) {
+        out.lang = lang.to_string();
+        replace(&mut out.title, &t.title);
+        out.description = t.description.clone().or(t.summary.clone());
+        body(&mut out.body, t);
+    }
+    out
+}
+
+fn contest(c: &Contest, lang: &str) -> Contest {
+    let mut out = Contest {
+        entries: Vec::new(),
+        ..c.clone()
+    };
+    if let Some(t) = c.translations.get(lang) {
+        out.lang = lang.to_string();
+        replace(&mut out.title, &t.title);
+        out.summary = t.summary.clone();
+        for (field, value) in [
+            (&mut out.purpose, &t.purpose),
+            (&mut out.audience, &t.audience),
+            (&mut out.actions, &t.actions),
+            (&mut out.outcome, &t.outcome),
+        ] {
+            if value.is_some() {
+                *field = value.clone();
+            }
+        }
+        if let Some(o) = &t.organisers {
+            out.organisers = o.clone();
+        }
+        if let Some(p) = &t.platforms {
+            out.platforms = p.clone();
+        }
+        body(&mut out.body, t);
+    }
+    out.entries = c.entries.iter().map(|e| entry(e, lang)).collect();
+    out
+}
+
+fn entry(e: &Entry, lang: &str) -> Entry {
+    let mut out = e.clone();
+    if let Some(t) = e.translations.get(lang) {
+        out.lang = lang.to_string();
+        replace(&mut out.title, &t.title);
+        out.summary = t.summary.clone();
+        out.media = e.media.iter().map(|m| media(m, t)).collect();
+        body(&mut out.body, t);
+    }
+    out
+}
+
+fn media(m: &Media, t: &Translation) -> Media {
+    let mut out = m.clone();
+    if let Some((alt, caption)) = t.media.get(&m.file) {
+        replace(&mut out.alt, alt);
+        if caption.is_some() {
+            out.caption = caption.clone();
+        }
+    }
+    out
+}
+
+fn replace(field: &mut String, value: &Option<String>) {
+    if let Some(v) = value {
+        *field = v.clone();
+    }
+}
+
+fn body(body: &mut Body, t: &Translation) {
+    if let Some(b) = &t.body {
+        *body = b.clone();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn translated_items_take_the_translation_and_others_keep_their_language() {
+        let mut translated = Entry {
+            title: "Umbrella".into(),
+            summary: Some("A poster".into()),
+            lang: "en".into(),
+            ..Entry::default()
+        };
+        translated.translations.insert(
+            "zh-Hans".into(),
+            Translation {
+                title: Some("雨伞".into()),
+                summary: Some("一张海报".into()),
+                ..Translation::default()
+            },
+        );
+        let untranslated = Entry {
+            title: "Night bus".into(),
+            lang: "en".into(),
+            ..Entry::default()
+        };
+        let site = PublicSite {
+            contests: vec![Contest {
+                entries: vec![translated, untranslated],
+                lang: "en".into(),
+                ..Contest::default()
+            }],
+            ..PublicSite::default()
+        };
+        let zh = localize(&site, "zh-Hans");
+        let entries = &zh.contests[0].entries;
+        assert_eq!(entries.len(), 2, "untranslated entries are not hidden");
+        assert_eq!(
+            (entries[0].title.as_str(), entries[0].lang.as_str()),
+            ("雨伞", "zh-Hans")
+        );
+        assert_eq!(entries[0].summary.as_deref(), Some("一张海报"));
+        assert_eq!(
+            entries[0].body.lang, "",
+            "no translated body: the original's"
+        );
+        assert_eq!(
+            (entries[1].title.as_str(), entries[1].lang.as_str()),
+            ("Night bus", "en")
+        );
+        let en = localize(&site, "en");
+        assert_eq!(en.contests[0].entries[0].title, "Umbrella");
+    }
+}

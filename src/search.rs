@@ -1,0 +1,196 @@
+//! SEARCH: the client-side search index, built with Pagefind (used as a library).
+//!
+//! Input: one [`Record`] per entry page and language, made by the renderer from the views it
+//! rendered, so from the public model only: no excluded entry, no private field, no
+//! unconsented media's text can reach the index. Output: the files of `pagefind/` (index
+//! chunks, fragments, filters, Pagefind's JavaScript and WebAssembly), written like pages.
+//!
+//! One combined index, forced to Chinese processing when a site language is Chinese (a site
+//! without one gets its default language's processing: stemming, no segmenter): Pagefind picks an index by the search
+//! page's `<html lang>`, so per-language indexes would leave a Chinese query on the English
+//! page (or an English one on the Chinese page) with nothing to search; and only Chinese
+//! processing runs the word segmenter, which leaves English words whole. Each page is a
+//! record of its language (filter `lang`), whose text also holds the entry's text in the
+//! other languages, so each search page lists every entry once, in its own language, whatever
+//! the script of the query. The cost: no English stemming (Pagefind's prefix matching of the
+//! last word covers `test` → `testing`).
+
+use anyhow::{Context, Result};
+use pagefind::api::PagefindIndex;
+use pagefind::options::PagefindServiceConfig;
+use std::collections::{BTreeMap, HashMap};
+
+/// Pagefind's files a sesh search page does not load (its ready-made UIs: sesh has its own
+/// small script, which keeps pages light and works with a strict CSP).
+const UNUSED: &[&str] = &[
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+];
+
+/// The text of one entry page in one language.
+#[derive(Debug, Clone, Hash)]
+pub struct Record {
+    /// `<contest>/<entry>`: the same for the entry's pages in every language.
+    pub entry: String,
+    /// The page's language.
+    pub lang: String,
+    /// Root-relative URL of the page (base path included).
+    pub url: String,
+    pub title: String,
+    /// The title's language (differs from `lang` when untranslated).
+    pub title_lang: String,
+    pub contest: String,
+    /// Visible text: title, summary, credits, body.
+    pub text: String,
+}
+
+/// What [`index`] produced.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Stats {
+    pub records: usize,
+    pub files: usize,
+    pub bytes: usize,
+}
+
+/// The language the combined index is processed as: Chinese when a site language needs word
+/// segmentation (Chinese, Japanese, Thai), else the default language (stemmed, and faster).
+fn index_language(languages: &[String]) -> String {
+    let primary = |l: &String| l.split('-').next().unwrap_or("").to_string();
+    match languages
+        .iter()
+        .map(primary)
+        .find(|p| matches!(p.as_str(), "zh" | "ja" | "th"))
+    {
+        Some(_) => "zh".to_string(),
+        None => languages
+            .first()
+            .map(primary)
+            .unwrap_or_else(|| "en".into()),
+    }
+}
+
+/// Changes whenever the index of `records` would.
+pub fn fingerprint(records: &[Record], languages: &[String]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    (records, languages, env!("CARGO_PKG_VERSION")).hash(&mut h);
+    h.finish()
+}
+
+/// Files to write: (path in the output folder, bytes).
+pub type Files = Vec<(String, Vec<u8>)>;
+
+/// Builds the index of `records`.
+pub fn index(records: &[Record], base_path: &str, languages: &[String]) -> Result<(Files, Stats)> {
+    let language = index_language(languages);
+    let mut versions: HashMap<&str, Vec<&Record>> = HashMap::new();
+    for r in records {
+        versions.entry(&r.entry).or_default().push(r);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .build()
+        .context("cannot start the search indexer")?;
+    let files = runtime.block_on(async {
+        let options = PagefindServiceConfig::builder()
+            .force_language(language.clone())
+            .build();
+        let mut index = PagefindIndex::new(Some(options))?;
+        for r in records {
+            // The entry's text in the other languages, when it differs (untranslated text
+            // is the same in every language).
+            let mut text = r.text.clone();
+            for other in &versions[r.entry.as_str()] {
+                if other.lang != r.lang && other.text != r.text {
+                    text.push('\n');
+                    text.push_str(&other.text);
+                }
+            }
+            let meta = BTreeMap::from([
+                ("title".to_string(), r.title.clone()),
+                ("title_lang".to_string(), r.title_lang.clone()),
+                ("contest".to_string(), r.contest.clone()),
+            ]);
+            let filters = BTreeMap::from([("lang".to_string(), vec![r.lang.clone()])]);
+            let url = r.url.strip_prefix(base_path).unwrap_or(&r.url).to_string();
+            index
+                .add_custom_record(url, text, language.clone(), Some(meta), Some(filters), None)
+                .await?;
+        }
+        index.get_files().await
+    })?;
+    let mut out = Vec::new();
+    let mut stats = Stats {
+        records: records.len(),
+        ..Stats::default()
+    };
+    for file in files {
+        let name = file.filename.to_string_lossy().replace('\\', "/");
+        if UNUSED.contains(&name.as_str()) {
+            continue;
+        }
+        stats.files += 1;
+        stats.bytes += file.contents.len();
+        out.push((format!("pagefind/{name}"), file.contents));
+    }
+    Ok((out, stats))
+}
+
+/// The text of sanitised HTML: tags dropped, entities decoded, whitespace collapsed.
+pub fn html_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    let mut chars = html.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            _ if in_tag => {}
+            '&' => {
+                let rest = &html[i..];
+                let entity = [
+                    ("&amp;", '&'),
+                    ("&lt;", '<'),
+                    ("&gt;", '>'),
+                    ("&quot;", '"'),
+                    ("&#39;", '\''),
+                    ("&nbsp;", ' '),
+                ]
+                .into_iter()
+                .find(|(e, _)| rest.starts_with(e));
+                match entity {
+                    Some((e, decoded)) => {
+                        out.push(decoded);
+                        for _ in 1..e.len() {
+                            chars.next();
+                        }
+                    }
+                    None => out.push('&'),
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_text_keeps_only_visible_text() {
+        assert_eq!(
+            html_text("<h2 id=\"a\">检测 &amp; care</h2>\n<p>A <em>b</em>&lt;c&gt;</p>"),
+            "检测 & care A b <c>"
+        );
+    }
+}
