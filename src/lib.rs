@@ -9,8 +9,10 @@
 //! 5. [`render`]: public model → HTML through the theme's templates ([`markdown`] sanitises bodies)
 //! 6. [`output`]: staged output swapped in place only when the whole build succeeded
 //!
-//! [`report`] collects problems and exclusions; [`cli`] is the command line.
+//! [`report`] collects problems and exclusions; [`audit`] explains every decision and scans the
+//! output for leaks; [`cli`] is the command line.
 
+pub mod audit;
 pub mod check;
 pub mod cli;
 pub mod config;
