@@ -10,9 +10,11 @@
 //! and file names) and reports each occurrence, plus any EXIF/XMP/IPTC/GPS block in images.
 //!
 //! False positives matter, since a finding fails the build. A text is searched only when it is
-//! distinctive enough ([`PRIVATE_MIN`], [`NAME_MIN`], [`TEXT_MIN`], [`BODY_MIN`] bytes), and not
-//! when a published item contains the same text (two entries with the same title, an author
-//! credited by name in one entry and anonymous in another): that text is public by consent.
+//! distinctive enough ([`PRIVATE_MIN`], [`NAME_MIN`], [`TEXT_MIN`], [`BODY_MIN`] bytes; of a
+//! body, its [`BODY_PIECES`] longest pieces), and a match is dropped when a published item
+//! contains the same text (two entries with the same title, an author credited by name in one
+//! entry and anonymous in another): that text is public by consent. Addresses of unpublished
+//! entries are always findings.
 //! Escaping changes `& < > " ' / \`, so a text containing them is also searched piece by piece
 //! between those characters. Findings say which item and field leaked, never the text itself.
 
@@ -36,20 +38,24 @@ pub const TEXT_MIN: usize = 12;
 /// Shortest piece of body text searched (one line of Markdown between markup), in bytes.
 pub const BODY_MIN: usize = 24;
 
+/// Pieces of body text searched per unpublished body (the longest).
+pub const BODY_PIECES: usize = 3;
+
 /// Characters that HTML, XML or JSON escaping may change.
 const ESCAPED: &[char] = &['&', '<', '>', '"', '\'', '/', '\\', '\n', '\r', '\t'];
 
-/// What must not appear in the output.
-#[derive(Debug, Default)]
-pub struct Restricted {
+/// What must not appear in the output of the site `site` was published from.
+#[derive(Debug)]
+pub struct Restricted<'a> {
+    site: &'a PublicSite,
     needles: Vec<String>,
     /// What each needle is (same index): never the text itself.
     what: Vec<String>,
+    /// Whether a match is dropped when a published text contains the needle (not addresses).
+    may_be_public: Vec<bool>,
     files: Vec<(PathBuf, String)>,
     /// Texts not searched because they are shorter than their minimum.
     pub too_short: usize,
-    /// Texts not searched because a published item contains them.
-    pub shared: usize,
 }
 
 /// One leak.
@@ -68,6 +74,7 @@ pub struct ScanReport {
     /// Distinct texts searched.
     pub texts: usize,
     pub too_short: usize,
+    /// Texts found in the output that a published item also contains (not findings).
     pub shared: usize,
     pub findings: Vec<Finding>,
     pub ms: f64,
@@ -109,9 +116,9 @@ fn failure_message(report: &ScanReport) -> String {
     s
 }
 
-impl Restricted {
+impl<'a> Restricted<'a> {
     /// Everything restricted in `raw`, given what the gate published.
-    pub fn collect(raw: &RawSite, gated: &Gated) -> Restricted {
+    pub fn collect(raw: &RawSite, gated: &'a Gated) -> Restricted<'a> {
         let mut c = Collector::default();
         let site = &gated.site;
         for contest in &raw.contests {
@@ -215,7 +222,7 @@ impl Restricted {
             }
         }
         let copies = self.copies(&files);
-        let results: Vec<Result<Vec<Finding>>> = files
+        let results: Vec<Result<(Vec<Finding>, Vec<(String, usize)>)>> = files
             .par_iter()
             .map(|(path, size)| self.scan_file(dir, path, *size, &searcher, &copies))
             .collect();
@@ -224,12 +231,41 @@ impl Restricted {
             bytes: files.iter().map(|f| f.1).sum(),
             texts: self.needles.len(),
             too_short: self.too_short,
-            shared: self.shared,
             ..ScanReport::default()
         };
+        let mut matches = Vec::new();
         for r in results {
-            report.findings.extend(r?);
+            let (findings, texts) = r?;
+            report.findings.extend(findings);
+            matches.extend(texts);
         }
+        // A text that a published item contains is public by consent: not a finding.
+        let candidates: HashSet<usize> = matches
+            .iter()
+            .map(|m| m.1)
+            .filter(|i| self.may_be_public[*i])
+            .collect();
+        let candidates: Vec<usize> = candidates.into_iter().collect();
+        let texts: Vec<&str> = candidates
+            .iter()
+            .map(|i| self.needles[*i].as_str())
+            .collect();
+        let public: HashSet<usize> = published_contains(self.site, &texts)
+            .into_iter()
+            .map(|k| candidates[k])
+            .collect();
+        report.shared = public.len();
+        for (file, i) in matches {
+            if !public.contains(&i) {
+                report.findings.push(Finding {
+                    file,
+                    what: self.what[i].clone(),
+                });
+            }
+        }
+        report
+            .findings
+            .sort_by(|a, b| (&a.file, &a.what).cmp(&(&b.file, &b.what)));
         report.ms = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
         Ok(report)
     }
@@ -257,22 +293,16 @@ impl Restricted {
         size: u64,
         searcher: &AhoCorasick,
         copies: &HashMap<(u64, blake3::Hash), String>,
-    ) -> Result<Vec<Finding>> {
+    ) -> Result<(Vec<Finding>, Vec<(String, usize)>)> {
         let rel = crate::report::display_path(dir, path);
         let bytes =
             std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
         let mut found = Vec::new();
-        let mut seen = HashSet::new();
+        let mut texts = HashSet::new();
         for haystack in [rel.as_bytes(), &bytes] {
             for m in searcher.find_iter(haystack) {
-                let what = &self.what[m.pattern().as_usize()];
-                if seen.insert(what) {
-                    found.push(Finding {
-                        file: rel.clone(),
-                        what: what.clone(),
-                    });
-                }
-                if seen.len() >= 5 {
+                texts.insert(m.pattern().as_usize());
+                if texts.len() >= 100 {
                     break;
                 }
             }
@@ -291,7 +321,7 @@ impl Restricted {
                 what: what.clone(),
             });
         }
-        Ok(found)
+        Ok((found, texts.into_iter().map(|i| (rel.clone(), i)).collect()))
     }
 }
 
@@ -349,8 +379,10 @@ impl Collector {
         }
     }
 
-    /// Markdown text, line by line, between markup characters.
+    /// The longest pieces of Markdown text between markup characters (a body that leaks
+    /// leaks whole, so its longest sentences are enough to see it; fewer texts, faster scan).
     fn body(&mut self, markdown: &str, what: &str) {
+        let mut pieces: Vec<&str> = Vec::new();
         for line in markdown.lines() {
             let line = line.trim_start_matches(|c: char| {
                 c.is_whitespace() || matches!(c, '#' | '>' | '-' | '+' | '*' | '|')
@@ -358,11 +390,15 @@ impl Collector {
             for piece in line.split(|c: char| "*_`[]()!|~<>&\"'\\/{}#=".contains(c)) {
                 let piece = piece.trim();
                 if piece.len() >= BODY_MIN {
-                    self.texts
-                        .entry(piece.to_string())
-                        .or_insert_with(|| what.to_string());
+                    pieces.push(piece);
                 }
             }
+        }
+        pieces.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        for piece in pieces.into_iter().take(BODY_PIECES) {
+            self.texts
+                .entry(piece.to_string())
+                .or_insert_with(|| what.to_string());
         }
     }
 
@@ -413,36 +449,38 @@ impl Collector {
         }
     }
 
-    /// Drops texts a published item contains, and builds the search lists.
-    fn finish(self, site: &PublicSite) -> Restricted {
-        let texts: Vec<(String, String)> = self.texts.into_iter().collect();
-        let shared = shared_with(site, texts.iter().map(|t| t.0.as_str()));
+    /// The search lists, sorted (a deterministic order of findings).
+    fn finish(self, site: &PublicSite) -> Restricted<'_> {
+        let mut all: Vec<(String, String, bool)> = self
+            .texts
+            .into_iter()
+            .map(|(t, w)| (t, w, true))
+            .chain(self.addresses.into_iter().map(|(t, w)| (t, w, false)))
+            .collect();
+        all.sort();
         let mut out = Restricted {
+            site,
+            needles: Vec::with_capacity(all.len()),
+            what: Vec::with_capacity(all.len()),
+            may_be_public: Vec::with_capacity(all.len()),
             files: self.files,
             too_short: self.too_short,
-            shared: shared.len(),
-            ..Restricted::default()
         };
-        let mut kept: Vec<(String, String)> = texts
-            .into_iter()
-            .enumerate()
-            .filter(|(i, _)| !shared.contains(i))
-            .map(|(_, t)| t)
-            .chain(self.addresses)
-            .collect();
-        kept.sort();
-        for (text, what) in kept {
+        for (text, what, may_be_public) in all {
             out.needles.push(text);
             out.what.push(what);
+            out.may_be_public.push(may_be_public);
         }
         out
     }
 }
 
 /// Indexes of `texts` found in any text of the public model.
-fn shared_with<'a>(site: &PublicSite, texts: impl Iterator<Item = &'a str>) -> HashSet<usize> {
-    let texts: Vec<&str> = texts.collect();
-    let Ok(searcher) = AhoCorasick::new(&texts) else {
+fn published_contains(site: &PublicSite, texts: &[&str]) -> HashSet<usize> {
+    if texts.is_empty() {
+        return HashSet::new();
+    }
+    let Ok(searcher) = AhoCorasick::new(texts) else {
         return HashSet::new();
     };
     let mut public: Vec<&str> = Vec::new();
