@@ -44,6 +44,10 @@ pub const BODY_PIECES: usize = 3;
 /// Characters that HTML, XML or JSON escaping may change.
 const ESCAPED: &[char] = &['&', '<', '>', '"', '\'', '/', '\\', '\n', '\r', '\t'];
 
+/// One file's findings (metadata, copies) and the restricted texts matched in it (file, text
+/// index), to be checked against published text.
+type FileScan = (Vec<Finding>, Vec<(String, usize)>);
+
 /// What must not appear in the output of the site `site` was published from.
 #[derive(Debug)]
 pub struct Restricted<'a> {
@@ -222,7 +226,7 @@ impl<'a> Restricted<'a> {
             }
         }
         let copies = self.copies(&files);
-        let results: Vec<Result<(Vec<Finding>, Vec<(String, usize)>)>> = files
+        let results: Vec<Result<FileScan>> = files
             .par_iter()
             .map(|(path, size)| self.scan_file(dir, path, *size, &searcher, &copies))
             .collect();
@@ -293,7 +297,7 @@ impl<'a> Restricted<'a> {
         size: u64,
         searcher: &AhoCorasick,
         copies: &HashMap<(u64, blake3::Hash), String>,
-    ) -> Result<(Vec<Finding>, Vec<(String, usize)>)> {
+    ) -> Result<FileScan> {
         let rel = crate::report::display_path(dir, path);
         let bytes =
             std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
