@@ -28,6 +28,8 @@ pub enum Command {
     Init(InitArgs),
     /// Build without publishing and check links, alt text, content problems and exclusions
     Check(CheckArgs),
+    /// What is published and why, item by item; or scan a built site for leaks (--scan-output)
+    Audit(AuditArgs),
     /// Fork or list themes
     #[command(subcommand)]
     Theme(ThemeCommand),
@@ -40,6 +42,7 @@ impl Cli {
             Command::Serve(args) => args.run(),
             Command::Init(args) => args.run(),
             Command::Check(args) => args.run(),
+            Command::Audit(args) => args.run(),
             Command::Theme(command) => command.run(),
         }
     }
@@ -78,6 +81,9 @@ pub struct BuildArgs {
     /// Print errors only, not warnings and the summary
     #[arg(long, short)]
     pub quiet: bool,
+    /// Do not scan the output for restricted text, private values and image metadata
+    #[arg(long)]
+    pub no_scan: bool,
 }
 
 impl BuildArgs {
@@ -100,6 +106,7 @@ impl BuildArgs {
         let options = BuildOptions {
             force: self.force,
             strict: self.strict,
+            no_scan: self.no_scan,
         };
         let report = match site::build(&config, &options) {
             Ok(report) => report,
@@ -113,6 +120,9 @@ impl BuildArgs {
         print_problems(&report, self.quiet);
         if !self.quiet {
             println!("{}", report.summary());
+            if let Some(scan) = &report.scan {
+                println!("{}", scan.summary());
+            }
             println!(
                 "Wrote {} files to {} in {:.2}s.",
                 report.published.files_written,
@@ -237,6 +247,66 @@ impl CheckArgs {
         }
         if report.errors > 0 {
             bail!("{} error(s) found", report.errors);
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum AuditFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// How to print the audit
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: AuditFormat,
+    /// Instead of the audit: scan this built site (every file, every byte) for restricted text,
+    /// private values and image metadata; exits with an error on any finding
+    #[arg(long, value_name = "DIR")]
+    pub scan_output: Option<PathBuf>,
+}
+
+impl AuditArgs {
+    pub fn run(self) -> Result<()> {
+        let overrides = Overrides {
+            output: None,
+            base_url: self.site.base_url.clone(),
+            as_of: self.site.as_of.clone(),
+        };
+        let config = Config::load(&self.site.root, &overrides)?;
+        let raw = crate::content::load(&config)?;
+        let gated = crate::consent::gate(&raw, &crate::consent::Settings::from(&config));
+        if let Some(dir) = &self.scan_output {
+            if !dir.is_dir() {
+                bail!("`{}` is not a folder; build the site first", dir.display());
+            }
+            let restricted = crate::audit::scan::Restricted::collect(&raw, &gated);
+            let report = restricted.scan(dir)?;
+            match self.format {
+                AuditFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+                _ => {
+                    for f in &report.findings {
+                        println!("{}: {}", f.file, f.what);
+                    }
+                    println!("{}", report.summary());
+                }
+            }
+            if !report.findings.is_empty() {
+                bail!("{} finding(s) in {}", report.findings.len(), dir.display());
+            }
+            return Ok(());
+        }
+        let audit = crate::audit::audit(&raw, &gated, &config.as_of);
+        match self.format {
+            AuditFormat::Table => print!("{}", audit.table()),
+            AuditFormat::Json => println!("{}", serde_json::to_string_pretty(&audit)?),
+            AuditFormat::Csv => print!("{}", audit.csv()),
         }
         Ok(())
     }

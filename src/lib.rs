@@ -12,8 +12,10 @@
 //! 6. [`search`]: the client-side search index, from the rendered public pages' text
 //! 7. [`output`]: staged output swapped in place only when the whole build succeeded
 //!
-//! [`report`] collects problems and exclusions; [`cli`] is the command line.
+//! [`report`] collects problems and exclusions; [`audit`] explains every decision and scans the
+//! output for leaks; [`cli`] is the command line.
 
+pub mod audit;
 pub mod cases;
 pub mod check;
 pub mod cli;

@@ -122,6 +122,8 @@ struct Prepared<'a> {
 }
 
 const PLACEHOLDER: &str = "sesh-img";
+/// Raw HTML tags an entry body may hold before the rest of its raw HTML is shown as text.
+const MAX_RAW_TAGS: usize = 5_000;
 const LINK_REL: &str = "noopener noreferrer";
 
 /// Where a Markdown link may point: a relative target the caller resolves (published pages,
@@ -161,6 +163,7 @@ fn prepare<'a>(markdown: &'a str, links: &dyn Links) -> Prepared<'a> {
     let mut footnotes = Footnotes::default();
     let mut links_open = 0usize;
     let mut iter = Parser::new_ext(markdown, options()).into_offset_iter();
+    let mut raw_tags = 0usize;
     while let Some((event, range)) = iter.next() {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
@@ -224,9 +227,16 @@ fn prepare<'a>(markdown: &'a str, links: &dyn Links) -> Prepared<'a> {
                 let tag = format!("<input {checked}disabled=\"\" type=\"checkbox\">\n");
                 out.events.push(Event::InlineHtml(tag.into()));
             }
-            Event::Html(_) | Event::InlineHtml(_) => {
-                out.raw_html = true;
-                out.events.push(event);
+            Event::Html(h) | Event::InlineHtml(h) => {
+                // Deeply nested raw HTML costs the HTML parser quadratic time: past a budget of
+                // tags, raw HTML is shown as text instead of parsed (a nesting bomb, not prose).
+                raw_tags += h.matches('<').count();
+                if raw_tags > MAX_RAW_TAGS {
+                    out.events.push(Event::Text(h));
+                } else {
+                    out.raw_html = true;
+                    out.events.push(Event::Html(h));
+                }
             }
             Event::FootnoteReference(label) => {
                 let (id, n) = footnotes.reference(&label);
@@ -732,5 +742,52 @@ mod tests {
         assert_eq!(sections[0].title, "Reach");
         assert!(sections[0].html.contains("<h3 id=\"sub\">"));
         assert!(sections[1].html.contains("B"));
+    }
+}
+
+#[cfg(test)]
+mod bombs {
+    use super::*;
+
+    struct Nothing;
+    impl Links for Nothing {
+        fn link(&self, _: &str) -> Option<String> {
+            None
+        }
+        fn image(&self, _: &str, _: &str, _: bool) -> Option<String> {
+            None
+        }
+    }
+
+    /// Renders on a thread with the default 2 MiB stack of spawned threads (not the main
+    /// thread's 8 MiB), as the build's worker threads do.
+    fn render_on_small_stack(doc: String) -> String {
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || render(&doc, &Nothing).html)
+            .expect("thread")
+            .join()
+            .expect("rendering must not overflow the stack")
+    }
+
+    #[test]
+    fn nesting_bombs_do_not_blow_the_stack() {
+        let n = 100_000;
+        for doc in [
+            ">".repeat(n) + " deep quote",
+            (0..n / 5)
+                .map(|i| format!("{}- x\n", "  ".repeat(i.min(2000))))
+                .collect(),
+            "- ".repeat(n) + "x",
+            "*".repeat(n) + "x" + &"*".repeat(n),
+            "[".repeat(n) + "x" + &"](y)".repeat(n),
+            // Past MAX_RAW_TAGS raw HTML is escaped text, so this costs no quadratic parse.
+            "<div>".repeat(n) + "raw" + &"</div>".repeat(n),
+            "<div>\n".repeat(n) + "raw",
+            "<b><i>".repeat(n) + "raw",
+        ] {
+            let html = render_on_small_stack(doc);
+            assert!(!html.contains("<script"));
+        }
     }
 }

@@ -165,6 +165,9 @@ pub struct BuildReport {
     pub images: ImageStats,
     pub excluded: Vec<Exclusion>,
     pub problems: Vec<Problem>,
+    /// The output scan run before the output was replaced (none with `--no-scan`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scan: Option<crate::audit::scan::ScanReport>,
     /// Milliseconds spent in each stage of the build.
     pub timings: Vec<(String, f64)>,
 }

@@ -4,6 +4,7 @@
 //! rendered pages) so that `sesh serve` can rebuild after an edit by redoing only what changed;
 //! every rebuild still runs the whole pipeline, the consent gate included, on the whole site.
 
+use crate::audit::scan::{LeakFound, Restricted, ScanReport};
 use crate::cases;
 use crate::config::Config;
 use crate::consent::{self, Settings};
@@ -25,6 +26,8 @@ pub struct BuildOptions {
     pub force: bool,
     /// Fail (and keep the previous output) if any error was reported.
     pub strict: bool,
+    /// Skip the output scan (restricted text, private values, image metadata) before commit.
+    pub no_scan: bool,
 }
 
 /// Builds the site into `config.output_dir`, replacing it only if everything succeeded.
@@ -42,9 +45,18 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
     session.assume_written(staging.previous());
     let outcome = session.build_into(staging.dir(), options.strict, true)?;
     fail_if_strict(options.strict, &outcome.report)?;
+    let mut report = outcome.report;
+    // The staging folder is complete: prove nothing restricted is in it before it goes live.
+    if !options.no_scan {
+        let scan = session.scan(staging.dir())?;
+        report.timings.push(("scan output".into(), scan.ms));
+        if !scan.findings.is_empty() {
+            return Err(LeakFound(scan).into());
+        }
+        report.scan = Some(scan);
+    }
     let committing = std::time::Instant::now();
     staging.commit(&session.written)?;
-    let mut report = outcome.report;
     let ms = |d: std::time::Duration| (d.as_secs_f64() * 10_000.0).round() / 10.0;
     report
         .timings
@@ -107,6 +119,16 @@ impl Session {
     pub fn assume_written(&mut self, manifest: &output::Manifest) {
         self.written = manifest.clone();
         self.memo = Memo::assuming(manifest);
+    }
+
+    /// Scans `dir` for anything the consent gate keeps out of this session's content (see
+    /// [`crate::audit::scan`]); the time includes listing what to look for.
+    pub fn scan(&self, dir: &Path) -> Result<ScanReport> {
+        let started = std::time::Instant::now();
+        let gated = consent::gate(&self.raw, &Settings::from(&self.config));
+        let mut report = Restricted::collect(&self.raw, &gated).scan(dir)?;
+        report.ms = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
+        Ok(report)
     }
 
     /// Re-reads `sesh.toml`, the content and the theme (after a configuration change).

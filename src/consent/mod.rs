@@ -346,7 +346,7 @@ pub fn normalise(file: &str) -> String {
 }
 
 /// `content/contests/x/_index.md` → `content/contests/x`.
-fn folder_of(source: &SourceFile, slug: &str) -> String {
+pub fn folder_of(source: &SourceFile, slug: &str) -> String {
     match source.display.rsplit_once('/') {
         Some((dir, _)) => dir.to_string(),
         None => format!("content/contests/{slug}"),

@@ -57,6 +57,7 @@ impl Browser {
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "pageLoadStrategy": "eager",
+            "goog:loggingPrefs": {"browser": "ALL"},
             "goog:chromeOptions": {
                 "binary": CHROMIUM,
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -485,4 +486,125 @@ fn search_finds_chinese_and_english_queries_on_both_language_pages() {
             "search results page: {violations:#?}"
         );
     }
+}
+
+impl Browser {
+    /// Console messages logged since the last call (chromedriver's browser log).
+    pub fn console(&self) -> Vec<String> {
+        let log = self.call(
+            "POST",
+            &format!("/session/{}/se/log", self.session),
+            Some(json!({"type": "browser"})),
+        );
+        log.as_array()
+            .map(|entries| {
+                entries
+                    .iter()
+                    .filter_map(|e| e["message"].as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Content-Security-Policy violations (and failed loads) on the main pages of `theme`, under
+/// `sesh serve` with its live-reload script: none allowed. A probe page with an inline script
+/// and an inline style proves that violations are seen.
+fn check_csp(theme: &str) {
+    let Some(browser) = Browser::start(theme) else {
+        return;
+    };
+    let site = Site::example();
+    site.edit(
+        "sesh.toml",
+        "theme = \"default\"",
+        &format!("theme = \"{theme}\""),
+    );
+    let csp = std::fs::read_to_string(repo().join("themes/default/templates/base.html"))
+        .unwrap()
+        .lines()
+        .find(|l| l.contains("Content-Security-Policy"))
+        .expect("base.html has a CSP meta tag")
+        .to_string();
+    site.write(
+        "static/csp-probe.html",
+        &format!("<!doctype html><html><head>{csp}<title>probe</title></head><body><p style=\"color:red\">x</p><script>window.inlineRan = true;</script></body></html>"),
+    );
+    let serve = Serve::start(&site, &[]);
+    // Live reload works under the policy: its script runs and its event stream connects.
+    browser.goto(&serve.url);
+    browser.wait_for(
+        "the live-reload script to connect",
+        "return window.seshLiveReload === true",
+        |v| v == true,
+    );
+    browser.goto(&format!("{}csp-probe.html", serve.url));
+    browser.wait_for("the probe page", "return document.readyState", |v| {
+        v == "complete"
+    });
+    let probe = browser.console();
+    assert!(
+        probe.iter().any(|m| m.contains("Content Security Policy")),
+        "the inline script of the probe page must be reported: {probe:?}"
+    );
+    assert_eq!(browser.eval("return window.inlineRan || null"), Value::Null);
+    let mut failures = Vec::new();
+    for path in [
+        "",
+        "contests/",
+        "contests/sex-health-images-2014/",
+        "contests/sex-health-images-2014/two-hearts-one-test/",
+        "framework/",
+        "about/",
+        "no-such-page/",
+    ] {
+        browser.goto(&format!("{}{path}", serve.url));
+        // Every image decoded, every stylesheet applied.
+        let state = browser.wait_for(
+            &format!("/{path} to load"),
+            "var imgs = Array.from(document.images); \
+             imgs.forEach(function (i) { i.loading = 'eager'; }); \
+             return {ready: document.readyState === 'complete', \
+                  broken: imgs.filter(function (i) { return i.complete && i.naturalWidth === 0; }).map(function (i) { return i.currentSrc || i.src; }), \
+                  sheets: document.styleSheets.length, \
+                  links: document.querySelectorAll('link[rel=stylesheet]').length, \
+                  csp: !!document.querySelector('meta[http-equiv=Content-Security-Policy]')};",
+            |v| v["ready"] == true,
+        );
+        if state["broken"].as_array().is_some_and(|b| !b.is_empty()) {
+            failures.push(format!("/{path}: images not loaded: {}", state["broken"]));
+        }
+        if state["sheets"] != state["links"] {
+            failures.push(format!("/{path}: stylesheets not all applied: {state}"));
+        }
+        if state["csp"] != true {
+            failures.push(format!("/{path}: no CSP meta tag"));
+        }
+        let page = format!("{}{path} ", serve.url);
+        for message in browser.console() {
+            // The 404 page's own status is expected; any other failed load is not.
+            let own_404 = path == "no-such-page/" && message.starts_with(&page);
+            if message.contains("Content Security Policy")
+                || message.contains("Refused")
+                || (message.contains("Failed to load") && !own_404)
+            {
+                failures.push(format!("/{path}: {message}"));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "theme {theme} breaks its Content-Security-Policy:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn the_default_theme_satisfies_its_content_security_policy() {
+    check_csp("default");
+}
+
+#[test]
+fn the_partner_theme_satisfies_its_content_security_policy() {
+    check_csp("sihi-partner");
 }

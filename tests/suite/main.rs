@@ -2,12 +2,14 @@
 
 mod common;
 
+mod audit;
 mod browser;
 
 mod consent;
 mod docs;
 mod errors;
 mod example;
+mod hostile;
 mod images;
 mod kinds;
 mod languages;

@@ -1,0 +1,534 @@
+//! THE OUTPUT SCAN: proof, from the bytes of a built site, that nothing restricted got through.
+//!
+//! [`Restricted::collect`] lists what must never appear in the output, from the raw model and
+//! the gate's public model: every `[private]` value; the title, summary, body text, credits
+//! and media text of every unpublished contest and entry; the name and affiliation of every
+//! author not credited by name, and the pseudonym of those credited as anonymous; the alt
+//! text and caption of every unpublished media item; the address (`contests/<c>/<e>/`) of
+//! every unpublished contest and entry; and the exact bytes of every unpublished media file.
+//! [`Restricted::scan`] then reads every file of a folder (pages, feeds, images: all bytes,
+//! and file names) and reports each occurrence, plus any EXIF/XMP/IPTC/GPS block in images.
+//!
+//! False positives matter, since a finding fails the build. A text is searched only when it is
+//! distinctive enough ([`PRIVATE_MIN`], [`NAME_MIN`], [`TEXT_MIN`], [`BODY_MIN`] bytes; of a
+//! body, its [`BODY_PIECES`] longest pieces), and a match is dropped when a published item
+//! contains the same text (two entries with the same title, an author credited by name in one
+//! entry and anonymous in another): that text is public by consent. Addresses of unpublished
+//! entries are always findings.
+//! Escaping changes `& < > " ' / \`, so a text containing them is also searched piece by piece
+//! between those characters. Findings say which item and field leaked, never the text itself.
+
+use super::metadata;
+use crate::consent::{self, Gated};
+use crate::content::{EntryFront, Located, RawSite};
+use crate::public::{Credit, PublicSite};
+use aho_corasick::{AhoCorasick, MatchKind};
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// Shortest `[private]` value searched, in bytes (`+86 138…`, an e-mail address, a note).
+pub const PRIVATE_MIN: usize = 6;
+/// Shortest name, pseudonym or affiliation searched, in bytes (`Wei Li`; two Chinese characters).
+pub const NAME_MIN: usize = 6;
+/// Shortest title, summary, alt text or caption searched, in bytes.
+pub const TEXT_MIN: usize = 12;
+/// Shortest piece of body text searched (one line of Markdown between markup), in bytes.
+pub const BODY_MIN: usize = 24;
+
+/// Pieces of body text searched per unpublished body (the longest).
+pub const BODY_PIECES: usize = 3;
+
+/// Characters that HTML, XML or JSON escaping may change.
+const ESCAPED: &[char] = &['&', '<', '>', '"', '\'', '/', '\\', '\n', '\r', '\t'];
+
+/// One file's findings (metadata, copies) and the restricted texts matched in it (file, text
+/// index), to be checked against published text.
+type FileScan = (Vec<Finding>, Vec<(String, usize)>);
+
+/// What must not appear in the output of the site `site` was published from.
+#[derive(Debug)]
+pub struct Restricted<'a> {
+    site: &'a PublicSite,
+    needles: Vec<String>,
+    /// What each needle is (same index): never the text itself.
+    what: Vec<String>,
+    /// Whether a match is dropped when a published text contains the needle (not addresses).
+    may_be_public: Vec<bool>,
+    files: Vec<(PathBuf, String)>,
+    /// Texts not searched because they are shorter than their minimum.
+    pub too_short: usize,
+}
+
+/// One leak.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Output file, relative to the scanned folder.
+    pub file: String,
+    pub what: String,
+}
+
+/// What a scan looked at and found.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ScanReport {
+    pub files: usize,
+    pub bytes: u64,
+    /// Distinct texts searched.
+    pub texts: usize,
+    pub too_short: usize,
+    /// Texts found in the output that a published item also contains (not findings).
+    pub shared: usize,
+    pub findings: Vec<Finding>,
+    pub ms: f64,
+}
+
+impl ScanReport {
+    pub fn summary(&self) -> String {
+        format!(
+            "Scanned {} files ({:.1} MB) for {} restricted texts and image metadata in {:.0} ms: {}.",
+            self.files,
+            self.bytes as f64 / 1e6,
+            self.texts,
+            self.ms,
+            match self.findings.len() {
+                0 => "nothing found".to_string(),
+                n => format!("{n} finding(s)"),
+            }
+        )
+    }
+}
+
+/// A scan that found something: the build fails and the previous output stays.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", failure_message(.0))]
+pub struct LeakFound(pub ScanReport);
+
+fn failure_message(report: &ScanReport) -> String {
+    let mut s = format!(
+        "the output scan found {} leak(s); nothing was published and the previous output is unchanged:",
+        report.findings.len()
+    );
+    for f in report.findings.iter().take(50) {
+        s.push_str(&format!("\n  {}: {}", f.file, f.what));
+    }
+    if report.findings.len() > 50 {
+        s.push_str(&format!("\n  … and {} more", report.findings.len() - 50));
+    }
+    s.push_str("\n  hint: this is a bug in sesh or a theme; report it. `--no-scan` skips the scan (not recommended)");
+    s
+}
+
+impl<'a> Restricted<'a> {
+    /// Everything restricted in `raw`, given what the gate published.
+    pub fn collect(raw: &RawSite, gated: &'a Gated) -> Restricted<'a> {
+        let mut c = Collector::default();
+        let site = &gated.site;
+        for contest in &raw.contests {
+            let path = consent::folder_of(&contest.source, &contest.slug);
+            let public = site.contests.iter().find(|p| p.slug == contest.slug);
+            if public.is_none() {
+                c.address(&format!("contests/{}/", contest.slug), &path);
+                if let Ok(f) = &contest.front {
+                    let what = format!("unpublished contest {path}");
+                    for text in [Some(&f.title), f.summary.as_ref(), f.purpose.as_ref()] {
+                        c.add(
+                            text,
+                            TEXT_MIN,
+                            &format!("{what} (title, summary or purpose)"),
+                        );
+                    }
+                }
+                c.body(
+                    &contest.source.body,
+                    &format!("body text of unpublished contest {path}"),
+                );
+            }
+            for entry in &contest.entries {
+                let epath = format!("{path}/{}", entry.slug);
+                let published =
+                    public.and_then(|p| p.entries.iter().find(|e| e.slug == entry.slug));
+                let Ok(front) = &entry.front else {
+                    // Unreadable front matter: only the body and the address can be told apart.
+                    c.address(
+                        &format!("contests/{}/{}/", contest.slug, entry.slug),
+                        &epath,
+                    );
+                    c.body(
+                        &entry.source.body,
+                        &format!("body text of unpublished entry {epath}"),
+                    );
+                    continue;
+                };
+                if let Some(private) = &front.private {
+                    for (key, value) in private {
+                        let mut values = Vec::new();
+                        super::strings(value, &mut values);
+                        for v in values {
+                            c.add(
+                                Some(&v),
+                                PRIVATE_MIN,
+                                &format!("[private].{key} of {}", entry.source.display),
+                            );
+                        }
+                    }
+                }
+                match published {
+                    None => {
+                        c.address(
+                            &format!("contests/{}/{}/", contest.slug, entry.slug),
+                            &epath,
+                        );
+                        c.unpublished_entry(front, &entry.source.body, &epath);
+                    }
+                    Some(e) => c.hidden_credits(front, &e.credits, &epath),
+                }
+                for (item, located) in front.media.iter().zip(&entry.media_files) {
+                    let file = item
+                        .file
+                        .as_ref()
+                        .map(|f| f.get_ref().as_str())
+                        .unwrap_or("");
+                    let normal = consent::normalise(file);
+                    if published.is_some_and(|e| e.media.iter().any(|m| m.file == normal)) {
+                        continue;
+                    }
+                    let what = format!("unpublished media {epath}/{file}");
+                    c.add(item.alt.as_ref(), TEXT_MIN, &format!("alt text of {what}"));
+                    c.add(
+                        item.caption.as_ref(),
+                        TEXT_MIN,
+                        &format!("caption of {what}"),
+                    );
+                    if let Located::Found(source) = located {
+                        c.files.push((source.clone(), format!("a copy of {what}")));
+                    }
+                }
+            }
+        }
+        c.finish(site)
+    }
+
+    /// Scans every file under `dir`.
+    pub fn scan(&self, dir: &Path) -> Result<ScanReport> {
+        let started = std::time::Instant::now();
+        let searcher = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(&self.needles)
+            .context("cannot prepare the output scan")?;
+        let mut files = Vec::new();
+        for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
+            let entry = entry.with_context(|| format!("cannot scan `{}`", dir.display()))?;
+            if entry.file_type().is_file() {
+                let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+                files.push((entry.into_path(), size));
+            }
+        }
+        let copies = self.copies(&files);
+        let results: Vec<Result<FileScan>> = files
+            .par_iter()
+            .map(|(path, size)| self.scan_file(dir, path, *size, &searcher, &copies))
+            .collect();
+        let mut report = ScanReport {
+            files: files.len(),
+            bytes: files.iter().map(|f| f.1).sum(),
+            texts: self.needles.len(),
+            too_short: self.too_short,
+            ..ScanReport::default()
+        };
+        let mut matches = Vec::new();
+        for r in results {
+            let (findings, texts) = r?;
+            report.findings.extend(findings);
+            matches.extend(texts);
+        }
+        // A text that a published item contains is public by consent: not a finding.
+        let candidates: HashSet<usize> = matches
+            .iter()
+            .map(|m| m.1)
+            .filter(|i| self.may_be_public[*i])
+            .collect();
+        let candidates: Vec<usize> = candidates.into_iter().collect();
+        let texts: Vec<&str> = candidates
+            .iter()
+            .map(|i| self.needles[*i].as_str())
+            .collect();
+        let public: HashSet<usize> = published_contains(self.site, &texts)
+            .into_iter()
+            .map(|k| candidates[k])
+            .collect();
+        report.shared = public.len();
+        for (file, i) in matches {
+            if !public.contains(&i) {
+                report.findings.push(Finding {
+                    file,
+                    what: self.what[i].clone(),
+                });
+            }
+        }
+        report
+            .findings
+            .sort_by(|a, b| (&a.file, &a.what).cmp(&(&b.file, &b.what)));
+        report.ms = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
+        Ok(report)
+    }
+
+    /// Hashes of unpublished media files the same size as some output file.
+    fn copies(&self, outputs: &[(PathBuf, u64)]) -> HashMap<(u64, blake3::Hash), String> {
+        let sizes: HashSet<u64> = outputs.iter().map(|f| f.1).collect();
+        self.files
+            .iter()
+            .filter_map(|(path, what)| {
+                let size = std::fs::metadata(path).ok()?.len();
+                if !sizes.contains(&size) {
+                    return None;
+                }
+                let bytes = std::fs::read(path).ok()?;
+                Some(((size, blake3::hash(&bytes)), what.clone()))
+            })
+            .collect()
+    }
+
+    fn scan_file(
+        &self,
+        dir: &Path,
+        path: &Path,
+        size: u64,
+        searcher: &AhoCorasick,
+        copies: &HashMap<(u64, blake3::Hash), String>,
+    ) -> Result<FileScan> {
+        let rel = crate::report::display_path(dir, path);
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+        let mut found = Vec::new();
+        let mut texts = HashSet::new();
+        for haystack in [rel.as_bytes(), &bytes] {
+            for m in searcher.find_iter(haystack) {
+                texts.insert(m.pattern().as_usize());
+                if texts.len() >= 100 {
+                    break;
+                }
+            }
+        }
+        for block in metadata::blocks(&bytes) {
+            found.push(Finding {
+                file: rel.clone(),
+                what: format!("image metadata: {block}"),
+            });
+        }
+        if !copies.is_empty()
+            && let Some(what) = copies.get(&(size, blake3::hash(&bytes)))
+        {
+            found.push(Finding {
+                file: rel.clone(),
+                what: what.clone(),
+            });
+        }
+        Ok((found, texts.into_iter().map(|i| (rel.clone(), i)).collect()))
+    }
+}
+
+#[derive(Default)]
+struct Collector {
+    /// Text → what it is (the first description wins).
+    texts: HashMap<String, String>,
+    /// Addresses are searched even when a published text contains them.
+    addresses: HashMap<String, String>,
+    files: Vec<(PathBuf, String)>,
+    too_short: usize,
+}
+
+impl Collector {
+    /// `text` and, when escaping could change it, its pieces between escapable characters.
+    fn add(&mut self, text: Option<&String>, min: usize, what: &str) {
+        let Some(text) = text.map(|t| t.trim()).filter(|t| !t.is_empty()) else {
+            return;
+        };
+        let mut any = false;
+        if text.len() >= min && !text.contains(ESCAPED) {
+            self.texts
+                .entry(text.to_string())
+                .or_insert_with(|| what.to_string());
+            any = true;
+        }
+        if text.contains(ESCAPED) {
+            for piece in text
+                .split(ESCAPED)
+                .map(str::trim)
+                .filter(|p| p.len() >= min)
+            {
+                self.texts
+                    .entry(piece.to_string())
+                    .or_insert_with(|| what.to_string());
+                any = true;
+            }
+        }
+        if !any {
+            self.too_short += 1;
+        }
+    }
+
+    /// `contests/<c>/<e>/`, as written and percent-encoded (non-ASCII slugs).
+    fn address(&mut self, address: &str, path: &str) {
+        let what = format!("link to or page of unpublished {path}");
+        let encoded: String =
+            percent_encoding::utf8_percent_encode(address, percent_encoding::NON_ALPHANUMERIC)
+                .to_string()
+                .replace("%2F", "/")
+                .replace("%2D", "-")
+                .replace("%5F", "_");
+        for a in [address.to_string(), encoded] {
+            self.addresses.entry(a).or_insert_with(|| what.clone());
+        }
+    }
+
+    /// The longest pieces of Markdown text between markup characters (a body that leaks
+    /// leaks whole, so its longest sentences are enough to see it; fewer texts, faster scan).
+    fn body(&mut self, markdown: &str, what: &str) {
+        let mut pieces: Vec<&str> = Vec::new();
+        for line in markdown.lines() {
+            let line = line.trim_start_matches(|c: char| {
+                c.is_whitespace() || matches!(c, '#' | '>' | '-' | '+' | '*' | '|')
+            });
+            for piece in line.split(|c: char| "*_`[]()!|~<>&\"'\\/{}#=".contains(c)) {
+                let piece = piece.trim();
+                if piece.len() >= BODY_MIN {
+                    pieces.push(piece);
+                }
+            }
+        }
+        pieces.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        for piece in pieces.into_iter().take(BODY_PIECES) {
+            self.texts
+                .entry(piece.to_string())
+                .or_insert_with(|| what.to_string());
+        }
+    }
+
+    fn unpublished_entry(&mut self, front: &EntryFront, body: &str, path: &str) {
+        let what = format!("unpublished entry {path}");
+        self.add(Some(&front.title), TEXT_MIN, &format!("title of {what}"));
+        self.add(
+            front.summary.as_ref(),
+            TEXT_MIN,
+            &format!("summary of {what}"),
+        );
+        for (i, a) in front.authors.iter().enumerate() {
+            let who = format!("author {} of {what}", i + 1);
+            self.add(a.name.as_ref(), NAME_MIN, &format!("name of {who}"));
+            self.add(
+                a.pseudonym.as_ref(),
+                NAME_MIN,
+                &format!("pseudonym of {who}"),
+            );
+            self.add(
+                a.affiliation.as_ref(),
+                NAME_MIN,
+                &format!("affiliation of {who}"),
+            );
+        }
+        self.body(body, &format!("body text of {what}"));
+    }
+
+    /// Names (and what narrows them down) that a published entry's credits do not show.
+    fn hidden_credits(&mut self, front: &EntryFront, credits: &[Credit], path: &str) {
+        for (i, (a, credit)) in front.authors.iter().zip(credits).enumerate() {
+            let who = format!("author {} of {path} (credited as {})", i + 1, credit.kind());
+            if !matches!(credit, Credit::Name { .. }) {
+                self.add(a.name.as_ref(), NAME_MIN, &format!("name of {who}"));
+                self.add(
+                    a.affiliation.as_ref(),
+                    NAME_MIN,
+                    &format!("affiliation of {who}"),
+                );
+            }
+            if !matches!(credit, Credit::Pseudonym(_) | Credit::Name { .. }) {
+                self.add(
+                    a.pseudonym.as_ref(),
+                    NAME_MIN,
+                    &format!("pseudonym of {who}"),
+                );
+            }
+        }
+    }
+
+    /// The search lists, sorted (a deterministic order of findings).
+    fn finish(self, site: &PublicSite) -> Restricted<'_> {
+        let mut all: Vec<(String, String, bool)> = self
+            .texts
+            .into_iter()
+            .map(|(t, w)| (t, w, true))
+            .chain(self.addresses.into_iter().map(|(t, w)| (t, w, false)))
+            .collect();
+        all.sort();
+        let mut out = Restricted {
+            site,
+            needles: Vec::with_capacity(all.len()),
+            what: Vec::with_capacity(all.len()),
+            may_be_public: Vec::with_capacity(all.len()),
+            files: self.files,
+            too_short: self.too_short,
+        };
+        for (text, what, may_be_public) in all {
+            out.needles.push(text);
+            out.what.push(what);
+            out.may_be_public.push(may_be_public);
+        }
+        out
+    }
+}
+
+/// Indexes of `texts` found in any text of the public model.
+fn published_contains(site: &PublicSite, texts: &[&str]) -> HashSet<usize> {
+    if texts.is_empty() {
+        return HashSet::new();
+    }
+    let Ok(searcher) = AhoCorasick::new(texts) else {
+        return HashSet::new();
+    };
+    let mut public: Vec<&str> = Vec::new();
+    for page in site.home.iter().chain(&site.framework).chain(&site.pages) {
+        public.extend([page.title.as_str(), &page.body.markdown]);
+        public.extend(page.description.as_deref());
+    }
+    for c in &site.contests {
+        public.extend([c.title.as_str(), &c.body.markdown]);
+        public.extend(
+            [&c.summary, &c.purpose, &c.audience, &c.actions, &c.outcome]
+                .into_iter()
+                .flatten()
+                .map(String::as_str),
+        );
+        public.extend(c.organisers.iter().chain(&c.platforms).map(String::as_str));
+        for e in &c.entries {
+            public.extend([e.title.as_str(), &e.body.markdown]);
+            public.extend(e.summary.as_deref());
+            public.extend(e.country.as_deref());
+            public.extend(e.tags.iter().map(String::as_str));
+            for credit in &e.credits {
+                public.extend(credit.text());
+                if let Credit::Name {
+                    affiliation: Some(a),
+                    ..
+                } = credit
+                {
+                    public.push(a);
+                }
+            }
+            for m in &e.media {
+                public.push(&m.alt);
+                public.extend(m.caption.as_deref());
+            }
+        }
+    }
+    public
+        .par_iter()
+        .flat_map_iter(|text| {
+            searcher
+                .find_overlapping_iter(*text)
+                .map(|m| m.pattern().as_usize())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
