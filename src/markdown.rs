@@ -122,6 +122,8 @@ struct Prepared<'a> {
 }
 
 const PLACEHOLDER: &str = "sesh-img";
+/// Stands for a task-list checkbox until the HTML has been sanitised.
+const TASK: &str = "sesh-task";
 /// Raw HTML tags an entry body may hold before the rest of its raw HTML is shown as text.
 const MAX_RAW_TAGS: usize = 5_000;
 const LINK_REL: &str = "noopener noreferrer";
@@ -223,8 +225,9 @@ fn prepare<'a>(markdown: &'a str, links: &dyn Links) -> Prepared<'a> {
                 out.events.push(Event::Html(tag.into()));
             }
             Event::TaskListMarker(done) => {
-                let checked = if done { "checked=\"\" " } else { "" };
-                let tag = format!("<input {checked}disabled=\"\" type=\"checkbox\">\n");
+                // A placeholder, turned into the checkbox after sanitising: the sanitiser allows
+                // no `<input>` (raw `<input type="submit">` kept its tag; found by fuzzing).
+                let tag = format!("<{TASK} data-done=\"{}\"></{TASK}>\n", u8::from(done));
                 out.events.push(Event::InlineHtml(tag.into()));
             }
             Event::Html(h) | Event::InlineHtml(h) => {
@@ -442,18 +445,25 @@ fn finish(
         false => html,
     };
     // A paragraph that held only a removed image would be left empty.
-    let html = replace_placeholders(&clean, images).replace("<p></p>\n", "");
+    let html = replace_placeholders(&clean, images)
+        .replace("<p></p>\n", "")
+        .replace(
+            &format!("<{TASK} data-done=\"1\"></{TASK}>"),
+            "<input checked=\"\" disabled=\"\" type=\"checkbox\">",
+        )
+        .replace(
+            &format!("<{TASK} data-done=\"0\"></{TASK}>"),
+            "<input disabled=\"\" type=\"checkbox\">",
+        );
     (html, dropped.into_inner().unwrap_or_default())
 }
 
 fn sanitiser<'a>(links: &'a dyn Links, dropped: &'a Mutex<Vec<Dropped>>) -> ammonia::Builder<'a> {
     let mut b = ammonia::Builder::default();
     b.rm_tags(["img", "map", "area", "center", "acronym", "strike", "tt"])
-        .add_tags([PLACEHOLDER, "input", "section"])
+        .add_tags([PLACEHOLDER, TASK, "section"])
         .add_tag_attributes(PLACEHOLDER, ["data-n"])
-        // Task-list checkboxes. (Forcing attribute values with ammonia would make their order,
-        // and so the output, vary from run to run.)
-        .add_tag_attributes("input", ["checked", "disabled", "type"])
+        .add_tag_attributes(TASK, ["data-done"])
         .add_generic_attributes(["id", "class", "dir"])
         .url_schemes(["http", "https", "mailto", "tel"].into())
         .link_rel(Some(LINK_REL))
@@ -462,7 +472,7 @@ fn sanitiser<'a>(links: &'a dyn Links, dropped: &'a Mutex<Vec<Dropped>>) -> ammo
             "class" => keep_classes(value),
             "id" => safe_id(value),
             "dir" => matches!(value, "ltr" | "rtl" | "auto").then_some(value.into()),
-            "type" if element == "input" => (value == "checkbox").then_some(value.into()),
+            "data-done" if element == TASK => matches!(value, "0" | "1").then_some(value.into()),
             _ => Some(value.into()),
         })
         .url_relative(ammonia::UrlRelative::Custom(Box::new(Relative {
@@ -584,6 +594,31 @@ mod tests {
 
     fn html(md: &str) -> String {
         render(md, &Site).html
+    }
+
+    /// Found by the `markdown_html` fuzz target: raw `<input type="submit">` kept its tag.
+    #[test]
+    fn raw_form_controls_are_removed_and_task_lists_keep_their_checkboxes() {
+        for md in [
+            "<input type=\"submit\">\n",
+            "<input type=\"checkbox\" disabled>\n",
+            "x <input type=\"text\" value=\"hi\"> y\n",
+        ] {
+            assert!(!html(md).contains("<input"), "{md} → {}", html(md));
+        }
+        // With and without raw HTML (sanitised path and fast path): the same checkboxes.
+        for extra in ["", "<b>raw</b>\n\n"] {
+            let out = html(&format!("{extra}- [x] done\n- [ ] todo\n"));
+            assert!(
+                out.contains("<input checked=\"\" disabled=\"\" type=\"checkbox\">"),
+                "{out}"
+            );
+            assert!(
+                out.contains("<input disabled=\"\" type=\"checkbox\">"),
+                "{out}"
+            );
+            assert!(!out.contains("sesh-task"), "{out}");
+        }
     }
 
     #[test]

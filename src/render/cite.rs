@@ -92,6 +92,10 @@ impl Renderer<'_> {
 
     /// The download files of a citation, at `stem` plus each extension.
     pub(super) fn cite_files(&self, stem: &str, c: &Citation) -> Result<Vec<(OutputFile, bool)>> {
+        // Written once, at the root, in the default language (every language's page links there).
+        if self.lang != self.default_lang {
+            return Ok(Vec::new());
+        }
         let csl = serde_json::to_string_pretty(&[c.csl()])?;
         let contents = [c.bibtex(), c.ris(), csl + "\n"];
         FILES

@@ -130,6 +130,10 @@ impl<'a> Renderer<'a> {
         &self,
         entries: &[(&'a Contest, usize, &'a Entry)],
     ) -> Result<Vec<(OutputFile, bool)>> {
+        // Written once, at the root, in the default language.
+        if self.lang != self.default_lang {
+            return Ok(Vec::new());
+        }
         let records: Vec<EntryRecord> = entries
             .iter()
             .map(|(c, _, e)| self.entry_record(c, e))

@@ -52,10 +52,11 @@ pub fn register(
             let path = kwargs.must_get::<&str>("path")?.trim_start_matches('/');
             let lang = language(&kwargs, state, &url_default)?;
             // Pages and feeds exist per language; files (static, generated CSS, the search
-            // index) once, at the root.
+            // index, open data) once, at the root.
             let shared = files.contains(path)
                 || matches!(path, "css/theme.css" | "robots.txt")
-                || path.starts_with("pagefind/");
+                || path.starts_with("pagefind/")
+                || path.starts_with("data/");
             let prefix = if shared || lang == url_default {
                 String::new()
             } else {
