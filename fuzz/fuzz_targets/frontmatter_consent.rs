@@ -22,6 +22,8 @@ fuzz_target!(|data: &[u8]| {
         source: source.clone(),
         front,
         media_files: vec![Located::Missing; media],
+        media_parts: vec![Default::default(); media],
+        translations: Vec::new(),
     };
     let contest = RawContest {
         slug: "c".into(),
@@ -30,6 +32,7 @@ fuzz_target!(|data: &[u8]| {
         source: SourceFile::default(),
         front: Ok(ContestFront::default()),
         entries: vec![entry],
+        translations: Vec::new(),
     };
     let site = RawSite {
         contests: vec![contest],
@@ -41,6 +44,7 @@ fuzz_target!(|data: &[u8]| {
     let settings = Settings {
         as_of: AsOf::exact(date),
         license: None,
+        languages: vec!["en".into()],
     };
     let gated = gate(&site, &settings);
     let published = gated.site.contests.iter().map(|c| c.entries.len()).sum::<usize>();
