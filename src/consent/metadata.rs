@@ -94,6 +94,11 @@ pub fn license(id: Option<&str>, file: &str, line: Option<usize>, problems: &mut
 }
 
 /// Line of a top-level `key = …` in the front matter (for values read without a span).
+/// [`license`] for the `license` key of a content file's front matter.
+pub fn front_license(id: Option<&str>, source: &SourceFile, problems: &mut Vec<Problem>) {
+    license(id, &source.display, key_line(source, "license"), problems);
+}
+
 pub fn key_line(source: &SourceFile, key: &str) -> Option<usize> {
     source
         .front

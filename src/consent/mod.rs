@@ -142,13 +142,7 @@ impl Gated {
             (Err(_), None) => return None,
         };
         let sensitive = flag(&front.sensitive) == Some(true);
-        let line = metadata::key_line(&raw.source, "license");
-        metadata::license(
-            front.license.as_deref(),
-            &raw.source.display,
-            line,
-            &mut self.problems,
-        );
+        metadata::front_license(front.license.as_deref(), &raw.source, &mut self.problems);
         let doi = metadata::doi(&front.doi, &raw.source, "doi", &mut self.problems);
         let outputs = metadata::outputs(&front.outputs, &raw.source, &mut self.problems);
         let license = front.license.clone().or_else(|| settings.license.clone());
@@ -273,13 +267,7 @@ impl Gated {
             })
             .collect();
         let media = self.media(raw, front, terms.images, &path);
-        let line = metadata::key_line(&raw.source, "license");
-        metadata::license(
-            front.license.as_deref(),
-            &raw.source.display,
-            line,
-            &mut self.problems,
-        );
+        metadata::front_license(front.license.as_deref(), &raw.source, &mut self.problems);
         let doi = metadata::doi(&front.doi, &raw.source, "doi", &mut self.problems);
         let lang = translate::item_lang(
             front.lang.as_deref(),
