@@ -276,14 +276,25 @@ const LIVERELOAD_JS: &str = r#"// sesh serve: reloads this page when the site is
       links[i].href = url.toString();
     }
   }
-  var source = new EventSource("/__sesh/events");
-  source.addEventListener("hello", function (e) {
-    if (seen !== null && seen !== e.data) { location.reload(); }
-    seen = e.data;
-    window.seshLiveReload = true;
+  var source = null;
+  function connect() {
+    source = new EventSource("/__sesh/events");
+    source.addEventListener("hello", function (e) {
+      if (seen !== null && seen !== e.data) { location.reload(); }
+      seen = e.data;
+      window.seshLiveReload = true;
+    });
+    source.addEventListener("reload", function () { location.reload(); });
+    source.addEventListener("css", function (e) { seen = e.data; restyle(); });
+  }
+  // A page kept in the back/forward cache would hold its stream open, and a browser opens only
+  // six connections per host: after a few clicks the next page would wait for one. Close the
+  // stream when the page is hidden; on return, "hello" reloads it if the site changed meanwhile.
+  window.addEventListener("pagehide", function () {
+    if (source) { source.close(); source = null; }
   });
-  source.addEventListener("reload", function () { location.reload(); });
-  source.addEventListener("css", function (e) { seen = e.data; restyle(); });
+  window.addEventListener("pageshow", function () { if (!source) { connect(); } });
+  connect();
 })();
 "#;
 

@@ -173,6 +173,65 @@ fn an_open_page_reloads_itself_after_an_edit() {
     );
 }
 
+/// Pages left for the back/forward cache must not keep their live-reload stream open: a browser
+/// opens six connections per host, so the sixth click used to wait about a minute for one.
+#[test]
+fn clicking_through_pages_never_waits_and_a_page_restored_by_back_still_reloads() {
+    let Some(browser) = Browser::start("live reload and the back/forward cache") else {
+        return;
+    };
+    let site = Site::fixture("consent-canaries");
+    let serve = Serve::start(&site, &[]);
+    let pages = ["", "contests/", "contests/open-contest/", "framework/"];
+    for click in 0..10 {
+        let path = pages[click % pages.len()];
+        let started = Instant::now();
+        browser.goto(&format!("{}{path}", serve.url));
+        browser.wait_for(
+            "the live-reload connection",
+            "return window.seshLiveReload === true",
+            |v| v == true,
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "click {click} (/{path}) took {:?}: connections held by cached pages?",
+            started.elapsed()
+        );
+    }
+    let entry = format!("{}contests/open-contest/published-entry/", serve.url);
+    browser.goto(&entry);
+    browser.wait_for(
+        "the live-reload connection",
+        "return window.seshLiveReload === true",
+        |v| v == true,
+    );
+    browser.eval("window.seshMarker = 'cached'; return null");
+    browser.goto(&serve.url);
+    browser.call(
+        "POST",
+        &format!("/session/{}/back", browser.session),
+        Some(json!({})),
+    );
+    browser.wait_for("the entry again", "return location.href", |v| {
+        v == entry.as_str()
+    });
+    assert_eq!(
+        browser.eval("return window.seshMarker || null"),
+        "cached",
+        "the entry page came back from the back/forward cache"
+    );
+    site.edit(
+        "content/contests/open-contest/published-entry/index.md",
+        "title = \"A published entry\"",
+        "title = \"Reloaded after coming back\"",
+    );
+    browser.wait_for(
+        "the new title",
+        "return document.querySelector('h1').textContent",
+        |v| v == "Reloaded after coming back",
+    );
+}
+
 #[test]
 fn a_stylesheet_edit_restyles_without_reloading() {
     let Some(browser) = Browser::start("css reload") else {
@@ -605,8 +664,6 @@ fn the_default_theme_satisfies_its_content_security_policy() {
 }
 
 #[test]
-#[ignore = "hangs (a WebDriver request over 180 s) when run inside the full suite, passes alone: \
-            run with `cargo test -- --ignored`; see the issue 8 note"]
 fn the_partner_theme_satisfies_its_content_security_policy() {
     check_csp("sihi-partner");
 }

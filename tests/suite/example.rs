@@ -23,6 +23,7 @@ fn the_example_builds_into_a_complete_archive() {
         "contests/heptestcontest-2016/market-day-screening/index.html",
         "contests/si-evaluation-2019/community-scorecard/index.html",
         "css/sesh.css",
+        "favicon.svg",
     ] {
         assert!(site.exists(page), "{page} missing");
     }
