@@ -154,39 +154,75 @@ fn options() -> Options {
 }
 
 fn prepare<'a>(markdown: &'a str, links: &dyn Links) -> Prepared<'a> {
-    let mut out = Prepared {
-        events: Vec::new(),
-        raw_html: false,
-        headings: Vec::new(),
-        images: Vec::new(),
-        dropped: Vec::new(),
+    let mut state = Preparing {
+        out: Prepared {
+            events: Vec::new(),
+            raw_html: false,
+            headings: Vec::new(),
+            images: Vec::new(),
+            dropped: Vec::new(),
+        },
+        links,
+        ids: Ids::default(),
+        footnotes: Footnotes::default(),
+        links_open: 0,
+        raw_tags: 0,
     };
-    let mut ids = Ids::default();
-    let mut footnotes = Footnotes::default();
-    let mut links_open = 0usize;
-    let mut iter = Parser::new_ext(markdown, options()).into_offset_iter();
-    let mut raw_tags = 0usize;
-    while let Some((event, range)) = iter.next() {
+    state.feed(&mut Parser::new_ext(markdown, options()).into_offset_iter());
+    state.out
+}
+
+/// The state of [`prepare`] while it walks the events.
+struct Preparing<'a, 'l> {
+    out: Prepared<'a>,
+    links: &'l dyn Links,
+    ids: Ids,
+    footnotes: Footnotes,
+    links_open: usize,
+    raw_tags: usize,
+}
+
+impl<'a> Preparing<'a, '_> {
+    /// Handles every event of `iter`. The events inside a heading or a dropped link go through
+    /// here too, so raw HTML, links and images are treated the same wherever they appear (raw
+    /// HTML inside a heading once skipped the sanitiser: found by fuzzing).
+    fn feed<I>(&mut self, iter: &mut I)
+    where
+        I: Iterator<Item = (Event<'a>, Range<usize>)>,
+    {
+        while let Some((event, range)) = iter.next() {
+            self.event(event, range, iter);
+        }
+    }
+
+    fn event<I>(&mut self, event: Event<'a>, range: Range<usize>, iter: &mut I)
+    where
+        I: Iterator<Item = (Event<'a>, Range<usize>)>,
+    {
+        let out = &mut self.out;
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
-                let inner = take_until(&mut iter, |e| matches!(e, Event::End(TagEnd::Heading(_))));
+                let inner = take_until(iter, |e| matches!(e, Event::End(TagEnd::Heading(_))));
                 let text = plain_text(&inner);
-                let id = ids.unique(id.as_deref().map(crate::content::slugify), &text);
+                let id = self
+                    .ids
+                    .unique(id.as_deref().map(crate::content::slugify), &text);
                 let n = heading_number(level);
-                out.events
+                self.out
+                    .events
                     .push(Event::Html(format!("<h{n} id=\"{}\">", escape(&id)).into()));
-                out.events.extend(inner);
-                out.events.push(Event::Html(format!("</h{n}>").into()));
-                out.headings.push(Heading { level: n, id, text });
+                self.feed(&mut inner.into_iter());
+                self.out.events.push(Event::Html(format!("</h{n}>").into()));
+                self.out.headings.push(Heading { level: n, id, text });
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
-                let inner = take_until(&mut iter, |e| matches!(e, Event::End(TagEnd::Image)));
+                let inner = take_until(iter, |e| matches!(e, Event::End(TagEnd::Image)));
                 let alt = plain_text(&inner);
-                out.image(&dest_url, &alt, links_open > 0, range, links);
+                out.image(&dest_url, &alt, self.links_open > 0, range, self.links);
             }
             Event::Start(Tag::Link {
                 dest_url, title, ..
-            }) => match resolve_link(&dest_url, links) {
+            }) => match resolve_link(&dest_url, self.links) {
                 Some(url) => {
                     // Written by sesh, so that the rel attribute and the resolved URL are the same
                     // whether or not the document goes through the sanitiser.
@@ -196,17 +232,17 @@ fn prepare<'a>(markdown: &'a str, links: &dyn Links) -> Prepared<'a> {
                     };
                     let tag = format!("<a href=\"{}\"{title} rel=\"{LINK_REL}\">", escape(&url));
                     out.events.push(Event::InlineHtml(tag.into()));
-                    links_open += 1;
+                    self.links_open += 1;
                 }
                 None => {
                     // Keep the text, drop the link.
-                    let inner = take_until(&mut iter, |e| matches!(e, Event::End(TagEnd::Link)));
-                    out.events.extend(inner);
+                    let inner = take_until(iter, |e| matches!(e, Event::End(TagEnd::Link)));
                     out.dropped.push(Dropped {
                         target: dest_url.to_string(),
                         image: false,
                         offset: Some(range.start),
                     });
+                    self.feed(&mut inner.into_iter());
                 }
             },
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -233,8 +269,8 @@ fn prepare<'a>(markdown: &'a str, links: &dyn Links) -> Prepared<'a> {
             Event::Html(h) | Event::InlineHtml(h) => {
                 // Deeply nested raw HTML costs the HTML parser quadratic time: past a budget of
                 // tags, raw HTML is shown as text instead of parsed (a nesting bomb, not prose).
-                raw_tags += h.matches('<').count();
-                if raw_tags > MAX_RAW_TAGS {
+                self.raw_tags += h.matches('<').count();
+                if self.raw_tags > MAX_RAW_TAGS {
                     out.events.push(Event::Text(h));
                 } else {
                     out.raw_html = true;
@@ -242,13 +278,13 @@ fn prepare<'a>(markdown: &'a str, links: &dyn Links) -> Prepared<'a> {
                 }
             }
             Event::FootnoteReference(label) => {
-                let (id, n) = footnotes.reference(&label);
+                let (id, n) = self.footnotes.reference(&label);
                 out.events.push(Event::Html(
                     format!("<sup class=\"footnote-ref\" id=\"fnref-{id}\"><a href=\"#fn-{id}\" rel=\"{LINK_REL}\">{n}</a></sup>").into(),
                 ));
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                let (id, n) = footnotes.reference(&label);
+                let (id, n) = self.footnotes.reference(&label);
                 out.events.push(Event::Html(
                     format!("<div class=\"footnote\" id=\"fn-{id}\"><span class=\"footnote-label\"><a href=\"#fnref-{id}\" rel=\"{LINK_REL}\">{n}</a></span>").into(),
                 ));
@@ -257,13 +293,12 @@ fn prepare<'a>(markdown: &'a str, links: &dyn Links) -> Prepared<'a> {
                 out.events.push(Event::Html("</div>".into()));
             }
             Event::End(TagEnd::Link) => {
-                links_open = links_open.saturating_sub(1);
+                self.links_open = self.links_open.saturating_sub(1);
                 out.events.push(event);
             }
             other => out.events.push(other),
         }
     }
-    out
 }
 
 impl Prepared<'_> {
@@ -310,13 +345,16 @@ impl Prepared<'_> {
 }
 
 /// Collects events up to and including the one `is_end` matches, returning those before it.
-fn take_until<'a, I>(iter: &mut I, is_end: impl Fn(&Event) -> bool) -> Vec<Event<'a>>
+fn take_until<'a, I>(
+    iter: &mut I,
+    is_end: impl Fn(&Event) -> bool,
+) -> Vec<(Event<'a>, Range<usize>)>
 where
     I: Iterator<Item = (Event<'a>, Range<usize>)>,
 {
     let mut depth = 0usize;
     let mut inner = Vec::new();
-    for (event, _) in iter.by_ref() {
+    for (event, range) in iter.by_ref() {
         if is_end(&event) && depth == 0 {
             break;
         }
@@ -325,15 +363,28 @@ where
             Event::End(_) => depth = depth.saturating_sub(1),
             _ => {}
         }
-        inner.push(event);
+        inner.push((event, range));
     }
     inner
 }
 
-fn plain_text(events: &[Event]) -> String {
+/// The text of `events` as a reader sees it: what raw `<script>` or `<style>` holds is removed
+/// by the sanitiser, so it is not text (nor a heading's id or table-of-contents entry).
+fn plain_text(events: &[(Event, Range<usize>)]) -> String {
     let mut text = String::new();
-    for event in events {
+    let mut hidden = false;
+    for (event, _) in events {
         match event {
+            Event::Html(h) | Event::InlineHtml(h) => {
+                let tag = h.trim_start().to_ascii_lowercase();
+                if tag.starts_with("<script") || tag.starts_with("<style") {
+                    hidden = true;
+                }
+                if tag.starts_with("</script") || tag.starts_with("</style") {
+                    hidden = false;
+                }
+            }
+            Event::Text(_) | Event::Code(_) if hidden => {}
             Event::Text(t) | Event::Code(t) => text.push_str(t),
             Event::SoftBreak | Event::HardBreak => text.push(' '),
             _ => {}
@@ -597,6 +648,45 @@ mod tests {
     }
 
     /// Found by the `markdown_html` fuzz target: raw `<input type="submit">` kept its tag.
+    #[test]
+    fn raw_html_and_links_inside_headings_and_dropped_links_are_sanitised() {
+        // Found by fuzzing: a heading's events bypassed sesh's handling, so raw HTML in a
+        // heading (with no raw HTML elsewhere) took the fast path unsanitised.
+        for md in [
+            "# expected `a<div id=d><iframe onload=alert(2/div>\n",
+            "## Title <img src=x onerror=alert(1)>\n",
+            "### <script>alert(1)</script>\n",
+            "# [click](javascript:alert(1))\n",
+            "# ![x](javascript:alert(1))\n",
+            "[<img src=x onerror=alert(1)>](javascript:alert(1))\n",
+            "[a <svg onload=alert(1)> b](vbscript:x)\n",
+        ] {
+            let out = html(md);
+            let lower = out.to_ascii_lowercase();
+            for bad in [
+                "<iframe",
+                "<script",
+                "<svg",
+                "onerror",
+                "onload",
+                "javascript:",
+                "vbscript:",
+            ] {
+                assert!(!lower.contains(bad), "{md} → {out}");
+            }
+        }
+        // What the heading says, its id and its links still work.
+        let out = html("# See [the guide](https://example.org/) <b>now</b>\n");
+        assert!(out.contains("<h1 id=\"see-the-guide-now\">"), "{out}");
+        assert!(
+            out.contains(
+                "<a href=\"https://example.org/\" rel=\"noopener noreferrer\">the guide</a>"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("<b>now</b>"), "{out}");
+    }
+
     #[test]
     fn raw_form_controls_are_removed_and_task_lists_keep_their_checkboxes() {
         for md in [

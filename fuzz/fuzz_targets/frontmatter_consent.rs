@@ -1,6 +1,7 @@
 //! Front matter + consent: any bytes as an entry's `index.md`, through the loader's parser and
 //! the consent gate. Never panics, and fails closed: an entry the gate publishes has, in its raw
-//! TOML, `publish = true` (a real boolean), no `withdrawn = true`, and no invalid consent key.
+//! TOML, `publish = true` (a real boolean), no `withdrawn = true`, and no invalid consent key;
+//! and no media item whose file was not found.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -73,10 +74,20 @@ fuzz_target!(|data: &[u8]| {
             "published with an unknown consent key {key}"
         );
     }
-    // Media located nowhere are never published.
+    // Every file is located nowhere here: only external addresses (links, external videos) may
+    // be published, without a poster, captions or transcript (all files).
     for contest in &gated.site.contests {
         for entry in &contest.entries {
-            assert!(entry.media.is_empty(), "missing media published");
+            for m in &entry.media {
+                assert!(
+                    m.url.is_some()
+                        && m.path.as_os_str().is_empty()
+                        && m.poster.is_none()
+                        && m.captions.is_empty()
+                        && m.transcript.is_none(),
+                    "media published without its file: {m:?}"
+                );
+            }
         }
     }
 });
