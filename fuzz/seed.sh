@@ -17,4 +17,8 @@ for corpus in ../tests/fixtures/xss/*.txt; do
     printf '%s\n' "$line" > "corpus/markdown_html/xss-$i.md"
   done < "$corpus"
 done
-echo "seeded $n content files and $i payload lines"
+# Inputs that once failed (each also has a test in the main crate or changed a target's check).
+for target in frontmatter_consent markdown_html; do
+  cp regressions/$target/* corpus/$target/
+done
+echo "seeded $n content files, $i payload lines and the regression inputs"
