@@ -92,6 +92,10 @@ pub struct Session {
     /// (path → fingerprint). An edit that changes no entry text (a template, a stylesheet)
     /// keeps it instead of indexing again.
     search: Option<(u64, Vec<(String, u64)>)>,
+    /// `sesh serve` indexes after the pages are shown ([`Session::defer_search`]): the records
+    /// of the last build, waiting for [`Session::finish_search`].
+    pending_search: Option<(u64, Vec<search::Record>)>,
+    defer_search: bool,
 }
 
 impl Session {
@@ -105,6 +109,8 @@ impl Session {
             memo: Memo::default(),
             written: HashMap::new(),
             search: None,
+            pending_search: None,
+            defer_search: false,
         })
     }
 
@@ -142,6 +148,8 @@ impl Session {
             memo: Memo::default(),
             written: std::mem::take(&mut self.written),
             search: None,
+            pending_search: None,
+            defer_search: self.defer_search,
         };
         Ok(())
     }
@@ -207,7 +215,7 @@ impl Session {
         clock.lap("media");
         let sink = |path: &str, bytes: &[u8]| write_file(dir, path, bytes, false);
         let sink: Option<render::Sink> = if stream { Some(&sink) } else { None };
-        let rendered = render::render(
+        let mut rendered = render::render(
             config,
             &gated.site,
             &mut self.theme,
@@ -219,8 +227,14 @@ impl Session {
         report.problems.extend(rendered.problems);
         clock.lap("render");
         let records_fp = search::fingerprint(&rendered.records, &config.languages);
+        self.pending_search = None;
         let kept = match &self.search {
             Some((fp, files)) if config.search && *fp == records_fp => Some(files.clone()),
+            // Indexed later by `finish_search`; the last index stays until then.
+            Some((_, files)) if config.search && self.defer_search => {
+                self.pending_search = Some((records_fp, std::mem::take(&mut rendered.records)));
+                Some(files.clone())
+            }
             _ => None,
         };
         let search_files = match (config.search, &kept) {
@@ -265,7 +279,9 @@ impl Session {
             }
             None => indexed,
         };
-        self.search = config.search.then_some((records_fp, indexed));
+        if self.pending_search.is_none() {
+            self.search = config.search.then_some((records_fp, indexed));
+        }
         for (path, bytes) in output::pages_extras(config.cname.as_deref()) {
             let fingerprint = u64::from_le_bytes(
                 blake3::hash(&bytes).as_bytes()[..8]
@@ -306,6 +322,46 @@ impl Session {
             removed,
             pages_rendered: rendered.pages_rendered,
         })
+    }
+
+    /// Lets a build whose entry text changed keep the previous search index and leave the
+    /// new one to [`Session::finish_search`], so that `sesh serve` shows an edited page before
+    /// the whole site is indexed again (seconds for thousands of entries). The first build of a
+    /// session always indexes.
+    pub fn defer_search(&mut self) {
+        self.defer_search = true;
+    }
+
+    /// Indexes the records a deferred build left and replaces the index files in `dir`;
+    /// returns how many records were indexed, or `None` if nothing was waiting.
+    pub fn finish_search(&mut self, dir: &Path) -> Result<Option<usize>> {
+        let Some((fp, records)) = self.pending_search.take() else {
+            return Ok(None);
+        };
+        let config = &self.config;
+        let (files, _) = search::index(&records, config.base_path(), &config.languages)?;
+        let old: HashMap<String, u64> = match self.search.take() {
+            Some((_, files)) => files.into_iter().collect(),
+            None => HashMap::new(),
+        };
+        let mut outputs = HashMap::new();
+        let mut indexed = Vec::new();
+        for (path, bytes) in &files {
+            let fingerprint = u64::from_le_bytes(
+                blake3::hash(bytes).as_bytes()[..8]
+                    .try_into()
+                    .unwrap_or_default(),
+            );
+            self.write(dir, path, bytes, fingerprint, &mut outputs)?;
+            indexed.push((path.clone(), fingerprint));
+        }
+        remove_stale(dir, &old, &outputs)?;
+        for path in old.keys() {
+            self.written.remove(path);
+        }
+        self.written.extend(outputs);
+        self.search = Some((fp, indexed));
+        Ok(Some(records.len()))
     }
 
     /// Writes `bytes` at `path` unless the last build left the same bytes there (same

@@ -156,6 +156,7 @@ impl Preview {
                 for problem in &outcome.report.problems {
                     eprintln!("  {}", problem.labelled());
                 }
+                self.finish_search();
             }
             Err(e) => {
                 let message = format!("{e:#}");
@@ -165,6 +166,23 @@ impl Preview {
                 self.shared.set_error(Some(message));
                 self.shared.notify("reload");
             }
+        }
+    }
+
+    /// Brings the search index up to date after the pages are on screen (see
+    /// [`Session::defer_search`]); until then, search finds the previous text.
+    fn finish_search(&mut self) {
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        let started = Instant::now();
+        match session.finish_search(&self.shared.dir) {
+            Ok(Some(records)) => println!(
+                "search index updated: {records} pages in {} ms",
+                started.elapsed().as_millis()
+            ),
+            Ok(None) => {}
+            Err(e) => eprintln!("search index not updated: {e:#}"),
         }
     }
 
@@ -178,7 +196,11 @@ impl Preview {
             let config = self.config()?;
             match &mut self.session {
                 Some(session) => session.reload_all(config)?,
-                None => self.session = Some(Session::open(config)?),
+                None => {
+                    let mut session = Session::open(config)?;
+                    session.defer_search();
+                    self.session = Some(session);
+                }
             }
         } else if let Some(session) = &mut self.session {
             if plan.theme {

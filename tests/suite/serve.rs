@@ -169,20 +169,74 @@ fn the_served_site_equals_a_clean_build_after_edits() {
     serve.wait_for(ENTRY_URL, "the edit", |_, b| {
         b.contains("public and edited")
     });
-    std::thread::sleep(std::time::Duration::from_millis(300));
     site.build(&["--base-url", &serve.url]).success();
     let served = site.root.join(".sesh-cache/serve");
     let mut clean = files(&site.out);
     clean.remove(".sesh-output"); // the marker that lets `sesh build` replace its output folder
-    assert_eq!(files(&served), clean, "same files");
-    for f in &clean {
-        let a = std::fs::read(served.join(f)).unwrap();
-        let b = std::fs::read(site.out.join(f)).unwrap();
+    // The search index follows the pages (see the next test): wait for everything to settle.
+    let differences = || {
+        let mut found = Vec::new();
+        let now = files(&served);
+        if now != clean {
+            found.push(format!(
+                "files only served: {:?}; only built: {:?}",
+                now.difference(&clean).collect::<Vec<_>>(),
+                clean.difference(&now).collect::<Vec<_>>()
+            ));
+        }
+        for f in clean.intersection(&now) {
+            if std::fs::read(served.join(f)).ok() != std::fs::read(site.out.join(f)).ok() {
+                found.push(format!("{f} differs"));
+            }
+        }
+        found
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let found = differences();
+        if found.is_empty() {
+            break;
+        }
         assert!(
-            a == b,
-            "{f} differs between the served site and a clean build"
+            std::time::Instant::now() < deadline,
+            "the served site and a clean build differ:\n{}\nlog:\n{}",
+            found.join("\n"),
+            serve.log()
         );
+        std::thread::sleep(std::time::Duration::from_millis(100));
     }
+}
+
+/// `sesh serve` shows an edited page first and indexes it for search right after, so that a
+/// large site's preview does not wait for the whole index.
+#[test]
+fn the_search_index_follows_an_edit_after_the_page_is_shown() {
+    let site = Site::fixture("consent-canaries");
+    let serve = Serve::start(&site, &[]);
+    let served = site.root.join(".sesh-cache/serve");
+    let before = crate::search::index_text(&served);
+    assert!(before.contains("This entry is public.") && !before.contains("zebrafinches"));
+    site.edit(
+        ENTRY,
+        "This entry is public.",
+        "This entry is about zebrafinches.",
+    );
+    serve.wait_for(ENTRY_URL, "the edit", |_, b| b.contains("zebrafinches"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !serve.log().contains("search index updated") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no index update reported:\n{}",
+            serve.log()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let index = crate::search::index_text(&served);
+    assert!(index.contains("zebrafinches"), "the new text is searchable");
+    assert!(
+        !index.contains("This entry is public."),
+        "the old text is gone"
+    );
 }
 
 #[test]
