@@ -482,32 +482,64 @@ fn finish(
 ) -> (String, Vec<Dropped>) {
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.iter().cloned());
-    // Table alignment as classes: a strict Content-Security-Policy forbids style attributes.
-    let html = html
-        .replace(" style=\"text-align: left\"", " class=\"align-left\"")
-        .replace(" style=\"text-align: center\"", " class=\"align-center\"")
-        .replace(" style=\"text-align: right\"", " class=\"align-right\"")
-        // HTML5 void elements, written as the sanitiser writes them.
-        .replace("<hr />", "<hr>")
-        .replace("<br />", "<br>");
+    let html = BEFORE_SANITISING.replace_all(&html);
     let dropped = Mutex::new(Vec::new());
     let clean = match raw_html {
         true => sanitiser(links, &dropped).clean(&html).to_string(),
         false => html,
     };
-    // A paragraph that held only a removed image would be left empty.
-    let html = replace_placeholders(&clean, images)
-        .replace("<p></p>\n", "")
-        .replace(
-            &format!("<{TASK} data-done=\"1\"></{TASK}>"),
-            "<input checked=\"\" disabled=\"\" type=\"checkbox\">",
-        )
-        .replace(
-            &format!("<{TASK} data-done=\"0\"></{TASK}>"),
-            "<input disabled=\"\" type=\"checkbox\">",
-        );
+    let html = AFTER_SANITISING.replace_all(&replace_placeholders(&clean, images));
     (html, dropped.into_inner().unwrap_or_default())
 }
+
+/// Several literal replacements made in one pass over the text (bodies are long, and each
+/// `str::replace` would scan and copy the whole body again).
+struct Rewrites {
+    patterns: aho_corasick::AhoCorasick,
+    replacements: Vec<&'static str>,
+}
+
+impl Rewrites {
+    fn new(pairs: &'static [(&'static str, &'static str)]) -> Rewrites {
+        Rewrites {
+            patterns: aho_corasick::AhoCorasick::new(pairs.iter().map(|(from, _)| *from))
+                .expect("literal patterns"),
+            replacements: pairs.iter().map(|(_, to)| *to).collect(),
+        }
+    }
+
+    fn replace_all(&self, text: &str) -> String {
+        self.patterns.replace_all(text, &self.replacements)
+    }
+}
+
+static BEFORE_SANITISING: std::sync::LazyLock<Rewrites> = std::sync::LazyLock::new(|| {
+    Rewrites::new(&[
+        // Table alignment as classes: a strict Content-Security-Policy forbids style attributes.
+        (" style=\"text-align: left\"", " class=\"align-left\""),
+        (" style=\"text-align: center\"", " class=\"align-center\""),
+        (" style=\"text-align: right\"", " class=\"align-right\""),
+        // HTML5 void elements, written as the sanitiser writes them.
+        ("<hr />", "<hr>"),
+        ("<br />", "<br>"),
+    ])
+});
+
+static AFTER_SANITISING: std::sync::LazyLock<Rewrites> = std::sync::LazyLock::new(|| {
+    Rewrites::new(&[
+        // A paragraph that held only a removed image would be left empty.
+        ("<p></p>\n", ""),
+        // Task-list checkboxes (the `TASK` placeholder).
+        (
+            "<sesh-task data-done=\"1\"></sesh-task>",
+            "<input checked=\"\" disabled=\"\" type=\"checkbox\">",
+        ),
+        (
+            "<sesh-task data-done=\"0\"></sesh-task>",
+            "<input disabled=\"\" type=\"checkbox\">",
+        ),
+    ])
+});
 
 fn sanitiser<'a>(links: &'a dyn Links, dropped: &'a Mutex<Vec<Dropped>>) -> ammonia::Builder<'a> {
     let mut b = ammonia::Builder::default();

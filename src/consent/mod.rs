@@ -99,6 +99,7 @@ fn body(source: &SourceFile, dir: &str, lang: &str) -> Body {
     Body {
         markdown: source.body.clone(),
         hash: source.body_hash,
+        words: source.body_words,
         file: source.display.clone(),
         line: source.body_line,
         dir: dir.to_string(),

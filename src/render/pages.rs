@@ -84,12 +84,16 @@ impl<'a> Renderer<'a> {
         if self.search {
             files.push(self.search_page(&cards)?);
         }
-        let records = entries
-            .iter()
-            .zip(&bodies)
-            .zip(&cards)
-            .map(|(((c, _, e), (_, body)), card)| self.record(c, e, card, &body.html))
-            .collect();
+        // The text of every entry page, when there is a search index to feed.
+        let records = match self.search {
+            true => entries
+                .par_iter()
+                .zip(&bodies)
+                .zip(&cards)
+                .map(|(((c, _, e), (_, body)), card)| self.record(c, e, card, &body.html))
+                .collect(),
+            false => Vec::new(),
+        };
         let spec = Spec {
             template: "404.html",
             path: "404.html".into(),
@@ -232,7 +236,7 @@ impl<'a> Renderer<'a> {
             kind,
             duration,
             pages,
-            word_count: crate::cases::word_count(&entry.body.markdown),
+            word_count: entry.body.words,
             lang: self.other(&entry.lang),
             contest_lang: self.other(&contest.lang),
         })
@@ -307,7 +311,7 @@ impl<'a> Renderer<'a> {
                     lang: self.other(&entry.body.lang).map(str::to_string),
                 })
                 .collect(),
-            word_count: crate::cases::word_count(&entry.body.markdown),
+            word_count: entry.body.words,
             words_min: contest.words.map(|w| w[0]),
             words_max: contest.words.map(|w| w[1]),
             contest: LinkView {
