@@ -13,7 +13,7 @@ use jiff::civil::Date;
 use serde_json::{Value, json};
 
 /// What an entry is, for the types of each format (JSON-LD, CSL, RIS, Dublin Core).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Medium {
     Image,
     Video,
@@ -84,14 +84,14 @@ impl Medium {
 }
 
 /// What a work is: an entry of some medium, or a contest (a collection of entries).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Work {
     Entry(Medium),
     Contest,
 }
 
 /// Everything a citation says, already reduced to public, displayable text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Citation {
     /// A stable key: the BibTeX key and CSL id.
     pub key: String,

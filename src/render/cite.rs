@@ -96,12 +96,34 @@ impl Renderer<'_> {
         if self.lang != self.default_lang {
             return Ok(Vec::new());
         }
+        // The files are a function of the citation: when the output folder already holds them
+        // for the same one, they are neither formatted nor written again (a one-entry rebuild
+        // would otherwise format three files for every entry of the site).
+        let key = {
+            let mut h = std::hash::DefaultHasher::new();
+            std::hash::Hash::hash(&(stem, c, super::binary_fingerprint()), &mut h);
+            std::hash::Hasher::finish(&h)
+        };
+        let paths = FILES.map(|ext| format!("{stem}{ext}"));
+        if paths.iter().all(|p| self.prev.pages.get(p) == Some(&key)) {
+            return Ok(paths
+                .into_iter()
+                .map(|path| {
+                    let file = OutputFile {
+                        path,
+                        bytes: None,
+                        fingerprint: key,
+                    };
+                    (file, false)
+                })
+                .collect());
+        }
         let csl = serde_json::to_string_pretty(&[c.csl()])?;
         let contents = [c.bibtex(), c.ris(), csl + "\n"];
-        FILES
-            .iter()
+        paths
+            .into_iter()
             .zip(contents)
-            .map(|(ext, text)| self.file(format!("{stem}{ext}"), text.into_bytes()))
+            .map(|(path, text)| self.write_out(path, text.into_bytes(), key))
             .collect()
     }
 
@@ -181,6 +203,12 @@ impl Renderer<'_> {
     /// unless the memo says the same bytes are already there.
     pub(super) fn file(&self, path: String, bytes: Vec<u8>) -> Result<(OutputFile, bool)> {
         let fp = fingerprint(&("file", &path, &bytes));
+        self.write_out(path, bytes, fp)
+    }
+
+    /// Hands `bytes` to the sink (or keeps them to write), unless the output folder already
+    /// holds the file of fingerprint `fp`.
+    fn write_out(&self, path: String, bytes: Vec<u8>, fp: u64) -> Result<(OutputFile, bool)> {
         if self.prev.pages.get(&path) == Some(&fp) {
             return Ok((
                 OutputFile {

@@ -149,6 +149,12 @@ fn the_served_site_equals_a_clean_build_after_edits() {
         "This entry is public.",
         "This entry is public and edited.",
     );
+    // A new title changes the entry's citation files too (they are reused only when unchanged).
+    site.edit(
+        ENTRY,
+        "title = \"A published entry\"",
+        "title = \"A retitled entry\"",
+    );
     site.edit(
         "content/contests/open-contest/second-published/index.md",
         "publish = true",
