@@ -57,6 +57,8 @@ pub struct Page {
 
 #[derive(Debug, Clone, Default)]
 pub struct Contest {
+    /// [`crate::content::RawContest::revision`] of the sources it was made from.
+    pub revision: u64,
     pub slug: String,
     pub weight: Option<i64>,
     pub title: String,

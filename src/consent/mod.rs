@@ -162,6 +162,7 @@ impl Gated {
         let translations =
             translate::translations(&raw.translations, &lang, &raw.rel, &[], &mut self.problems);
         Some(Contest {
+            revision: raw.revision(),
             slug: raw.slug.clone(),
             title: front.title.clone(),
             summary: front.summary.clone(),

@@ -70,6 +70,34 @@ pub struct RawContest {
     pub translations: Vec<RawTranslation>,
 }
 
+impl RawContest {
+    /// A hash of everything read for this contest: its file and every entry's file (front
+    /// matter text, body hash), translations, media locations and transcripts. Equal revisions
+    /// (with equal settings) give an equal public contest, so a rebuild can reuse its pages.
+    pub fn revision(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        let source = |s: &SourceFile, h: &mut std::hash::DefaultHasher| {
+            (&s.display, &s.front, s.body_hash, s.body_line).hash(h);
+        };
+        let translations = |ts: &[RawTranslation], h: &mut std::hash::DefaultHasher| {
+            for t in ts {
+                t.lang.hash(h);
+                source(&t.source, h);
+            }
+        };
+        (&self.slug, &self.rel).hash(&mut h);
+        source(&self.source, &mut h);
+        translations(&self.translations, &mut h);
+        for e in &self.entries {
+            (&e.slug, &e.rel, &e.media_files, &e.media_parts).hash(&mut h);
+            source(&e.source, &mut h);
+            translations(&e.translations, &mut h);
+        }
+        h.finish()
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContestFront {
@@ -146,7 +174,7 @@ pub struct RawEntry {
 }
 
 /// The files a media item names besides its own, located (and the transcript read).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct MediaParts {
     pub poster: Option<Located>,
     /// (language, where the file is).
@@ -156,7 +184,7 @@ pub struct MediaParts {
 }
 
 /// Where a media file named in front matter resolved to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Located {
     /// An existing regular file inside the entry folder (symlinks resolved).
     Found(PathBuf),

@@ -75,7 +75,13 @@ pub struct Memo {
     /// Page path → fingerprint of what it was rendered from (the file written from it is
     /// still in the output folder the memo belongs to).
     pages: HashMap<String, u64>,
+    /// `<language prefix><contest>` → the key of everything its entries' pages were made from,
+    /// and the files each entry produced (path, fingerprint): see `Renderer::contest_key`.
+    contests: HashMap<String, (u64, EntryFiles)>,
 }
+
+/// For each entry of a contest, the files its page produced: (path, fingerprint).
+type EntryFiles = Vec<Vec<(String, u64)>>;
 
 impl Memo {
     /// A memo for an output folder that holds pages rendered from these fingerprints (by
@@ -84,6 +90,7 @@ impl Memo {
         Memo {
             bodies: HashMap::new(),
             pages: pages.clone(),
+            contests: HashMap::new(),
         }
     }
 }
@@ -155,6 +162,7 @@ pub fn render(
         all.pages_rendered += rendered.pages_rendered;
         all.memo.bodies.extend(rendered.memo.bodies);
         all.memo.pages.extend(rendered.memo.pages);
+        all.memo.contests.extend(rendered.memo.contests);
         all.records.extend(rendered.records);
     }
     Ok(all)

@@ -10,6 +10,7 @@ use crate::public::{Award, Contest, Credit, Entry, Media, Page};
 use crate::report::Problem;
 use anyhow::Result;
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -29,11 +30,64 @@ impl<'a> Renderer<'a> {
             .par_iter()
             .map(|(c, _, e)| self.card(c, e))
             .collect::<Result<_>>()?;
+        // A contest made from the same sources as last time, in the same surroundings, has the
+        // same entry pages: they are reused without building their views (a one-entry edit
+        // then rebuilds the views of its own contest only).
+        let mut keys = Vec::new();
+        let mut offset = 0;
+        for contest in &self.site.contests {
+            let n = contest.entries.len();
+            let key = self.contest_key(contest, &bodies[offset..offset + n]);
+            let name = format!("{}{}", self.prefix, contest.slug);
+            let reused = match self.prev.contests.get(&name) {
+                Some((k, files)) if *k == key && files.len() == n => Some(files),
+                _ => None,
+            };
+            keys.push((name, key, reused));
+            offset += n;
+        }
+        let contest_of: Vec<usize> = self
+            .site
+            .contests
+            .iter()
+            .enumerate()
+            .flat_map(|(ci, c)| std::iter::repeat_n(ci, c.entries.len()))
+            .collect();
         let per_entry: Vec<Vec<(OutputFile, bool)>> = entries
             .par_iter()
             .zip(bodies.par_iter())
-            .map(|((c, i, e), (_, body))| self.entry_page(c, *i, e, body))
+            .zip(contest_of.par_iter())
+            .map(|(((c, i, e), (_, body)), ci)| match keys[*ci].2 {
+                Some(files) => Ok(files[*i]
+                    .iter()
+                    .map(|(path, fingerprint)| {
+                        let file = OutputFile {
+                            path: path.clone(),
+                            bytes: None,
+                            fingerprint: *fingerprint,
+                        };
+                        (file, false)
+                    })
+                    .collect()),
+                None => self.entry_page(c, *i, e, body),
+            })
             .collect::<Result<_>>()?;
+        let mut contest_memo = HashMap::new();
+        let mut offset = 0;
+        for (contest, (name, key, _)) in self.site.contests.iter().zip(&keys) {
+            let n = contest.entries.len();
+            let files = per_entry[offset..offset + n]
+                .iter()
+                .map(|produced| {
+                    produced
+                        .iter()
+                        .map(|(f, _)| (f.path.clone(), f.fingerprint))
+                        .collect()
+                })
+                .collect();
+            contest_memo.insert(name.clone(), (*key, files));
+            offset += n;
+        }
         // Pages first, then their citation downloads: `sesh serve` writes files in this order,
         // and a reader should see the pages of one edit change together.
         let mut files: Vec<(OutputFile, bool)> = Vec::new();
@@ -105,7 +159,53 @@ impl<'a> Renderer<'a> {
         files.push(self.page(spec, &())?);
         let mut rendered = assemble(files, bodies, problems);
         rendered.records = records;
+        rendered.memo.contests = contest_memo;
         Ok(rendered)
+    }
+
+    /// Everything the entry pages of `contest` are made from besides the templates: its
+    /// sources' revision, the rendered bodies (their keys), its entries' published media, the
+    /// framework's sections and this render's global settings.
+    fn contest_key(&self, contest: &Contest, bodies: &[(u64, Arc<BodyOut>)]) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        (
+            self.globals_fp,
+            self.statics_fp,
+            super::binary_fingerprint(),
+            &self.prefix,
+            self.base_path,
+            self.base_url.as_str(),
+            self.lang,
+            self.default_lang,
+            self.languages,
+        )
+            .hash(&mut h);
+        (
+            self.search,
+            self.site_license,
+            self.site_title,
+            self.site_description,
+            self.as_of,
+            &self.framework_sections,
+        )
+            .hash(&mut h);
+        contest.revision.hash(&mut h);
+        for (key, _) in bodies {
+            key.hash(&mut h);
+        }
+        for m in contest.entries.iter().flat_map(|e| &e.media) {
+            let captions: Vec<_> = m.captions.iter().map(|c| self.media.get(&c.path)).collect();
+            let poster = m.poster.as_ref().map(|p| self.images.get(p));
+            let published = (
+                self.images.get(&m.path),
+                self.media.get(&m.path),
+                poster,
+                captions,
+            );
+            format!("{published:?}").hash(&mut h);
+        }
+        h.finish()
     }
 
     /// The search page of this language, listing every entry for readers without JavaScript.
@@ -655,6 +755,7 @@ fn assemble(
             .iter()
             .map(|(f, _)| (f.path.clone(), f.fingerprint))
             .collect(),
+        contests: HashMap::new(),
     };
     Rendered {
         records: Vec::new(),

@@ -176,41 +176,44 @@ fn the_served_site_equals_a_clean_build_after_edits() {
         b.contains("public and edited")
     });
     site.build(&["--base-url", &serve.url]).success();
-    let served = site.root.join(".sesh-cache/serve");
-    let mut clean = files(&site.out);
-    clean.remove(".sesh-output"); // the marker that lets `sesh build` replace its output folder
-    // The search index follows the pages (see the next test): wait for everything to settle.
-    let differences = || {
-        let mut found = Vec::new();
-        let now = files(&served);
-        if now != clean {
-            found.push(format!(
-                "files only served: {:?}; only built: {:?}",
-                now.difference(&clean).collect::<Vec<_>>(),
-                clean.difference(&now).collect::<Vec<_>>()
-            ));
-        }
-        for f in clean.intersection(&now) {
-            if std::fs::read(served.join(f)).ok() != std::fs::read(site.out.join(f)).ok() {
-                found.push(format!("{f} differs"));
-            }
-        }
-        found
-    };
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        let found = differences();
-        if found.is_empty() {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the served site and a clean build differ:\n{}\nlog:\n{}",
-            found.join("\n"),
-            serve.log()
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+    settled_equal(&serve, &site.root.join(".sesh-cache/serve"), &site.out);
+}
+
+/// Pages of contests that did not change are reused from the last build; an edit elsewhere that
+/// they depend on (the framework's sections, the navigation, an entry of another contest) must
+/// still reach them. Checked against a clean build of the bundled example, in both languages.
+#[test]
+fn reused_contests_follow_edits_elsewhere_on_the_site() {
+    let site = Site::example();
+    let serve = Serve::start(&site, &[]);
+    site.edit(
+        "content/contests/heptestcontest-2016/market-day-screening/index.md",
+        "title = \"Market-day hepatitis B screening\"",
+        "title = \"Market-day screening, renamed\"",
+    );
+    serve.wait_for(
+        "contests/heptestcontest-2016/market-day-screening/",
+        "the renamed entry",
+        |_, b| b.contains("Market-day screening, renamed"),
+    );
+    let untouched = "contests/amr-diagnostics-cases-2018/fever-without-malaria/";
+    site.edit(
+        "content/framework.md",
+        "## Identifying unmet needs {#needs}",
+        "## Finding unmet needs {#needs}",
+    );
+    serve.wait_for(untouched, "the new framework heading", |_, b| {
+        b.contains("Finding unmet needs")
+    });
+    site.write(
+        "content/faq.md",
+        "+++\ntitle = \"Questions\"\n+++\n\nAnswers.\n",
+    );
+    serve.wait_for(untouched, "the new page in the navigation", |_, b| {
+        b.contains("Questions")
+    });
+    site.build(&["--base-url", &serve.url]).success();
+    settled_equal(&serve, &site.root.join(".sesh-cache/serve"), &site.out);
 }
 
 /// `sesh serve` shows an edited page first and indexes it for search right after, so that a
@@ -325,4 +328,42 @@ fn listening_on_all_interfaces_warns() {
         "{}",
         serve.log()
     );
+}
+
+/// Waits (bounded) until the served folder holds exactly the clean build's files and bytes: the
+/// search index follows the pages, so the last rebuild may still be indexing.
+fn settled_equal(serve: &Serve, served: &std::path::Path, out: &std::path::Path) {
+    let mut clean = files(out);
+    clean.remove(".sesh-output"); // the marker that lets `sesh build` replace its output folder
+    let differences = || {
+        let mut found = Vec::new();
+        let now = files(served);
+        if now != clean {
+            found.push(format!(
+                "files only served: {:?}; only built: {:?}",
+                now.difference(&clean).collect::<Vec<_>>(),
+                clean.difference(&now).collect::<Vec<_>>()
+            ));
+        }
+        for f in clean.intersection(&now) {
+            if std::fs::read(served.join(f)).ok() != std::fs::read(out.join(f)).ok() {
+                found.push(format!("{f} differs"));
+            }
+        }
+        found
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let found = differences();
+        if found.is_empty() {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the served site and a clean build differ:\n{}\nlog:\n{}",
+            found.join("\n"),
+            serve.log()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 }
