@@ -6,7 +6,7 @@
 use super::citation::{self, Citation, Medium, Work};
 use super::jsonld;
 use super::view::{CiteView, DoiView, LinkView, MetaView, OutputView, ReuseContestView, ReuseView};
-use super::{OutputFile, Renderer, Spec, fingerprint};
+use super::{OutputFile, Renderer, Spec};
 use crate::consent::metadata::doi_url;
 use crate::licenses;
 use crate::public::{Contest, Entry, Output};
@@ -202,8 +202,16 @@ impl Renderer<'_> {
     /// An output file that is not a template's (citation downloads, data exports), written
     /// unless the memo says the same bytes are already there.
     pub(super) fn file(&self, path: String, bytes: Vec<u8>) -> Result<(OutputFile, bool)> {
-        let fp = fingerprint(&("file", &path, &bytes));
-        self.write_out(path, bytes, fp)
+        // Hashed as bytes: serialising them for `fingerprint` would write every byte as a
+        // JSON number (megabytes for the data exports, at every rebuild).
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(b"file\0");
+        hasher.update(path.as_bytes());
+        hasher.update(b"\0");
+        hasher.update(&bytes);
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&hasher.finalize().as_bytes()[..8]);
+        self.write_out(path, bytes, u64::from_le_bytes(first))
     }
 
     /// Hands `bytes` to the sink (or keeps them to write), unless the output folder already

@@ -10,6 +10,7 @@ use crate::content::raw::ContestStats;
 use crate::licenses::{self, License};
 use crate::public::{Contest, Credit, Entry};
 use anyhow::Result;
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// Version of the export format (in every file and in `schema.json`): bumped on any change
@@ -135,7 +136,7 @@ impl<'a> Renderer<'a> {
             return Ok(Vec::new());
         }
         let records: Vec<EntryRecord> = entries
-            .iter()
+            .par_iter()
             .map(|(c, _, e)| self.entry_record(c, e))
             .collect::<Result<_>>()?;
         let csv =
