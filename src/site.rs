@@ -248,9 +248,7 @@ impl Session {
         let mut written = 0;
         for (path, source) in &self.theme.statics {
             let bytes = source.read()?;
-            let hash = blake3::hash(&bytes);
-            let fingerprint =
-                u64::from_le_bytes(hash.as_bytes()[..8].try_into().unwrap_or_default());
+            let fingerprint = bytes_fingerprint(&bytes);
             written += self.write(dir, path, &bytes, fingerprint, &mut outputs)?;
         }
         for file in &rendered.files {
@@ -261,16 +259,8 @@ impl Session {
         }
         // Streamed pages were written as they were rendered; the others just above.
         written += rendered.pages_rendered;
-        let mut indexed = Vec::new();
-        for (path, bytes) in &search_files {
-            let fingerprint = u64::from_le_bytes(
-                blake3::hash(bytes).as_bytes()[..8]
-                    .try_into()
-                    .unwrap_or_default(),
-            );
-            written += self.write(dir, path, bytes, fingerprint, &mut outputs)?;
-            indexed.push((path.clone(), fingerprint));
-        }
+        let (count, indexed) = self.write_index(dir, &search_files, &mut outputs)?;
+        written += count;
         // Unchanged records: the index files already in the folder stay.
         let indexed = match kept {
             Some(files) => {
@@ -283,11 +273,7 @@ impl Session {
             self.search = config.search.then_some((records_fp, indexed));
         }
         for (path, bytes) in output::pages_extras(config.cname.as_deref()) {
-            let fingerprint = u64::from_le_bytes(
-                blake3::hash(&bytes).as_bytes()[..8]
-                    .try_into()
-                    .unwrap_or_default(),
-            );
+            let fingerprint = bytes_fingerprint(&bytes);
             written += self.write(dir, path, &bytes, fingerprint, &mut outputs)?;
         }
         for variant in images.by_source.values().flat_map(|p| &p.variants) {
@@ -345,16 +331,7 @@ impl Session {
             None => HashMap::new(),
         };
         let mut outputs = HashMap::new();
-        let mut indexed = Vec::new();
-        for (path, bytes) in &files {
-            let fingerprint = u64::from_le_bytes(
-                blake3::hash(bytes).as_bytes()[..8]
-                    .try_into()
-                    .unwrap_or_default(),
-            );
-            self.write(dir, path, bytes, fingerprint, &mut outputs)?;
-            indexed.push((path.clone(), fingerprint));
-        }
+        let (_, indexed) = self.write_index(dir, &files, &mut outputs)?;
         remove_stale(dir, &old, &outputs)?;
         for path in old.keys() {
             self.written.remove(path);
@@ -362,6 +339,24 @@ impl Session {
         self.written.extend(outputs);
         self.search = Some((fp, indexed));
         Ok(Some(records.len()))
+    }
+
+    /// Writes the search index files whose bytes changed; returns how many it wrote, and every
+    /// file with its fingerprint.
+    fn write_index(
+        &self,
+        dir: &Path,
+        files: &search::Files,
+        outputs: &mut HashMap<String, u64>,
+    ) -> Result<(usize, Vec<(String, u64)>)> {
+        let mut written = 0;
+        let mut indexed = Vec::new();
+        for (path, bytes) in files {
+            let fingerprint = bytes_fingerprint(bytes);
+            written += self.write(dir, path, bytes, fingerprint, outputs)?;
+            indexed.push((path.clone(), fingerprint));
+        }
+        Ok((written, indexed))
     }
 
     /// Writes `bytes` at `path` unless the last build left the same bytes there (same
@@ -495,4 +490,11 @@ fn fail_if_strict(strict: bool, report: &BuildReport) -> Result<()> {
         .into());
     }
     Ok(())
+}
+
+/// A fingerprint of a file's bytes (what `Session::written` records for files not rendered).
+fn bytes_fingerprint(bytes: &[u8]) -> u64 {
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&blake3::hash(bytes).as_bytes()[..8]);
+    u64::from_le_bytes(first)
 }

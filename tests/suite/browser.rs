@@ -57,12 +57,15 @@ impl Browser {
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "pageLoadStrategy": "eager",
+            // A navigation that stalls fails with WebDriver's timeout error (naming the request)
+            // instead of blocking the test's socket.
+            "timeouts": {"pageLoad": 60000, "script": 60000},
             "goog:loggingPrefs": {"browser": "ALL"},
             "goog:chromeOptions": {
                 "binary": CHROMIUM,
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--disable-quic", format!("--user-data-dir={}", profile.path().display())]
+                    "--disable-sync", "--disable-quic", "--no-proxy-server", format!("--user-data-dir={}", profile.path().display())]
             }
         }}});
         let mut browser = Browser {
@@ -125,6 +128,18 @@ impl Browser {
     }
 }
 
+impl Browser {
+    /// Waits until the page's live-reload script has connected to `sesh serve`.
+    #[track_caller]
+    pub fn wait_for_live_reload(&self) {
+        self.wait_for(
+            "the live-reload connection",
+            "return window.seshLiveReload === true",
+            |v| v == true,
+        );
+    }
+}
+
 impl Drop for Browser {
     fn drop(&mut self) {
         if !self.session.is_empty() {
@@ -150,11 +165,7 @@ fn an_open_page_reloads_itself_after_an_edit() {
         "{}contests/open-contest/published-entry/",
         serve.url
     ));
-    browser.wait_for(
-        "the live-reload connection",
-        "return window.seshLiveReload === true",
-        |v| v == true,
-    );
+    browser.wait_for_live_reload();
     browser.eval("window.seshMarker = 'before'; return null");
     site.edit(
         "content/contests/open-contest/published-entry/index.md",
@@ -187,11 +198,7 @@ fn clicking_through_pages_never_waits_and_a_page_restored_by_back_still_reloads(
         let path = pages[click % pages.len()];
         let started = Instant::now();
         browser.goto(&format!("{}{path}", serve.url));
-        browser.wait_for(
-            "the live-reload connection",
-            "return window.seshLiveReload === true",
-            |v| v == true,
-        );
+        browser.wait_for_live_reload();
         assert!(
             started.elapsed() < Duration::from_secs(15),
             "click {click} (/{path}) took {:?}: connections held by cached pages?",
@@ -200,11 +207,7 @@ fn clicking_through_pages_never_waits_and_a_page_restored_by_back_still_reloads(
     }
     let entry = format!("{}contests/open-contest/published-entry/", serve.url);
     browser.goto(&entry);
-    browser.wait_for(
-        "the live-reload connection",
-        "return window.seshLiveReload === true",
-        |v| v == true,
-    );
+    browser.wait_for_live_reload();
     browser.eval("window.seshMarker = 'cached'; return null");
     browser.goto(&serve.url);
     browser.call(
@@ -244,11 +247,7 @@ fn a_stylesheet_edit_restyles_without_reloading() {
     );
     let serve = Serve::start(&site, &[]);
     browser.goto(&serve.url);
-    browser.wait_for(
-        "the live-reload connection",
-        "return window.seshLiveReload === true",
-        |v| v == true,
-    );
+    browser.wait_for_live_reload();
     browser.eval("window.seshMarker = 'kept'; return null");
     site.write(
         "static/css/sesh.css",
@@ -592,11 +591,7 @@ fn check_csp(theme: &str) {
     let serve = Serve::start(&site, &[]);
     // Live reload works under the policy: its script runs and its event stream connects.
     browser.goto(&serve.url);
-    browser.wait_for(
-        "the live-reload script to connect",
-        "return window.seshLiveReload === true",
-        |v| v == true,
-    );
+    browser.wait_for_live_reload();
     browser.goto(&format!("{}csp-probe.html", serve.url));
     browser.wait_for("the probe page", "return document.readyState", |v| {
         v == "complete"
