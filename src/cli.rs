@@ -62,6 +62,18 @@ pub struct SiteArgs {
     pub base_url: Option<String>,
 }
 
+impl SiteArgs {
+    /// What these arguments override in `sesh.toml`, writing into `output` (or the configured
+    /// output folder).
+    fn overrides(&self, output: Option<PathBuf>) -> Overrides {
+        Overrides {
+            output,
+            base_url: self.base_url.clone(),
+            as_of: self.as_of.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct BuildArgs {
     #[command(flatten)]
@@ -88,11 +100,7 @@ pub struct BuildArgs {
 
 impl BuildArgs {
     pub fn run(self) -> Result<()> {
-        let overrides = Overrides {
-            output: self.output.clone(),
-            base_url: self.site.base_url.clone(),
-            as_of: self.site.as_of.clone(),
-        };
+        let overrides = self.site.overrides(self.output.clone());
         let config = Config::load(&self.site.root, &overrides)?;
         if let Some(report) = &self.report {
             let report = std::path::absolute(report)?;
@@ -164,11 +172,7 @@ pub struct ServeArgs {
 
 impl ServeArgs {
     pub fn run(self) -> Result<()> {
-        let overrides = Overrides {
-            output: None,
-            base_url: self.site.base_url.clone(),
-            as_of: self.site.as_of.clone(),
-        };
+        let overrides = self.site.overrides(None);
         let options = crate::serve::Options {
             interface: self.interface,
             port: self.port,
@@ -229,11 +233,7 @@ pub struct CheckArgs {
 
 impl CheckArgs {
     pub fn run(self) -> Result<()> {
-        let overrides = Overrides {
-            output: None,
-            base_url: self.site.base_url.clone(),
-            as_of: self.site.as_of.clone(),
-        };
+        let overrides = self.site.overrides(None);
         let config = Config::load(&self.site.root, &overrides)?;
         let report = crate::check::check(&config)?;
         let json = serde_json::to_string_pretty(&report)?;
@@ -274,11 +274,7 @@ pub struct AuditArgs {
 
 impl AuditArgs {
     pub fn run(self) -> Result<()> {
-        let overrides = Overrides {
-            output: None,
-            base_url: self.site.base_url.clone(),
-            as_of: self.site.as_of.clone(),
-        };
+        let overrides = self.site.overrides(None);
         let config = Config::load(&self.site.root, &overrides)?;
         let raw = crate::content::load(&config)?;
         let gated = crate::consent::gate(&raw, &crate::consent::Settings::from(&config));

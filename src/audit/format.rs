@@ -99,28 +99,17 @@ fn yes_no(b: bool) -> &'static str {
 }
 
 fn row<const N: usize>(out: &mut String, cells: [&str; N]) {
-    let cells: Vec<String> = cells.iter().map(|c| cell(c)).collect();
+    let cells: Vec<String> = cells
+        .iter()
+        .map(|c| crate::render::data_csv::cell(c))
+        .collect();
     out.push_str(&cells.join(","));
     out.push('\n');
 }
 
-/// RFC 4180 quoting; a cell a spreadsheet would read as a formula gets a leading `'`.
-fn cell(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::render::data_csv::cell;
 
     #[test]
     fn csv_cells_are_quoted_and_formulas_defused() {

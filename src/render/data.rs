@@ -4,11 +4,11 @@
 //! consented media the pages show, so nothing the gate refused can appear in them.
 
 use super::cite::{output_view, stem};
-use super::view::{CiteView, DoiView, LinkView, OutputView};
+use super::view::{CiteView, CreditView, DoiView, LinkView, OutputView};
 use super::{OutputFile, Renderer};
 use crate::content::raw::ContestStats;
 use crate::licenses::{self, License};
-use crate::public::{Contest, Credit, Entry};
+use crate::public::{Contest, Entry};
 use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -67,7 +67,8 @@ struct EntryRecord<'a> {
     contest: ContestRef<'a>,
     award: Option<&'static str>,
     date: Option<String>,
-    credits: Vec<CreditRecord<'a>>,
+    /// `text` is `null` for anonymous authors.
+    credits: Vec<CreditView<'a>>,
     credit_line: String,
     country: Option<&'a str>,
     tags: &'a [String],
@@ -83,14 +84,6 @@ struct ContestRef<'a> {
     id: &'a str,
     title: &'a str,
     url: String,
-}
-
-#[derive(Serialize)]
-struct CreditRecord<'a> {
-    kind: &'static str,
-    /// `null` for anonymous authors.
-    text: Option<&'a str>,
-    affiliation: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -199,18 +192,7 @@ impl<'a> Renderer<'a> {
             },
             award: entry.award.map(|a| a.id()),
             date: entry.date.map(|d| d.to_string()),
-            credits: entry
-                .credits
-                .iter()
-                .map(|c| CreditRecord {
-                    kind: c.kind(),
-                    text: c.text(),
-                    affiliation: match c {
-                        Credit::Name { affiliation, .. } => affiliation.as_deref(),
-                        _ => None,
-                    },
-                })
-                .collect(),
+            credits: entry.credits.iter().map(CreditView::of).collect(),
             credit_line: self.credit_line(&entry.credits, true)?,
             country: entry.country.as_deref(),
             tags: &entry.tags,

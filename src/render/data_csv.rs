@@ -34,10 +34,10 @@ pub fn entries(rows: &[Vec<String>]) -> String {
 }
 
 /// One cell: quoted when it holds a comma, quote or line break (quotes doubled); a leading
-/// `=`, `+`, `-` or `@` is prefixed with `'` so that a spreadsheet does not evaluate a
-/// submitted title as a formula.
+/// `=`, `+`, `-`, `@`, tab or carriage return is prefixed with `'` so that a spreadsheet does
+/// not evaluate a submitted title as a formula. Also used by `sesh audit --format csv`.
 pub fn cell(value: &str) -> String {
-    let value = match value.starts_with(['=', '+', '-', '@']) {
+    let value = match value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         true => format!("'{value}"),
         false => value.to_string(),
     };
@@ -60,6 +60,7 @@ mod tests {
         assert_eq!(cell("two\nlines"), "\"two\nlines\"");
         assert_eq!(cell("检测，快乐"), "检测，快乐");
         assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(cell("\tcmd"), "'\tcmd");
     }
 
     #[test]

@@ -18,7 +18,7 @@
 pub mod citation;
 mod cite;
 mod data;
-mod data_csv;
+pub(crate) mod data_csv;
 mod feeds;
 pub mod functions;
 pub mod jsonld;

@@ -384,18 +384,7 @@ impl<'a> Renderer<'a> {
             license: entry.license.as_deref().map(licenses::describe),
             doi: super::cite::doi_view(entry.doi.as_deref()),
             cite: self.cite_view(&citation, &stem),
-            credits: entry
-                .credits
-                .iter()
-                .map(|c| CreditView {
-                    kind: c.kind(),
-                    text: c.text(),
-                    affiliation: match c {
-                        Credit::Name { affiliation, .. } => affiliation.as_deref(),
-                        _ => None,
-                    },
-                })
-                .collect(),
+            credits: entry.credits.iter().map(CreditView::of).collect(),
             credit_line: self.credit_line(&entry.credits, true)?,
             body_html: body.html.clone(),
             body_has_images: body.has_images,

@@ -411,6 +411,20 @@ pub struct CreditView<'a> {
     pub affiliation: Option<&'a str>,
 }
 
+impl<'a> CreditView<'a> {
+    /// How a credit is shown on a page and listed in the data export.
+    pub fn of(credit: &'a crate::public::Credit) -> CreditView<'a> {
+        CreditView {
+            kind: credit.kind(),
+            text: credit.text(),
+            affiliation: match credit {
+                crate::public::Credit::Name { affiliation, .. } => affiliation.as_deref(),
+                _ => None,
+            },
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct EntryView<'a> {
     pub slug: &'a str,
