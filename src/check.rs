@@ -94,7 +94,7 @@ pub fn language_gaps(
 pub fn check(config: &Config) -> Result<CheckReport> {
     let dir = TempDir::new()?;
     let mut session = Session::open(config.clone())?;
-    let outcome = session.build_into(&dir.0, false, true)?;
+    let outcome = session.build_into(&dir.0, false, true, false)?;
     let crawl = crawl(&dir.0, config)?;
     let errors = outcome
         .report

@@ -282,7 +282,7 @@ impl AuditArgs {
             if !dir.is_dir() {
                 bail!("`{}` is not a folder; build the site first", dir.display());
             }
-            let restricted = crate::audit::scan::Restricted::collect(&raw, &gated);
+            let restricted = crate::audit::scan::Restricted::collect(&raw, &gated.site);
             let report = restricted.scan(dir)?;
             match self.format {
                 AuditFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),

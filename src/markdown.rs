@@ -48,6 +48,8 @@ pub struct Html {
     pub html: String,
     pub headings: Vec<Heading>,
     pub dropped: Vec<Dropped>,
+    /// Words of the text a reader sees, image descriptions included ([`crate::cases::words`]).
+    pub words: usize,
 }
 
 /// A part of a document that starts at a level-2 heading.
@@ -68,6 +70,7 @@ pub fn render(markdown: &str, links: &dyn Links) -> Html {
         html: html.0,
         headings: prepared.headings,
         dropped,
+        words: prepared.words,
     }
 }
 
@@ -106,6 +109,7 @@ pub fn render_sections(markdown: &str, links: &dyn Links) -> (Html, Vec<Section>
     }
     intro.headings = prepared.headings;
     intro.dropped = dropped;
+    intro.words = prepared.words;
     (intro, sections)
 }
 
@@ -119,6 +123,7 @@ struct Prepared<'a> {
     /// HTML for each image placeholder, by index.
     images: Vec<String>,
     dropped: Vec<Dropped>,
+    words: usize,
 }
 
 const PLACEHOLDER: &str = "sesh-img";
@@ -161,6 +166,7 @@ fn prepare<'a>(markdown: &'a str, links: &dyn Links) -> Prepared<'a> {
             headings: Vec::new(),
             images: Vec::new(),
             dropped: Vec::new(),
+            words: 0,
         },
         links,
         ids: Ids::default(),
@@ -218,6 +224,7 @@ impl<'a> Preparing<'a, '_> {
             Event::Start(Tag::Image { dest_url, .. }) => {
                 let inner = take_until(iter, |e| matches!(e, Event::End(TagEnd::Image)));
                 let alt = plain_text(&inner);
+                out.words += crate::cases::words(&alt);
                 out.image(&dest_url, &alt, self.links_open > 0, range, self.links);
             }
             Event::Start(Tag::Link {
@@ -294,6 +301,10 @@ impl<'a> Preparing<'a, '_> {
             }
             Event::End(TagEnd::Link) => {
                 self.links_open = self.links_open.saturating_sub(1);
+                out.events.push(event);
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                out.words += crate::cases::words(t);
                 out.events.push(event);
             }
             other => out.events.push(other),
@@ -764,6 +775,23 @@ mod tests {
         );
         let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["reach", "reach-1", "reach-2", "检测-模式"]);
+    }
+
+    #[test]
+    fn words_are_counted_in_the_text_a_reader_sees() {
+        let count = |md: &str| render(md, &Site).words;
+        assert_eq!(count("Hello, world! It's a well-known test."), 6);
+        assert_eq!(count("## 检测模式\n\n在市场日检测乙肝。"), 4 + 8);
+        // Link targets and markup are not words; link text, code and image descriptions are.
+        assert_eq!(
+            count("**Bold** [link](https://example.org/a-b-c) `code`"),
+            3
+        );
+        assert_eq!(count("![two words](https://example.org/x.png)"), 2);
+        assert_eq!(
+            count("| a | b |\n|---|---|\n| c d | e |\n\n> quoted text"),
+            7
+        );
     }
 
     #[test]

@@ -25,8 +25,6 @@ pub struct Body {
     pub markdown: std::sync::Arc<str>,
     /// A hash of `markdown` (memo keys use it instead of hashing the text again).
     pub hash: u64,
-    /// Words in `markdown`, as a call for entries counts them ([`crate::cases::word_count`]).
-    pub words: usize,
     /// The source file, relative to the site root (for messages).
     pub file: String,
     /// File line on which the Markdown starts.

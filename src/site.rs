@@ -4,7 +4,7 @@
 //! rendered pages) so that `sesh serve` can rebuild after an edit by redoing only what changed;
 //! every rebuild still runs the whole pipeline, the consent gate included, on the whole site.
 
-use crate::audit::scan::{LeakFound, Restricted, ScanReport};
+use crate::audit::scan::{LeakFound, Restricted};
 use crate::cases;
 use crate::config::Config;
 use crate::consent::{self, Settings};
@@ -43,17 +43,14 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
     )?;
     staging.generation(session.generation())?;
     session.assume_written(staging.previous());
-    let outcome = session.build_into(staging.dir(), options.strict, true)?;
+    let outcome = session.build_into(staging.dir(), options.strict, true, !options.no_scan)?;
     fail_if_strict(options.strict, &outcome.report)?;
     let mut report = outcome.report;
-    // The staging folder is complete: prove nothing restricted is in it before it goes live.
-    if !options.no_scan {
-        let scan = session.scan(staging.dir())?;
-        report.timings.push(("scan output".into(), scan.ms));
-        if !scan.findings.is_empty() {
-            return Err(LeakFound(scan).into());
-        }
-        report.scan = Some(scan);
+    // The staging folder is complete: nothing restricted may be in it when it goes live.
+    if let Some(scan) = &report.scan
+        && !scan.findings.is_empty()
+    {
+        return Err(LeakFound(scan.clone()).into());
     }
     let committing = std::time::Instant::now();
     staging.commit(&session.written)?;
@@ -127,16 +124,6 @@ impl Session {
         self.memo = Memo::assuming(manifest);
     }
 
-    /// Scans `dir` for anything the consent gate keeps out of this session's content (see
-    /// [`crate::audit::scan`]); the time includes listing what to look for.
-    pub fn scan(&self, dir: &Path) -> Result<ScanReport> {
-        let started = std::time::Instant::now();
-        let gated = consent::gate(&self.raw, &Settings::from(&self.config));
-        let mut report = Restricted::collect(&self.raw, &gated).scan(dir)?;
-        report.ms = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
-        Ok(report)
-    }
-
     /// Re-reads `sesh.toml`, the content and the theme (after a configuration change).
     pub fn reload_all(&mut self, config: Config) -> Result<()> {
         let raw = content::load(&config)?;
@@ -191,11 +178,24 @@ impl Session {
     /// site in memory): for an empty staging folder that is thrown away if the build fails.
     /// Without it, pages are written only once all rendered without error, so that a folder
     /// being served keeps its last good version.
-    pub fn build_into(&mut self, dir: &Path, strict: bool, stream: bool) -> Result<Outcome> {
+    pub fn build_into(
+        &mut self,
+        dir: &Path,
+        strict: bool,
+        stream: bool,
+        scan: bool,
+    ) -> Result<Outcome> {
         let mut clock = Clock::start();
         let config = &self.config;
         let gated = consent::gate(&self.raw, &Settings::from(config));
         clock.lap("consent gate");
+        // The output scan (see `crate::audit::scan`) searches pages as they are written, and
+        // the whole folder once it is complete.
+        let scan = match scan {
+            true => Some(Restricted::collect(&self.raw, &gated.site).start()?),
+            false => None,
+        };
+        clock.lap("prepare the output scan");
         let mut report = BuildReport {
             as_of: config.as_of.to_string(),
             output: config.output_dir.clone(),
@@ -213,7 +213,12 @@ impl Session {
         report.problems.extend(media_problems);
         report.problems.extend(cases::check(&gated.site, &media));
         clock.lap("media");
-        let sink = |path: &str, bytes: &[u8]| write_file(dir, path, bytes, false);
+        let sink = |path: &str, bytes: &[u8]| {
+            if let Some(scan) = &scan {
+                scan.file(path, bytes);
+            }
+            write_file(dir, path, bytes, false)
+        };
         let sink: Option<render::Sink> = if stream { Some(&sink) } else { None };
         let mut rendered = render::render(
             config,
@@ -292,6 +297,10 @@ impl Session {
             false => remove_stale(dir, &self.written, &outputs)?,
         };
         clock.lap("remove stale");
+        if let Some(scan) = scan {
+            report.scan = Some(scan.finish(dir)?);
+            clock.lap("scan output");
+        }
         report.timings = clock.laps;
         report.published = Published {
             contests: gated.site.contests.len(),

@@ -99,7 +99,6 @@ fn body(source: &SourceFile, dir: &str, lang: &str) -> Body {
     Body {
         markdown: source.body.clone(),
         hash: source.body_hash,
-        words: source.body_words,
         file: source.display.clone(),
         line: source.body_line,
         dir: dir.to_string(),

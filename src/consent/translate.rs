@@ -67,7 +67,6 @@ pub fn translations(
         let body = (!t.source.body.trim().is_empty()).then(|| Body {
             markdown: t.source.body.clone(),
             hash: t.source.body_hash,
-            words: t.source.body_words,
             file: t.source.display.clone(),
             line: t.source.body_line,
             dir: dir.to_string(),

@@ -20,8 +20,6 @@ pub struct SourceFile {
     pub body_hash: u64,
     /// Line of the file on which `body` starts (1-based).
     pub body_line: usize,
-    /// Words in `body` ([`crate::cases::word_count`]), counted once when the file is read.
-    pub body_words: usize,
 }
 
 impl SourceFile {
@@ -50,7 +48,6 @@ impl SourceFile {
                         std::hash::Hasher::finish(&h)
                     },
                     body_line: line_of(text, body_start),
-                    body_words: crate::cases::word_count(&text[body_start..]),
                     display,
                 });
             }

@@ -124,6 +124,8 @@ struct BodyOut {
     /// (id, text) of the level-2 headings, for an in-page table of contents.
     toc: Vec<(String, String)>,
     problems: Vec<Problem>,
+    /// Words of the body's text ([`markdown::Html::words`]).
+    words: usize,
 }
 
 /// Renders every page of `site` in every language, reusing what `memo` holds from the
@@ -481,6 +483,7 @@ impl Renderer<'_> {
                 has_images: links.shown.load(std::sync::atomic::Ordering::Relaxed) > 0,
                 toc: Vec::new(),
                 problems: dropped_problems(body, html.dropped, false),
+                words: html.words,
             }
         })
     }
@@ -528,6 +531,7 @@ impl Renderer<'_> {
                 has_images,
                 toc,
                 problems: dropped_problems(&entry.body, html.dropped, true),
+                words: html.words,
             }
         })
     }

@@ -28,7 +28,8 @@ impl<'a> Renderer<'a> {
             .collect();
         let cards: Vec<EntryCard> = entries
             .par_iter()
-            .map(|(c, _, e)| self.card(c, e))
+            .zip(bodies.par_iter())
+            .map(|((c, _, e), (_, body))| self.card(c, e, body.words))
             .collect::<Result<_>>()?;
         // A contest made from the same sources as last time, in the same surroundings, has the
         // same entry pages: they are reused without building their views (a one-entry edit
@@ -319,7 +320,7 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn card(&self, contest: &'a Contest, entry: &'a Entry) -> Result<EntryCard<'a>> {
+    fn card(&self, contest: &'a Contest, entry: &'a Entry, words: usize) -> Result<EntryCard<'a>> {
         let (kind, duration, pages) = self.card_badge(entry);
         Ok(EntryCard {
             slug: &entry.slug,
@@ -336,7 +337,7 @@ impl<'a> Renderer<'a> {
             kind,
             duration,
             pages,
-            word_count: entry.body.words,
+            word_count: words,
             lang: self.other(&entry.lang),
             contest_lang: self.other(&contest.lang),
         })
@@ -400,7 +401,7 @@ impl<'a> Renderer<'a> {
                     lang: self.other(&entry.body.lang).map(str::to_string),
                 })
                 .collect(),
-            word_count: entry.body.words,
+            word_count: body.words,
             words_min: contest.words.map(|w| w[0]),
             words_max: contest.words.map(|w| w[1]),
             contest: LinkView {
