@@ -192,10 +192,13 @@ impl Session {
         // The output scan (see `crate::audit::scan`) searches pages as they are written, and
         // the whole folder once it is complete.
         let scan = match scan {
-            true => Some(Restricted::collect(&self.raw, &gated.site).start()?),
+            true => {
+                let scan = Restricted::collect(&self.raw, &gated.site).start()?;
+                clock.lap("prepare the output scan");
+                Some(scan)
+            }
             false => None,
         };
-        clock.lap("prepare the output scan");
         let mut report = BuildReport {
             as_of: config.as_of.to_string(),
             output: config.output_dir.clone(),
@@ -503,7 +506,5 @@ fn fail_if_strict(strict: bool, report: &BuildReport) -> Result<()> {
 
 /// A fingerprint of a file's bytes (what `Session::written` records for files not rendered).
 fn bytes_fingerprint(bytes: &[u8]) -> u64 {
-    let mut first = [0u8; 8];
-    first.copy_from_slice(&blake3::hash(bytes).as_bytes()[..8]);
-    u64::from_le_bytes(first)
+    render::hash_bytes(&[bytes])
 }

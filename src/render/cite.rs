@@ -204,19 +204,18 @@ impl Renderer<'_> {
     pub(super) fn file(&self, path: String, bytes: Vec<u8>) -> Result<(OutputFile, bool)> {
         // Hashed as bytes: serialising them for `fingerprint` would write every byte as a
         // JSON number (megabytes for the data exports, at every rebuild).
-        let mut hasher = blake3::Hasher::new();
-        hasher.update(b"file\0");
-        hasher.update(path.as_bytes());
-        hasher.update(b"\0");
-        hasher.update(&bytes);
-        let mut first = [0u8; 8];
-        first.copy_from_slice(&hasher.finalize().as_bytes()[..8]);
-        self.write_out(path, bytes, u64::from_le_bytes(first))
+        let fp = super::hash_bytes(&[b"file\0", path.as_bytes(), b"\0", &bytes]);
+        self.write_out(path, bytes, fp)
     }
 
     /// Hands `bytes` to the sink (or keeps them to write), unless the output folder already
     /// holds the file of fingerprint `fp`.
-    fn write_out(&self, path: String, bytes: Vec<u8>, fp: u64) -> Result<(OutputFile, bool)> {
+    pub(super) fn write_out(
+        &self,
+        path: String,
+        bytes: Vec<u8>,
+        fp: u64,
+    ) -> Result<(OutputFile, bool)> {
         if self.prev.pages.get(&path) == Some(&fp) {
             return Ok((
                 OutputFile {

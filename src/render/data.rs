@@ -12,6 +12,9 @@ use crate::public::{Contest, Entry};
 use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 /// Version of the export format (in every file and in `schema.json`): bumped on any change
 /// to the fields; the major part when a field is removed or changes meaning.
@@ -48,8 +51,25 @@ struct SiteRecord<'a> {
 }
 
 #[derive(Serialize)]
-struct Entries<'a> {
-    entries: Vec<EntryRecord<'a>>,
+struct Entries {
+    /// Written empty: the records, formatted per contest ([`DataPart`]), replace the list.
+    entries: [u8; 0],
+}
+
+/// How serde_json writes the empty list of entries in a document.
+const EMPTY_ENTRIES: &str = "\n  \"entries\": []";
+
+/// Contest (as named in [`super::Memo`]) → its key and its [`DataPart`].
+pub type DataMemo = HashMap<String, (u64, Arc<DataPart>)>;
+
+/// The records of one contest's entries, formatted for `entries.json` (indented as there,
+/// separated by commas) and `entries.csv` (CRLF lines): kept between rebuilds.
+#[derive(Debug)]
+pub struct DataPart {
+    json: String,
+    csv: String,
+    /// A hash of both.
+    hash: u64,
 }
 
 #[derive(Serialize)]
@@ -122,43 +142,124 @@ struct ContestRecord<'a> {
 impl<'a> Renderer<'a> {
     pub(super) fn data_files(
         &self,
-        entries: &[(&'a Contest, usize, &'a Entry)],
-    ) -> Result<Vec<(OutputFile, bool)>> {
+        keys: &[(String, u64)],
+    ) -> Result<(Vec<(OutputFile, bool)>, DataMemo)> {
         // Written once, at the root, in the default language.
         if self.lang != self.default_lang {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), HashMap::new()));
         }
-        let records: Vec<EntryRecord> = entries
+        // Each contest's records, reused while the contest's key is unchanged (a one-entry
+        // edit in `sesh serve` formats the records of its own contest only).
+        let parts: Vec<Arc<DataPart>> = self
+            .site
+            .contests
             .par_iter()
-            .map(|(c, _, e)| self.entry_record(c, e))
+            .zip(keys)
+            .map(|(contest, (name, key))| match self.prev.data.get(name) {
+                Some((k, part)) if k == key => Ok(part.clone()),
+                _ => self.data_part(contest).map(Arc::new),
+            })
             .collect::<Result<_>>()?;
-        let csv =
-            super::data_csv::entries(&records.iter().map(EntryRecord::row).collect::<Vec<_>>());
+        let memo = keys
+            .iter()
+            .zip(&parts)
+            .map(|((name, key), part)| (name.clone(), (*key, part.clone())))
+            .collect();
+        let csv = self.joined(
+            "data/entries.csv",
+            [&super::data_csv::entries(&[]), ""],
+            parts.iter().map(|p| (p.csv.as_str(), p.hash)),
+            "",
+        )?;
+        // The records go where serde_json writes the empty list, indented as it would.
+        let document = self.document(Entries { entries: [] })?;
+        let records = parts.iter().filter(|p| !p.json.is_empty());
+        let entries_json = match (document.split_once(EMPTY_ENTRIES), records.clone().next()) {
+            (Some((head, tail)), Some(_)) => self.joined(
+                "data/entries.json",
+                [
+                    &format!("{head}\n  \"entries\": [\n"),
+                    &format!("\n  ]{tail}"),
+                ],
+                records.map(|p| (p.json.as_str(), p.hash)),
+                ",\n",
+            )?,
+            _ => self.file("data/entries.json".into(), document.into_bytes())?,
+        };
         let contests: Vec<ContestRecord> = self
             .site
             .contests
             .iter()
             .map(|c| self.contest_record(c))
             .collect::<Result<_>>()?;
-        let entries_json = self.document(Entries { entries: records })?;
         let contests_json = self.document(Contests { contests })?;
         let schema = SCHEMA.replace("{{version}}", SCHEMA_VERSION).replace(
             "{{id}}",
             &self.absolute(&self.routes.file("data/schema.json")),
         );
         let readme = self.readme()?;
-        let files = [
-            entries_json.into_bytes(),
-            csv.into_bytes(),
-            contests_json.into_bytes(),
-            schema.into_bytes(),
-            readme.into_bytes(),
-        ];
-        FILES
-            .iter()
-            .zip(files)
-            .map(|((name, _), bytes)| self.file(format!("data/{name}"), bytes))
-            .collect()
+        let mut files = vec![entries_json, csv];
+        for (name, bytes) in [
+            (FILES[2].0, contests_json),
+            (FILES[3].0, schema),
+            (FILES[4].0, readme),
+        ] {
+            files.push(self.file(format!("data/{name}"), bytes.into_bytes())?);
+        }
+        Ok((files, memo))
+    }
+
+    /// A file made of `around[0]`, the `parts` (text, hash of the text) separated by `sep`,
+    /// and `around[1]`; assembled and written only when the output folder does not already
+    /// hold it (an edit that changes no record leaves the data files as they are).
+    fn joined<'p>(
+        &self,
+        path: &str,
+        around: [&str; 2],
+        parts: impl Iterator<Item = (&'p str, u64)> + Clone,
+        sep: &str,
+    ) -> Result<(OutputFile, bool)> {
+        let key = {
+            let mut h = std::hash::DefaultHasher::new();
+            (path, around, sep, super::binary_fingerprint()).hash(&mut h);
+            for (_, hash) in parts.clone() {
+                hash.hash(&mut h);
+            }
+            h.finish()
+        };
+        let mut text = String::from(around[0]);
+        if self.prev.pages.get(path) != Some(&key) {
+            for (i, (part, _)) in parts.enumerate() {
+                if i > 0 {
+                    text.push_str(sep);
+                }
+                text.push_str(part);
+            }
+            text.push_str(around[1]);
+        }
+        // `write_out` returns the file as unchanged, without its bytes, when the key matches.
+        self.write_out(path.to_string(), text.into_bytes(), key)
+    }
+
+    /// The records of `contest`'s entries as they appear in `entries.json` and `entries.csv`.
+    fn data_part(&self, contest: &'a Contest) -> Result<DataPart> {
+        let mut json = Vec::new();
+        let mut rows = Vec::new();
+        for entry in &contest.entries {
+            let record = self.entry_record(contest, entry)?;
+            let text = serde_json::to_string_pretty(&record)?;
+            json.push(
+                text.lines()
+                    .map(|l| format!("    {l}"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            );
+            rows.push(record.row());
+        }
+        let json = json.join(",\n");
+        let csv = super::data_csv::lines(&rows);
+        let hash = super::hash_bytes(&[json.as_bytes(), b"\0", csv.as_bytes()]);
+        Ok(DataPart { json, csv, hash })
     }
 
     fn document<T: Serialize>(&self, items: T) -> Result<String> {

@@ -23,9 +23,14 @@ pub const HEADER: [&str; 16] = [
 /// The CSV file: a UTF-8 byte order mark (without it, Excel reads UTF-8 as a legacy code page
 /// and garbles Chinese), the header, one row per entry, CRLF line ends.
 pub fn entries(rows: &[Vec<String>]) -> String {
-    let mut out = String::from("\u{feff}");
     let header: Vec<String> = HEADER.iter().map(|h| h.to_string()).collect();
-    for row in std::iter::once(&header).chain(rows) {
+    format!("\u{feff}{}", lines(&[header])) + &lines(rows)
+}
+
+/// `rows` as CSV lines (a part of the file: [`entries`] adds the byte order mark and header).
+pub fn lines(rows: &[Vec<String>]) -> String {
+    let mut out = String::new();
+    for row in rows {
         let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
         out.push_str(&cells.join(","));
         out.push_str("\r\n");

@@ -78,6 +78,8 @@ pub struct Memo {
     /// `<language prefix><contest>` → the key of everything its entries' pages were made from,
     /// and the files each entry produced (path, fingerprint): see `Renderer::contest_key`.
     contests: HashMap<String, (u64, EntryFiles)>,
+    /// The same key → the contest's records in the data exports.
+    data: data::DataMemo,
 }
 
 /// For each entry of a contest, the files its page produced: (path, fingerprint).
@@ -91,6 +93,7 @@ impl Memo {
             bodies: HashMap::new(),
             pages: pages.clone(),
             contests: HashMap::new(),
+            data: HashMap::new(),
         }
     }
 }
@@ -165,6 +168,7 @@ pub fn render(
         all.memo.bodies.extend(rendered.memo.bodies);
         all.memo.pages.extend(rendered.memo.pages);
         all.memo.contests.extend(rendered.memo.contests);
+        all.memo.data.extend(rendered.memo.data);
         all.records.extend(rendered.records);
     }
     Ok(all)
@@ -544,6 +548,18 @@ impl Renderer<'_> {
         };
         (key, body)
     }
+}
+
+/// A 64-bit hash of byte strings (BLAKE3, fed each piece in turn: callers separate pieces
+/// whose boundaries matter).
+pub(crate) fn hash_bytes(pieces: &[&[u8]]) -> u64 {
+    let mut hasher = blake3::Hasher::new();
+    for piece in pieces {
+        hasher.update(piece);
+    }
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&hasher.finalize().as_bytes()[..8]);
+    u64::from_le_bytes(first)
 }
 
 /// A stable 64-bit fingerprint of a serialisable value.

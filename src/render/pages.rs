@@ -135,7 +135,12 @@ impl<'a> Renderer<'a> {
         files.extend(self.feeds(&entries)?);
         files.extend(self.reuse_page()?);
         files.extend(downloads);
-        files.extend(self.data_files(&entries)?);
+        let contest_keys: Vec<(String, u64)> = keys
+            .iter()
+            .map(|(name, key, _)| (name.clone(), *key))
+            .collect();
+        let (data, data_memo) = self.data_files(&contest_keys)?;
+        files.extend(data);
         if self.search {
             files.push(self.search_page(&cards)?);
         }
@@ -161,6 +166,7 @@ impl<'a> Renderer<'a> {
         let mut rendered = assemble(files, bodies, problems);
         rendered.records = records;
         rendered.memo.contests = contest_memo;
+        rendered.memo.data = data_memo;
         Ok(rendered)
     }
 
@@ -746,6 +752,7 @@ fn assemble(
             .map(|(f, _)| (f.path.clone(), f.fingerprint))
             .collect(),
         contests: HashMap::new(),
+        data: HashMap::new(),
     };
     Rendered {
         records: Vec::new(),
