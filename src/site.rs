@@ -396,6 +396,16 @@ impl Session {
 /// `sesh serve` never serves half a file; a staging folder nobody reads is simply overwritten.
 fn write_file(dir: &Path, path: &str, bytes: &[u8], atomic: bool) -> Result<()> {
     let file = dir.join(path);
+    if !atomic {
+        // Most folders exist already (27,000 citation files share 50): try first, and create
+        // the folder only when it is missing, instead of checking it before every file.
+        match std::fs::write(&file, bytes) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            other => {
+                return other.with_context(|| format!("cannot write `{}`", file.display()));
+            }
+        }
+    }
     if let Some(parent) = file.parent() {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create `{}`", parent.display()))?;
