@@ -7,9 +7,24 @@
 //! of published items, media and credits is the gate's, whatever the language.
 
 use crate::public::{Body, Contest, Entry, Media, Page, PublicSite, Translation};
+use std::borrow::Cow;
 
-/// `site` as read in `lang`.
-pub fn localize(site: &PublicSite, lang: &str) -> PublicSite {
+/// `site` as read in `lang`: `site` itself when nothing in it is translated into `lang` (a
+/// site in one language, or a language nothing has been translated into yet).
+pub fn localize<'a>(site: &'a PublicSite, lang: &str) -> Cow<'a, PublicSite> {
+    let pages = site.home.iter().chain(&site.framework).chain(&site.pages);
+    let translated = pages.map(|p| &p.translations).any(|t| t.contains_key(lang))
+        || site.contests.iter().any(|c| {
+            c.translations.contains_key(lang)
+                || c.entries.iter().any(|e| e.translations.contains_key(lang))
+        });
+    match translated {
+        true => Cow::Owned(translate(site, lang)),
+        false => Cow::Borrowed(site),
+    }
+}
+
+fn translate(site: &PublicSite, lang: &str) -> PublicSite {
     PublicSite {
         home: site.home.as_ref().map(|p| page(p, lang)),
         framework: site.framework.as_ref().map(|p| page(p, lang)),
@@ -146,5 +161,8 @@ mod tests {
         );
         let en = localize(&site, "en");
         assert_eq!(en.contests[0].entries[0].title, "Umbrella");
+        // Nothing is translated into English: the site itself, not a copy.
+        assert!(matches!(en, Cow::Borrowed(_)));
+        assert!(matches!(zh, Cow::Owned(_)));
     }
 }
