@@ -2,13 +2,13 @@
 //! a live-reload script and, after a failed rebuild, an error panel injected into HTML pages
 //! (never into `sesh build` output). No request can reach a file outside the site folder.
 
-use std::io::Write;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
-use tiny_http::{Header, Request, Response, Server, StatusCode};
 
 /// What the server shares with the rebuild loop.
 pub struct Shared {
@@ -50,59 +50,227 @@ impl Shared {
     }
 }
 
-/// Serves requests until the process ends.
-pub fn serve(server: Server, shared: Arc<Shared>) {
-    for request in server.incoming_requests() {
-        let shared = shared.clone();
-        std::thread::spawn(move || handle(request, &shared));
+/// Serves connections until the process ends, each on its own thread for as long as the browser
+/// keeps it open. No connection ever waits for another: tiny_http, used before, handed
+/// connections to a thread pool that could count a thread as idle after waking it for another
+/// connection, and then queued a new connection behind long-lived keep-alive ones (Chrome opens
+/// six at once on a first visit), so a page load stalled until the browser gave up.
+pub fn serve(listener: TcpListener, shared: Arc<Shared>) {
+    for stream in listener.incoming() {
+        match stream {
+            Ok(stream) => {
+                let shared = shared.clone();
+                std::thread::spawn(move || connection(stream, &shared));
+            }
+            // Out of file descriptors, or a connection reset before it was accepted.
+            Err(_) => std::thread::sleep(Duration::from_millis(10)),
+        }
     }
 }
 
-fn handle(request: Request, shared: &Shared) {
-    let url = request
-        .url()
-        .split(['?', '#'])
-        .next()
-        .unwrap_or("/")
-        .to_string();
-    if url == "/__sesh/events" {
-        return events(request, shared);
+/// The longest a browser may keep a connection idle, or take to send a request.
+const IDLE: Duration = Duration::from_secs(120);
+/// The longest request head (request line and headers) accepted.
+const MAX_HEAD: u64 = 64 * 1024;
+/// The longest request body read (and ignored): the preview only answers GET and HEAD.
+const MAX_BODY: u64 = 1024 * 1024;
+
+/// Answers the requests of one connection, in order, until either side closes it.
+fn connection(stream: TcpStream, shared: &Shared) {
+    let _ = stream.set_nodelay(true);
+    if stream.set_read_timeout(Some(IDLE)).is_err() {
+        return;
     }
-    let response = match url.as_str() {
-        "/__sesh/livereload.js" => asset(LIVERELOAD_JS, "text/javascript; charset=utf-8"),
-        "/__sesh/overlay.css" => asset(OVERLAY_CSS, "text/css; charset=utf-8"),
-        _ => site_file(&url, shared),
+    let Ok(mut writer) = stream.try_clone() else {
+        return;
     };
-    let _ = request.respond(response);
+    let mut reader = BufReader::new(stream);
+    loop {
+        let request = match read_request(&mut reader) {
+            Ok(Some(request)) => request,
+            Ok(None) => return,
+            Err(status) => {
+                let reply = text_reply(status, "Bad request");
+                let _ = reply.write(&mut writer, false, false);
+                return;
+            }
+        };
+        let path = request
+            .target
+            .split(['?', '#'])
+            .next()
+            .unwrap_or("/")
+            .to_string();
+        let head = request.method == "HEAD";
+        if request.method != "GET" && !head {
+            let mut reply = text_reply(405, "Only GET and HEAD are served");
+            reply.headers.push(("Allow", "GET, HEAD".to_string()));
+            let _ = reply.write(&mut writer, head, request.keep_alive);
+        } else if path == "/__sesh/events" && !head {
+            // The stream holds the connection until the page closes it.
+            return events(&mut writer, shared);
+        } else {
+            let reply = match path.as_str() {
+                "/__sesh/livereload.js" => asset(LIVERELOAD_JS, "text/javascript; charset=utf-8"),
+                "/__sesh/overlay.css" => asset(OVERLAY_CSS, "text/css; charset=utf-8"),
+                _ => site_file(&path, shared),
+            };
+            if reply.write(&mut writer, head, request.keep_alive).is_err() {
+                return;
+            }
+        }
+        if !request.keep_alive {
+            return;
+        }
+    }
 }
 
-type Reply = Response<std::io::Cursor<Vec<u8>>>;
+/// What the server needs of a request.
+#[derive(Debug, PartialEq, Eq)]
+struct Request {
+    method: String,
+    /// The request target as sent (`/path?query`).
+    target: String,
+    keep_alive: bool,
+}
+
+/// Reads the next request's head (and skips its body); `Ok(None)` when the connection ended or
+/// idled out, `Err(status)` for a request that cannot be answered but with an error.
+fn read_request(reader: &mut impl BufRead) -> Result<Option<Request>, u16> {
+    let mut limited = reader.take(MAX_HEAD);
+    let mut line = String::new();
+    // A bare line break before a request is allowed (RFC 9112, 2.2).
+    loop {
+        line.clear();
+        match limited.read_line(&mut line) {
+            Ok(0) | Err(_) => return Ok(None),
+            Ok(_) if line.trim().is_empty() => continue,
+            Ok(_) => break,
+        }
+    }
+    let mut parts = line.split_whitespace();
+    let (Some(method), Some(target), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(400);
+    };
+    let mut keep_alive = match version {
+        "HTTP/1.1" => true,
+        "HTTP/1.0" => false,
+        _ => return Err(400),
+    };
+    let (method, target) = (method.to_string(), target.to_string());
+    let mut body = 0;
+    loop {
+        line.clear();
+        match limited.read_line(&mut line) {
+            Ok(0) => return Err(400),
+            Ok(_) if !line.ends_with('\n') => return Err(431),
+            Ok(_) => {}
+            Err(_) => return Ok(None),
+        }
+        let header = line.trim_end();
+        if header.is_empty() {
+            break;
+        }
+        let Some((name, value)) = header.split_once(':') else {
+            return Err(400);
+        };
+        let value = value.trim().to_ascii_lowercase();
+        if name.eq_ignore_ascii_case("connection") {
+            if value.split(',').any(|v| v.trim() == "close") {
+                keep_alive = false;
+            } else if value.split(',').any(|v| v.trim() == "keep-alive") {
+                keep_alive = true;
+            }
+        } else if name.eq_ignore_ascii_case("content-length") {
+            body = value.parse::<u64>().map_err(|_| 400_u16)?;
+        } else if name.eq_ignore_ascii_case("transfer-encoding") {
+            return Err(400);
+        }
+    }
+    if body > MAX_BODY {
+        return Err(400);
+    }
+    if !matches!(std::io::copy(&mut reader.take(body), &mut std::io::sink()), Ok(n) if n == body) {
+        return Ok(None);
+    }
+    Ok(Some(Request {
+        method,
+        target,
+        keep_alive,
+    }))
+}
+
+/// A complete response.
+struct Reply {
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn new(status: u16, body: Vec<u8>) -> Reply {
+        Reply {
+            status,
+            headers: Vec::new(),
+            body,
+        }
+    }
+
+    fn write(&self, to: &mut impl Write, head_only: bool, keep_alive: bool) -> std::io::Result<()> {
+        let reason = match self.status {
+            200 => "OK",
+            301 => "Moved Permanently",
+            400 => "Bad Request",
+            404 => "Not Found",
+            405 => "Method Not Allowed",
+            431 => "Request Header Fields Too Large",
+            _ => "",
+        };
+        let mut out = format!("HTTP/1.1 {} {reason}\r\n", self.status);
+        for (name, value) in &self.headers {
+            out.push_str(&format!("{name}: {value}\r\n"));
+        }
+        out.push_str(&format!("Content-Length: {}\r\n", self.body.len()));
+        if !keep_alive {
+            out.push_str("Connection: close\r\n");
+        }
+        out.push_str("\r\n");
+        let mut bytes = out.into_bytes();
+        if !head_only {
+            bytes.extend_from_slice(&self.body);
+        }
+        to.write_all(&bytes)?;
+        to.flush()
+    }
+}
+
+fn text_reply(status: u16, text: &str) -> Reply {
+    with_headers(
+        Reply::new(status, text.as_bytes().to_vec()),
+        "text/plain; charset=utf-8",
+    )
+}
 
 fn asset(body: &str, content_type: &str) -> Reply {
-    with_headers(Response::from_data(body.as_bytes().to_vec()), content_type)
+    with_headers(Reply::new(200, body.as_bytes().to_vec()), content_type)
 }
 
-fn with_headers(response: Reply, content_type: &str) -> Reply {
-    let header =
-        |name: &str, value: &str| Header::from_bytes(name.as_bytes(), value.as_bytes()).ok();
-    let mut response = response;
-    for h in [
-        header("Content-Type", content_type),
-        header("X-Content-Type-Options", "nosniff"),
-        header("Cache-Control", "no-cache"),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        response.add_header(h);
-    }
+fn with_headers(mut response: Reply, content_type: &str) -> Reply {
+    response.headers.extend([
+        ("Content-Type", content_type.to_string()),
+        ("X-Content-Type-Options", "nosniff".to_string()),
+        ("Cache-Control", "no-cache".to_string()),
+    ]);
     response
 }
 
 fn redirect(to: &str) -> Reply {
-    let mut response = Response::from_data(Vec::new()).with_status_code(StatusCode(301));
-    if let Ok(h) = Header::from_bytes(&b"Location"[..], to.as_bytes()) {
-        response.add_header(h);
+    let mut response = Reply::new(301, Vec::new());
+    // A path from the request: never a line break in a header.
+    if !to.contains(['\r', '\n']) {
+        response.headers.push(("Location", to.to_string()));
     }
     response
 }
@@ -160,15 +328,13 @@ fn site_file(url: &str, shared: &Shared) -> Reply {
         Resolved::NotFound => (shared.dir.join("404.html"), 404),
     };
     let Ok(mut bytes) = std::fs::read(&path) else {
-        let body = b"Not found (the site has not been built yet)".to_vec();
-        return with_headers(Response::from_data(body), "text/plain")
-            .with_status_code(StatusCode(404));
+        return text_reply(404, "Not found (the site has not been built yet)");
     };
     let content_type = content_type(&path);
     if content_type.starts_with("text/html") {
         bytes = inject(&bytes, shared);
     }
-    with_headers(Response::from_data(bytes), content_type).with_status_code(StatusCode(status))
+    with_headers(Reply::new(status, bytes), content_type)
 }
 
 /// Adds the live-reload script, and the error panel while a rebuild is failing.
@@ -226,13 +392,12 @@ fn content_type(path: &Path) -> &'static str {
 }
 
 /// A server-sent event stream; one per open page.
-fn events(request: Request, shared: &Shared) {
+fn events(writer: &mut TcpStream, shared: &Shared) {
     let (tx, rx): (Sender<String>, Receiver<String>) = channel();
     if let Ok(mut clients) = shared.clients.lock() {
         clients.push(tx);
     }
     let id = shared.build_id.load(Ordering::SeqCst);
-    let mut writer = request.into_writer();
     let head = format!(
         "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\nConnection: keep-alive\r\n\r\nretry: 500\nevent: hello\ndata: {id}\n\n"
     );
@@ -361,5 +526,35 @@ mod tests {
         .unwrap();
         assert!(out.contains("<body class=\"k\"><link rel=\"stylesheet\" href=\"/__sesh/overlay.css\"><div class=\"sesh-build-error\""));
         assert!(out.contains("sesh.toml:3: &lt;bad&gt;"));
+    }
+
+    #[test]
+    fn requests_are_read_one_after_another_on_a_connection() {
+        let mut input: &[u8] = b"\r\nGET /a?x=1 HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabcHEAD /b HTTP/1.1\r\nconnection: Close\r\n\r\nGET /c HTTP/1.0\r\n\r\n";
+        let r = |method: &str, target: &str, keep_alive| Request {
+            method: method.into(),
+            target: target.into(),
+            keep_alive,
+        };
+        assert_eq!(read_request(&mut input), Ok(Some(r("GET", "/a?x=1", true))));
+        assert_eq!(read_request(&mut input), Ok(Some(r("HEAD", "/b", false))));
+        assert_eq!(read_request(&mut input), Ok(Some(r("GET", "/c", false))));
+        assert_eq!(read_request(&mut input), Ok(None));
+        for bad in [
+            &b"GET /\r\n\r\n"[..],
+            b"GET / HTTP/2\r\n\r\n",
+            b"GET / HTTP/1.1\r\nno colon\r\n\r\n",
+            b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost: h\r\n",
+        ] {
+            assert_eq!(
+                read_request(&mut &bad[..]),
+                Err(400),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+        let long = format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(70_000));
+        assert_eq!(read_request(&mut long.as_bytes()), Err(431));
     }
 }

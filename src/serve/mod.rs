@@ -28,7 +28,7 @@ pub struct Options {
 
 /// Runs the preview server until the process is stopped.
 pub fn run(root: &Path, overrides: Overrides, options: &Options) -> Result<()> {
-    let server = tiny_http::Server::http((options.interface.as_str(), options.port))
+    let listener = std::net::TcpListener::bind((options.interface.as_str(), options.port))
         .map_err(|e| {
             anyhow!(
                 "cannot listen on {}:{}: {e}\n  hint: another program (perhaps another `sesh serve`) uses this port; choose another with --port",
@@ -36,9 +36,8 @@ pub fn run(root: &Path, overrides: Overrides, options: &Options) -> Result<()> {
                 options.port
             )
         })?;
-    let address = server
-        .server_addr()
-        .to_ip()
+    let address = listener
+        .local_addr()
         .context("the server has no IP address")?;
     if !address.ip().is_loopback() {
         eprintln!(
@@ -52,7 +51,7 @@ pub fn run(root: &Path, overrides: Overrides, options: &Options) -> Result<()> {
     let mut watch = watch::Watch::start(&preview.root)?;
     preview.rebuild(&Plan::default(), true, Instant::now());
     let shared = preview.shared.clone();
-    std::thread::spawn(move || http::serve(server, shared));
+    std::thread::spawn(move || http::serve(listener, shared));
     println!("Serving {url} (Ctrl-C to stop). Watching for changes…");
     if options.open {
         open_browser(&url);

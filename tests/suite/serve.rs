@@ -367,3 +367,40 @@ fn settled_equal(serve: &Serve, served: &std::path::Path, out: &std::path::Path)
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
 }
+
+/// A first visit opens several connections at once (Chrome opens six). Each must be answered
+/// at once: tiny_http's thread pool could count a thread it had just woken as idle, queue the
+/// next connections behind keep-alive ones, and a page load then stalled for a minute (the
+/// partner theme's accessibility test, now and then, on a busy machine).
+#[test]
+fn connections_opened_together_are_all_answered() {
+    use std::io::{Read, Write};
+    let site = Site::fixture("consent-canaries");
+    let serve = Serve::start(&site, &[]);
+    let rest = serve.url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_at(rest.find('/').unwrap());
+    for round in 0..5 {
+        // All connected before any asks, so that the server accepts them in one burst; more each
+        // round than the threads the last round left idle.
+        let count = 8 + 4 * round;
+        let mut streams: Vec<std::net::TcpStream> = (0..count)
+            .map(|_| std::net::TcpStream::connect(host).unwrap())
+            .collect();
+        for stream in &mut streams {
+            stream
+                .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+                .unwrap();
+            write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
+        }
+        for (i, stream) in streams.iter_mut().enumerate() {
+            let mut status = [0u8; 12];
+            let answered = stream.read_exact(&mut status).is_ok();
+            assert!(
+                answered && status.starts_with(b"HTTP/1.1 200"),
+                "round {round}: connection {i} of {count} got no answer within 10 s"
+            );
+        }
+        drop(streams);
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
