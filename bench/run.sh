@@ -32,6 +32,14 @@ median() { # file column
   sort -g -k"$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+fresh_builds() { # name site: three sesh builds of site into an empty output folder
+  rm -f "$work/$1.times"
+  for _ in 1 2 3; do
+    rm -rf "$work/$1-out" "$work/.$1-out.sesh-prev"
+    measure "$1" "$sesh" build --root "$2" --output "$work/$1-out" --as-of 2026-11-22 --quiet
+  done
+}
+
 report() { # scenario sesh-name hugo-name
   local s=$work/$2.times h=$work/$3.times
   printf "%-40s %8s %8s %8s | %8s %8s %8s | %6s %6s\n" "$1" \
@@ -80,11 +88,7 @@ report "10,000 entries, rebuild" 10k-r 10k-h
 for n in 1k 10k; do
   cp -r "$work/$n-sesh" "$work/$n-search"
   sed -i '/^search = false$/d' "$work/$n-search/sesh.toml"
-  rm -f "$work/$n-search.times"
-  for _ in 1 2 3; do
-    rm -rf "$work/$n-search-out" "$work/.$n-search-out.sesh-prev"
-    measure "$n-search" "$sesh" build --root "$work/$n-search" --output "$work/$n-search-out" --as-of 2026-11-22 --quiet
-  done
+  fresh_builds "$n-search" "$work/$n-search"
   printf "%-40s %8s %8s %8s\n" "$n entries, fresh, with search index" "$(median "$work/$n-search.times" 1)s" "$(median "$work/$n-search.times" 2)s" "$(median "$work/$n-search.times" 3)MB"
   rm -rf "$work/$n-search" "$work/$n-search-out"
 done
@@ -100,11 +104,7 @@ if [ "$mode" = full ]; then
       "$gen" --contests 50 --entries "$n" --images 0 --out "$site" >/dev/null
       sed -i '1a search = false' "$site/sesh.toml"
     fi
-    rm -f "$work/scale-$n.times"
-    for _ in 1 2 3; do
-      rm -rf "$work/scale-$n-out" "$work/.scale-$n-out.sesh-prev"
-      measure "scale-$n" "$sesh" build --root "$site" --output "$work/scale-$n-out" --as-of 2026-11-22 --quiet
-    done
+    fresh_builds "scale-$n" "$site"
     w=$(median "$work/scale-$n.times" 1); c=$(median "$work/scale-$n.times" 2); m=$(median "$work/scale-$n.times" 3)
     printf "%6d entries: %7ss wall (%6.0f µs/entry), %7ss cpu (%6.0f µs/entry), %5s MB\n" "$n" "$w" "$(awk -v w="$w" -v n="$n" 'BEGIN { print w / n * 1e6 }')" "$c" "$(awk -v c="$c" -v n="$n" 'BEGIN { print c / n * 1e6 }')" "$m"
   done

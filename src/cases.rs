@@ -4,7 +4,7 @@
 //! A contest may declare `sections = ["Testing model", "Innovation", …]`: each entry should use
 //! them as level-2 headings, and one that misses any is reported. A published video of the entry
 //! folder without captions or a transcript is reported too (WCAG 2.2 success criterion 1.2.2).
-//! [`word_count`] counts the words of an entry the way a call for entries does, in English and
+//! [`words`] counts the words of an entry the way a call for entries does, in English and
 //! Chinese alike. Pure functions of the public model.
 
 use crate::media::MediaFiles;

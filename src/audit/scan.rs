@@ -13,10 +13,10 @@
 //!
 //! False positives matter, since a finding fails the build. A text is searched only when it is
 //! distinctive enough ([`PRIVATE_MIN`], [`NAME_MIN`], [`TEXT_MIN`], [`BODY_MIN`] bytes; of a
-//! body, its [`BODY_PIECES`] longest pieces; at most the first [`NEEDLE_MAX`] bytes), and a match is dropped when a published item
-//! contains the same text (two entries with the same title, an author credited by name in one
-//! entry and anonymous in another): that text is public by consent. Addresses of unpublished
-//! entries are always findings.
+//! body, its [`BODY_PIECES`] longest pieces; at most the first [`NEEDLE_MAX`] bytes), and a
+//! match is dropped when a published item contains the same text (two entries with the same
+//! title, an author credited by name in one entry and anonymous in another): that text is
+//! public by consent. Addresses of unpublished entries are always findings.
 //! Escaping changes `& < > " ' / \`, so a text containing them is also searched piece by piece
 //! between those characters. Findings say which item and field leaked, never the text itself.
 

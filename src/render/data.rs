@@ -247,13 +247,9 @@ impl<'a> Renderer<'a> {
         let mut rows = Vec::new();
         for entry in &contest.entries {
             let record = self.entry_record(contest, entry)?;
+            // Indented one list deeper; JSON text has no line break inside a string.
             let text = serde_json::to_string_pretty(&record)?;
-            json.push(
-                text.lines()
-                    .map(|l| format!("    {l}"))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            );
+            json.push(format!("    {}", text.replace('\n', "\n    ")));
             rows.push(record.row());
         }
         let json = json.join(",\n");
