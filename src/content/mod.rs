@@ -285,19 +285,28 @@ impl<'a> Loader<'a> {
     }
 
     fn contests(&self, dir: &Path, problems: &mut Vec<Problem>) -> Vec<RawContest> {
+        // Contest by contest in parallel (their entries too), problems kept in folder order.
+        let found: Vec<(Option<RawContest>, Vec<Problem>)> = self
+            .list(dir, problems)
+            .into_par_iter()
+            .map(|path| {
+                let mut problems = Vec::new();
+                if !path.is_dir() {
+                    problems.push(Problem::warning(
+                        self.show(&path),
+                        "file ignored: content/contests/ holds one folder per contest",
+                    ));
+                    return (None, problems);
+                }
+                let slug = self.slug(&file_name(&path), &path, &mut problems);
+                let contest = (!slug.is_empty()).then(|| self.contest(path, slug, &mut problems));
+                (contest, problems)
+            })
+            .collect();
         let mut contests = Vec::new();
-        for path in self.list(dir, problems) {
-            if !path.is_dir() {
-                problems.push(Problem::warning(
-                    self.show(&path),
-                    "file ignored: content/contests/ holds one folder per contest",
-                ));
-                continue;
-            }
-            let slug = self.slug(&file_name(&path), &path, problems);
-            if !slug.is_empty() {
-                contests.push(self.contest(path, slug, problems));
-            }
+        for (contest, found) in found {
+            problems.extend(found);
+            contests.extend(contest);
         }
         mark_collisions(
             &mut contests,
