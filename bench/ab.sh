@@ -5,7 +5,8 @@
 #   cp target/release/sesh /tmp/sesh-a; (change, cargo build --release); \
 #   bash bench/ab.sh /tmp/sesh-a target/release/sesh [WORKDIR]
 #
-# Scenarios: 1k and 10k entries (fresh output), 200 entries x 2 photos with a cold image cache.
+# Scenarios: 1k and 10k entries (fresh output), 200 entries x 2 photos with a cold image cache
+# (skipped with AB_PHOTOS=0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 a=$(realpath "$1") b=$(realpath "$2") work=${3:-$(mktemp -d)}
@@ -35,4 +36,4 @@ scenario() { # name entries images runs
 echo "A: $a"; echo "B: $b"
 scenario entries-1k 1000 0 7
 scenario entries-10k 10000 0 5
-scenario photos-400-cold 200 400 3
+[ "${AB_PHOTOS:-1}" = 0 ] || scenario photos-400-cold 200 400 3

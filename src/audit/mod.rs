@@ -12,6 +12,7 @@
 //! values and image metadata.
 
 pub mod format;
+pub mod matcher;
 pub mod metadata;
 pub mod scan;
 

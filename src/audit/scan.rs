@@ -10,6 +10,8 @@
 //! and file names) and reports each occurrence, plus any EXIF/XMP/IPTC/GPS block in images.
 //! A build searches the files it writes as it writes them ([`Scan::file`]); the scan of the
 //! folder ([`Scan::finish`]) then reads only the files it did not see, or that changed since.
+//! The search ([`super::matcher`]) reports every restricted text in a file, including texts
+//! that overlap one another.
 //!
 //! False positives matter, since a finding fails the build. A text is searched only when it is
 //! distinctive enough ([`PRIVATE_MIN`], [`NAME_MIN`], [`TEXT_MIN`], [`BODY_MIN`] bytes; of a
@@ -20,15 +22,17 @@
 //! Escaping changes `& < > " ' / \`, so a text containing them is also searched piece by piece
 //! between those characters. Findings say which item and field leaked, never the text itself.
 
+use super::matcher::{Matcher, SHORTEST};
 use super::metadata;
 use crate::consent;
 use crate::content::{EntryFront, Located, RawContest, RawSite};
 use crate::public::{Credit, PublicSite};
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::AhoCorasick;
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -48,6 +52,7 @@ pub const BODY_PIECES: usize = 3;
 /// which a leak of the whole text contains. It keeps the search automaton small (an unpublished
 /// body's longest lines run to hundreds of bytes): ten times faster to build, no slower to run.
 pub const NEEDLE_MAX: usize = 64;
+const _: () = assert!(PRIVATE_MIN >= SHORTEST && NAME_MIN >= SHORTEST);
 
 /// The first [`NEEDLE_MAX`] bytes of `text`, cut at a character boundary.
 fn capped(text: &str) -> &str {
@@ -170,6 +175,11 @@ impl<'a> Restricted<'a> {
         all.finish(site)
     }
 
+    /// The texts searched for (sorted).
+    pub fn texts(&self) -> &[String] {
+        &self.needles
+    }
+
     /// Scans every file under `dir`.
     pub fn scan(self, dir: &Path) -> Result<ScanReport> {
         self.start()?.finish(dir)
@@ -178,10 +188,7 @@ impl<'a> Restricted<'a> {
     /// A scan that can see files as they are written ([`Scan::file`]) before it looks at the
     /// folder ([`Scan::finish`]).
     pub fn start(self) -> Result<Scan<'a>> {
-        let searcher = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(&self.needles)
-            .context("cannot prepare the output scan")?;
+        let matcher = Matcher::new(&self.needles)?;
         let mut copies: HashMap<u64, Vec<Copy>> = HashMap::new();
         for (path, what) in &self.files {
             if let Ok(meta) = std::fs::metadata(path) {
@@ -194,7 +201,7 @@ impl<'a> Restricted<'a> {
         }
         Ok(Scan {
             restricted: self,
-            searcher,
+            matcher,
             copies,
             seen: Mutex::new(HashMap::new()),
             streamed_ns: AtomicU64::new(0),
@@ -212,7 +219,7 @@ struct Copy {
 /// An output scan under way (see [`Restricted::start`]).
 pub struct Scan<'a> {
     restricted: Restricted<'a>,
-    searcher: AhoCorasick,
+    matcher: Matcher,
     /// Unpublished media files by size.
     copies: HashMap<u64, Vec<Copy>>,
     /// Files seen as they were written: path → (size, what was found).
@@ -317,12 +324,13 @@ impl Scan<'_> {
         let mut found = Vec::new();
         let mut texts = HashSet::new();
         for haystack in [rel.as_bytes(), bytes] {
-            for m in self.searcher.find_iter(haystack) {
-                texts.insert(m.pattern().as_usize());
-                if texts.len() >= 100 {
-                    break;
+            self.matcher.find(haystack, |i| {
+                texts.insert(i);
+                match texts.len() >= 100 {
+                    true => ControlFlow::Break(()),
+                    false => ControlFlow::Continue(()),
                 }
-            }
+            });
         }
         for block in metadata::blocks(bytes) {
             found.push(Finding {

@@ -237,3 +237,30 @@ fn short_or_published_text_is_not_a_finding() {
     let run = site.build(&[]).success();
     assert!(run.stdout().contains("nothing found"), "{}", run.stdout());
 }
+
+#[test]
+fn a_public_text_does_not_hide_a_restricted_one_it_overlaps() {
+    let site = Site::fixture("consent-canaries");
+    // The title of an unpublished entry is also a published entry's title (public by consent);
+    // its summary is not. A file holds both, overlapping: the public one must not hide the other.
+    site.write(
+        "content/contests/open-contest/same-title/index.md",
+        "+++\ntitle = \"A published entry\"\nsummary = \"entry withheld by its author\"\n[consent]\npublish = false\n+++\n",
+    );
+    site.write(
+        "static/overlap.txt",
+        "Seen: A published entry withheld by its author.",
+    );
+    let run = site.build(&[]).failure();
+    let err = run.stderr();
+    assert!(
+        err.contains(
+            "overlap.txt: summary of unpublished entry content/contests/open-contest/same-title"
+        ),
+        "{err}"
+    );
+    assert!(
+        !err.contains("overlap.txt: title of"),
+        "the shared title is public: {err}"
+    );
+}
