@@ -63,12 +63,12 @@ struct Window {
 
 impl Matcher {
     /// Texts shorter than [`SHORTEST`] bytes are an error: the scan never searches them.
-    pub fn new(texts: &[String]) -> Result<Matcher> {
+    pub fn new<T: AsRef<[u8]>>(texts: &[T]) -> Result<Matcher> {
+        let texts: Vec<Box<[u8]>> = texts.iter().map(|t| Box::from(t.as_ref())).collect();
         if let Some(short) = texts.iter().find(|t| t.len() < SHORTEST) {
             anyhow::bail!("cannot search for a text of {} bytes", short.len());
         }
         u32::try_from(texts.len()).context("too many restricted texts to scan for")?;
-        let texts: Vec<Box<[u8]>> = texts.iter().map(|t| Box::from(t.as_bytes())).collect();
         let mut left: Vec<usize> = (0..texts.len()).collect();
         let mut tiers = Vec::new();
         for (width, stride) in TIERS {

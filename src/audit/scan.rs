@@ -27,7 +27,6 @@ use super::metadata;
 use crate::consent;
 use crate::content::{EntryFront, Located, RawContest, RawSite};
 use crate::public::{Credit, PublicSite};
-use aho_corasick::AhoCorasick;
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -249,15 +248,26 @@ impl Scan<'_> {
             Ok(mut seen) => std::mem::take(&mut *seen),
             Err(_) => HashMap::new(),
         };
+        let restricted = &self.restricted;
         let mut report = ScanReport {
-            texts: self.restricted.needles.len(),
-            too_short: self.restricted.too_short,
+            texts: restricted.needles.len(),
+            too_short: restricted.too_short,
             ..ScanReport::default()
         };
+        // Whether published items contain the texts found so far is looked up while the
+        // folder is listed; texts found only in files read back are looked up after.
+        let candidates = |found: &mut dyn Iterator<Item = usize>| -> Vec<usize> {
+            let set: HashSet<usize> = found.filter(|i| restricted.may_be_public[*i]).collect();
+            set.into_iter().collect()
+        };
+        let early = candidates(&mut seen.values().flat_map(|(_, (_, t))| t.iter().map(|m| m.1)));
+        let (listed, mut public) = rayon::join(
+            || files_under(dir, ""),
+            || published_among(restricted, &early),
+        );
         let mut results = Vec::new();
         let mut unseen = Vec::new();
-        for (path, size) in files_under(dir)? {
-            let rel = crate::report::display_path(dir, &path);
+        for (rel, size) in listed? {
             report.files += 1;
             report.bytes += size;
             match seen.remove(&rel) {
@@ -265,7 +275,7 @@ impl Scan<'_> {
                     report.streamed += 1;
                     results.push(found);
                 }
-                _ => unseen.push((path, rel)),
+                _ => unseen.push((dir.join(&rel), rel)),
             }
         }
         let read: Vec<Result<FileScan>> = unseen
@@ -284,23 +294,16 @@ impl Scan<'_> {
             report.findings.extend(findings);
             matches.extend(texts);
         }
-        let restricted = &self.restricted;
+        let early: HashSet<usize> = early.into_iter().collect();
+        let late = candidates(&mut matches.iter().map(|m| m.1).filter(|i| !early.contains(i)));
+        public.extend(published_among(restricted, &late));
         // A text that a published item contains is public by consent: not a finding.
-        let candidates: HashSet<usize> = matches
+        let shared: HashSet<usize> = matches
             .iter()
             .map(|m| m.1)
-            .filter(|i| restricted.may_be_public[*i])
+            .filter(|i| public.contains(i))
             .collect();
-        let candidates: Vec<usize> = candidates.into_iter().collect();
-        let texts: Vec<&str> = candidates
-            .iter()
-            .map(|i| restricted.needles[*i].as_str())
-            .collect();
-        let public: HashSet<usize> = published_contains(restricted.site, &texts)
-            .into_iter()
-            .map(|k| candidates[k])
-            .collect();
-        report.shared = public.len();
+        report.shared = shared.len();
         for (file, i) in matches {
             if !public.contains(&i) {
                 report.findings.push(Finding {
@@ -354,24 +357,27 @@ impl Scan<'_> {
     }
 }
 
-/// Every file under `dir` (symbolic links are not followed), with its size; folders are listed
-/// in parallel.
-fn files_under(dir: &Path) -> Result<Vec<(PathBuf, u64)>> {
+/// Every file under `dir` (symbolic links are not followed): its path relative to the scanned
+/// folder (`/`-separated, `prefix` first) and its size; folders are listed in parallel.
+fn files_under(dir: &Path, prefix: &str) -> Result<Vec<(String, u64)>> {
     let cannot = || format!("cannot scan `{}`", dir.display());
     let mut files = Vec::new();
     let mut dirs = Vec::new();
     for entry in std::fs::read_dir(dir).with_context(cannot)? {
         let entry = entry.with_context(cannot)?;
         let kind = entry.file_type().with_context(cannot)?;
+        let rel = format!("{prefix}{}", entry.file_name().to_string_lossy());
         if kind.is_dir() {
-            dirs.push(entry.path());
+            dirs.push((entry.path(), rel + "/"));
         } else if kind.is_file() {
             let size = entry.metadata().with_context(cannot)?.len();
-            files.push((entry.path(), size));
+            files.push((rel, size));
         }
     }
-    let nested: Vec<Result<Vec<(PathBuf, u64)>>> =
-        dirs.par_iter().map(|d| files_under(d)).collect();
+    let nested: Vec<Result<Vec<(String, u64)>>> = dirs
+        .par_iter()
+        .map(|(d, rel)| files_under(d, rel))
+        .collect();
     for n in nested {
         files.extend(n?);
     }
@@ -624,12 +630,25 @@ impl Collector {
     }
 }
 
+/// Those of the restricted texts `candidates` (indexes) that a published item contains.
+fn published_among(restricted: &Restricted, candidates: &[usize]) -> HashSet<usize> {
+    let texts: Vec<&str> = candidates
+        .iter()
+        .map(|i| restricted.needles[*i].as_str())
+        .collect();
+    published_contains(restricted.site, &texts)
+        .into_iter()
+        .map(|k| candidates[k])
+        .collect()
+}
+
 /// Indexes of `texts` found in any text of the public model.
 fn published_contains(site: &PublicSite, texts: &[&str]) -> HashSet<usize> {
     if texts.is_empty() {
         return HashSet::new();
     }
-    let Ok(searcher) = AhoCorasick::new(texts) else {
+    // Unsearchable texts count as unpublished (every match a finding).
+    let Ok(matcher) = Matcher::new(texts) else {
         return HashSet::new();
     };
     let mut public: Vec<&str> = Vec::new();
@@ -670,10 +689,12 @@ fn published_contains(site: &PublicSite, texts: &[&str]) -> HashSet<usize> {
     public
         .par_iter()
         .flat_map_iter(|text| {
-            searcher
-                .find_overlapping_iter(*text)
-                .map(|m| m.pattern().as_usize())
-                .collect::<Vec<_>>()
+            let mut found = Vec::new();
+            matcher.find(text.as_bytes(), |i| {
+                found.push(i);
+                ControlFlow::Continue(())
+            });
+            found
         })
         .collect()
 }
