@@ -113,11 +113,14 @@ impl Windows {
             for alignment in 0..stride {
                 let rarest = (alignment..=text.len() - width)
                     .step_by(stride)
-                    .map(|at| (shared[&hash(text, at, width)], at))
+                    .map(|at| {
+                        let hash = hash(text, at, width);
+                        (shared[&hash], at, hash)
+                    })
                     .min();
-                if let Some((_, at)) = rarest {
+                if let Some((_, at, hash)) = rarest {
                     table.push(Window {
-                        hash: hash(text, at, width),
+                        hash,
                         tail: tail(text),
                         text: i as u32,
                         len: text.len() as u32,
@@ -324,7 +327,8 @@ mod tests {
         let matcher = Matcher::new(&texts).unwrap();
         let hay = format!("{long}, and more Wei Li");
         assert_eq!(found(&matcher, hay.as_bytes()), BTreeSet::from([0, 1, 2]));
-        // Exactly one text, nothing around it; a text of exactly LONG bytes; one byte short.
+        // Exactly one text, nothing around it; texts of exactly the long tier's shortest
+        // length (24 bytes) and one byte less.
         assert_eq!(found(&matcher, long.as_bytes()), BTreeSet::from([0]));
         let edge = vec!["x".repeat(24), "y".repeat(23)];
         let matcher = Matcher::new(&edge).unwrap();

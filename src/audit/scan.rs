@@ -48,8 +48,8 @@ pub const BODY_MIN: usize = 24;
 /// Pieces of body text searched per unpublished body (the longest).
 pub const BODY_PIECES: usize = 3;
 /// Longest text searched, in bytes: a longer text is searched by its first `NEEDLE_MAX` bytes,
-/// which a leak of the whole text contains. It keeps the search automaton small (an unpublished
-/// body's longest lines run to hundreds of bytes): ten times faster to build, no slower to run.
+/// which a leak of the whole text contains. It keeps preparing the search cheap (an unpublished
+/// body's longest lines run to hundreds of bytes, and every window of a text is counted).
 pub const NEEDLE_MAX: usize = 64;
 const _: () = assert!(PRIVATE_MIN >= SHORTEST && NAME_MIN >= SHORTEST);
 
@@ -256,11 +256,12 @@ impl Scan<'_> {
         };
         // Whether published items contain the texts found so far is looked up while the
         // folder is listed; texts found only in files read back are looked up after.
-        let candidates = |found: &mut dyn Iterator<Item = usize>| -> Vec<usize> {
-            let set: HashSet<usize> = found.filter(|i| restricted.may_be_public[*i]).collect();
-            set.into_iter().collect()
-        };
-        let early = candidates(&mut seen.values().flat_map(|(_, (_, t))| t.iter().map(|m| m.1)));
+        let may_be_public = |i: &usize| restricted.may_be_public[*i];
+        let early: HashSet<usize> = seen
+            .values()
+            .flat_map(|(_, (_, texts))| texts.iter().map(|m| m.1))
+            .filter(may_be_public)
+            .collect();
         let (listed, mut public) = rayon::join(
             || files_under(dir, ""),
             || published_among(restricted, &early),
@@ -294,8 +295,11 @@ impl Scan<'_> {
             report.findings.extend(findings);
             matches.extend(texts);
         }
-        let early: HashSet<usize> = early.into_iter().collect();
-        let late = candidates(&mut matches.iter().map(|m| m.1).filter(|i| !early.contains(i)));
+        let late: HashSet<usize> = matches
+            .iter()
+            .map(|m| m.1)
+            .filter(|i| may_be_public(i) && !early.contains(i))
+            .collect();
         public.extend(published_among(restricted, &late));
         // A text that a published item contains is public by consent: not a finding.
         let shared: HashSet<usize> = matches
@@ -631,7 +635,8 @@ impl Collector {
 }
 
 /// Those of the restricted texts `candidates` (indexes) that a published item contains.
-fn published_among(restricted: &Restricted, candidates: &[usize]) -> HashSet<usize> {
+fn published_among(restricted: &Restricted, candidates: &HashSet<usize>) -> HashSet<usize> {
+    let candidates: Vec<usize> = candidates.iter().copied().collect();
     let texts: Vec<&str> = candidates
         .iter()
         .map(|i| restricted.needles[*i].as_str())
