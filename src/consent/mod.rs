@@ -17,6 +17,7 @@ use crate::content::{
 };
 use crate::public::{Award, Body, Contest, Credit, Entry, Page, PublicSite};
 use crate::report::{Exclusion, Problem};
+use rayon::prelude::*;
 
 /// What the gate needs besides the content.
 #[derive(Debug, Clone)]
@@ -59,10 +60,20 @@ pub fn gate(raw: &RawSite, settings: &Settings) -> Gated {
         .iter()
         .map(|p| page(p, langs, &mut g.problems))
         .collect();
-    for contest in &raw.contests {
-        if let Some(c) = g.contest(contest, settings) {
-            g.site.contests.push(c);
-        }
+    // Contests are gated independently, in parallel; their exclusions and problems are
+    // reported in folder order.
+    let contests: Vec<(Option<Contest>, Gated)> = raw
+        .contests
+        .par_iter()
+        .map(|contest| {
+            let mut part = Gated::default();
+            (part.contest(contest, settings), part)
+        })
+        .collect();
+    for (contest, part) in contests {
+        g.excluded.extend(part.excluded);
+        g.problems.extend(part.problems);
+        g.site.contests.extend(contest);
     }
     g.site.contests.sort_by(|a, b| {
         (
@@ -151,7 +162,7 @@ impl Gated {
             .iter()
             .filter_map(|e| self.entry(e, &path, sensitive, license.as_deref(), settings))
             .collect();
-        entries.sort_by_key(Entry::order_key);
+        entries.sort_by_cached_key(Entry::order_key);
         let lang = translate::item_lang(
             front.lang.as_deref(),
             &settings.languages,
