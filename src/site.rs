@@ -259,11 +259,13 @@ impl Session {
             let fingerprint = bytes_fingerprint(&bytes);
             written += self.write(dir, path, &bytes, fingerprint, &mut outputs)?;
         }
-        for file in &rendered.files {
-            outputs.insert(file.path.clone(), file.fingerprint);
+        let pages = rendered.files.len();
+        outputs.reserve(pages);
+        for file in std::mem::take(&mut rendered.files) {
             if let Some(bytes) = &file.bytes {
                 write_file(dir, &file.path, bytes, !stream)?;
             }
+            outputs.insert(file.path, file.fingerprint);
         }
         // Streamed pages were written as they were rendered; the others just above.
         written += rendered.pages_rendered;
@@ -309,7 +311,7 @@ impl Session {
             contests: gated.site.contests.len(),
             entries: gated.site.contests.iter().map(|c| c.entries.len()).sum(),
             media: images.by_source.len() + media.by_source.len(),
-            pages: rendered.files.len(),
+            pages,
             files_written: outputs.len(),
         };
         self.written = outputs;
@@ -465,7 +467,11 @@ fn remove_stale(
             .filter(|p| p != MARKER)
             .collect()
     } else {
-        previous.keys().cloned().collect()
+        previous
+            .keys()
+            .filter(|p| !current.contains_key(*p))
+            .cloned()
+            .collect()
     };
     let mut removed = 0;
     for path in candidates.iter().filter(|p| !current.contains_key(*p)) {
