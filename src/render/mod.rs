@@ -80,6 +80,9 @@ pub struct Memo {
     contests: HashMap<String, (u64, EntryFiles)>,
     /// The same key → the contest's records in the data exports.
     data: data::DataMemo,
+    /// `<language prefix><contest>` → the key of its page (the contest's key and its
+    /// description's) and the files the page produced.
+    contest_pages: HashMap<String, (u64, Vec<(String, u64)>)>,
 }
 
 /// For each entry of a contest, the files its page produced: (path, fingerprint).
@@ -94,6 +97,7 @@ impl Memo {
             pages: pages.clone(),
             contests: HashMap::new(),
             data: HashMap::new(),
+            contest_pages: HashMap::new(),
         }
     }
 }
@@ -169,6 +173,7 @@ pub fn render(
         all.memo.pages.extend(rendered.memo.pages);
         all.memo.contests.extend(rendered.memo.contests);
         all.memo.data.extend(rendered.memo.data);
+        all.memo.contest_pages.extend(rendered.memo.contest_pages);
         all.records.extend(rendered.records);
     }
     Ok(all)

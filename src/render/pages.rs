@@ -59,20 +59,30 @@ impl<'a> Renderer<'a> {
             .zip(bodies.par_iter())
             .zip(contest_of.par_iter())
             .map(|(((c, i, e), (_, body)), ci)| match keys[*ci].2 {
-                Some(files) => Ok(files[*i]
-                    .iter()
-                    .map(|(path, fingerprint)| {
-                        let file = OutputFile {
-                            path: path.clone(),
-                            bytes: None,
-                            fingerprint: *fingerprint,
-                        };
-                        (file, false)
-                    })
-                    .collect()),
+                Some(files) => Ok(reused(&files[*i])),
                 None => self.entry_page(c, *i, e, body),
             })
             .collect::<Result<_>>()?;
+        // The text of every entry page, when there is a search index to feed.
+        let records = match self.search {
+            true => entries
+                .par_iter()
+                .zip(&bodies)
+                .zip(&cards)
+                .map(|(((c, _, e), (_, body)), card)| self.record(c, e, card, &body.html))
+                .collect(),
+            false => Vec::new(),
+        };
+        // A streaming build (`sesh build`) keeps no memo for a next render: the entry bodies
+        // are freed here, their problems kept, before the pages that list every entry are
+        // built (10,000 entries: their HTML is most of the memory the render adds).
+        let entry_problems: Vec<Problem> = match self.sink {
+            Some(_) => bodies
+                .drain(..)
+                .flat_map(|(_, body)| body.problems.clone())
+                .collect(),
+            None => Vec::new(),
+        };
         let mut contest_memo = HashMap::new();
         let mut offset = 0;
         for (contest, (name, key, _)) in self.site.contests.iter().zip(&keys) {
@@ -97,26 +107,97 @@ impl<'a> Renderer<'a> {
             downloads.extend(produced.split_off(1));
             files.extend(produced);
         }
+        // Contest pages, reused like entry pages while their contest's key and description
+        // are unchanged.
+        let mut offsets = Vec::with_capacity(self.site.contests.len());
         let mut offset = 0;
         for contest in &self.site.contests {
-            let n = contest.entries.len();
-            let body = self.organiser_body(&contest.body);
-            let mut produced = self.contest_page(contest, &cards[offset..offset + n], &body.1)?;
+            offsets.push(offset);
+            offset += contest.entries.len();
+        }
+        let contest_pages: Vec<_> = self
+            .site
+            .contests
+            .par_iter()
+            .zip(&keys)
+            .zip(&offsets)
+            .map(|((contest, (name, key, _)), &offset)| {
+                let body = self.organiser_body(&contest.body);
+                let key = super::hash_bytes(&[&key.to_le_bytes(), &body.0.to_le_bytes()]);
+                let produced = match self.prev.contest_pages.get(name) {
+                    Some((k, files)) if *k == key => reused(files),
+                    _ => {
+                        let n = contest.entries.len();
+                        self.contest_page(contest, &cards[offset..offset + n], &body.1)?
+                    }
+                };
+                Ok((name, key, produced, body))
+            })
+            .collect::<Result<_>>()?;
+        let mut contest_pages_memo = HashMap::new();
+        for (name, key, mut produced, body) in contest_pages {
+            let paths = produced
+                .iter()
+                .map(|(f, _)| (f.path.clone(), f.fingerprint))
+                .collect();
+            contest_pages_memo.insert(name.clone(), (key, paths));
             downloads.extend(produced.split_off(1));
             files.extend(produced);
             bodies.push(body);
-            offset += n;
         }
+        // The framework page (the largest: it may list every entry) is rendered beside the
+        // other pages that list the site and the data exports. In a streaming build it also
+        // runs on a worker thread, whose memory the freed bodies left ready for reuse.
+        let contest_keys: Vec<(String, u64)> = keys
+            .iter()
+            .map(|(name, key, _)| (name.clone(), *key))
+            .collect();
+        let mut problems = Vec::new();
+        let (framework, (listed, data)) = rayon::join(
+            || match &self.site.framework {
+                Some(framework) => self
+                    .framework(framework, &entries, &cards, &mut problems)
+                    .map(Some),
+                None => Ok(None),
+            },
+            || {
+                rayon::join(
+                    || self.listings(&entries, &cards),
+                    || self.data_files(&contest_keys),
+                )
+            },
+        );
+        let listed = listed?;
+        let (data, data_memo) = data?;
+        files.extend(listed.head);
+        files.extend(framework?);
+        files.extend(listed.tail);
+        bodies.extend(listed.bodies);
+        files.extend(downloads);
+        files.extend(data);
+        files.extend(listed.last);
+        let mut rendered = assemble(files, entry_problems, bodies, problems);
+        rendered.records = records;
+        rendered.memo.contests = contest_memo;
+        rendered.memo.data = data_memo;
+        rendered.memo.contest_pages = contest_pages_memo;
+        Ok(rendered)
+    }
+
+    /// The pages that list the site, but the framework page (rendered beside them), with the
+    /// organisers' bodies they show.
+    fn listings(
+        &self,
+        entries: &[(&'a Contest, usize, &'a Entry)],
+        cards: &[EntryCard<'a>],
+    ) -> Result<Listed> {
+        let mut bodies = Vec::new();
         let empty = Page::default();
         let home = self.site.home.as_ref().unwrap_or(&empty);
         let body = self.organiser_body(&home.body);
-        files.push(self.home(home, &body.1)?);
+        let head = vec![self.home(home, &body.1)?, self.contests_page()?];
         bodies.push(body);
-        files.push(self.contests_page()?);
-        let mut problems = Vec::new();
-        if let Some(framework) = &self.site.framework {
-            files.push(self.framework(framework, &entries, &cards, &mut problems)?);
-        }
+        let mut tail = Vec::new();
         for page in &self.site.pages {
             let body = self.organiser_body(&page.body);
             let url = self.routes.page(&page.slug);
@@ -129,31 +210,15 @@ impl<'a> Renderer<'a> {
                 name: "page",
                 meta: self.meta(&page.title, page.description.as_deref(), None, false),
             };
-            files.push(self.page(spec, &view)?);
+            tail.push(self.page(spec, &view)?);
             bodies.push(body);
         }
-        files.extend(self.feeds(&entries)?);
-        files.extend(self.reuse_page()?);
-        files.extend(downloads);
-        let contest_keys: Vec<(String, u64)> = keys
-            .iter()
-            .map(|(name, key, _)| (name.clone(), *key))
-            .collect();
-        let (data, data_memo) = self.data_files(&contest_keys)?;
-        files.extend(data);
+        tail.extend(self.feeds(entries)?);
+        tail.extend(self.reuse_page()?);
+        let mut last = Vec::new();
         if self.search {
-            files.push(self.search_page(&cards)?);
+            last.push(self.search_page(cards)?);
         }
-        // The text of every entry page, when there is a search index to feed.
-        let records = match self.search {
-            true => entries
-                .par_iter()
-                .zip(&bodies)
-                .zip(&cards)
-                .map(|(((c, _, e), (_, body)), card)| self.record(c, e, card, &body.html))
-                .collect(),
-            false => Vec::new(),
-        };
         let spec = Spec {
             template: "404.html",
             path: "404.html".into(),
@@ -162,12 +227,13 @@ impl<'a> Renderer<'a> {
             name: "notfound",
             meta: self.meta(&self.text("notfound.title")?, None, None, false),
         };
-        files.push(self.page(spec, &())?);
-        let mut rendered = assemble(files, bodies, problems);
-        rendered.records = records;
-        rendered.memo.contests = contest_memo;
-        rendered.memo.data = data_memo;
-        Ok(rendered)
+        last.push(self.page(spec, &())?);
+        Ok(Listed {
+            head,
+            tail,
+            last,
+            bodies,
+        })
     }
 
     /// Everything the entry pages of `contest` are made from besides the templates: its
@@ -227,7 +293,7 @@ impl<'a> Renderer<'a> {
                     url: self.routes.contest(&contest.slug),
                     lang: self.other(&contest.lang).map(String::from),
                 },
-                entries: cards[offset..offset + n].to_vec(),
+                entries: cards[offset..offset + n].iter().collect(),
             });
             offset += n;
         }
@@ -525,7 +591,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .zip(cards)
                 .filter(|(e, _)| e.award == award)
-                .map(|(_, card)| card.clone())
+                .map(|(_, card)| card)
                 .collect();
             groups.push(AwardGroup {
                 award: award.map(|a| a.id()),
@@ -706,7 +772,7 @@ impl<'a> Renderer<'a> {
                         .iter()
                         .zip(cards)
                         .filter(|((_, _, e), _)| e.framework.contains(&s.id))
-                        .map(|(_, card)| card.clone())
+                        .map(|(_, card)| card)
                         .collect(),
                     id: s.id,
                     title: s.title,
@@ -733,16 +799,40 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// Collects files, problems (in a stable order) and the memo for the next render.
+/// The pages that list the site, in the order of [`Renderer::all`]'s files: `head`, then the
+/// framework page, `tail`, the downloads and data exports, and `last`.
+struct Listed {
+    head: Vec<(OutputFile, bool)>,
+    tail: Vec<(OutputFile, bool)>,
+    last: Vec<(OutputFile, bool)>,
+    bodies: Vec<(u64, Arc<BodyOut>)>,
+}
+
+/// Files produced last time, reused: not rendered, not written.
+fn reused(files: &[(String, u64)]) -> Vec<(OutputFile, bool)> {
+    files
+        .iter()
+        .map(|(path, fingerprint)| {
+            let file = OutputFile {
+                path: path.clone(),
+                bytes: None,
+                fingerprint: *fingerprint,
+            };
+            (file, false)
+        })
+        .collect()
+}
+
+/// Collects files, problems (in a stable order: `leading`, the bodies', `extra`) and the memo
+/// for the next render.
 fn assemble(
     files: Vec<(OutputFile, bool)>,
+    leading: Vec<Problem>,
     bodies: Vec<(u64, Arc<BodyOut>)>,
     extra: Vec<Problem>,
 ) -> Rendered {
-    let mut problems: Vec<Problem> = bodies
-        .iter()
-        .flat_map(|(_, b)| b.problems.iter().cloned())
-        .collect();
+    let mut problems = leading;
+    problems.extend(bodies.iter().flat_map(|(_, b)| b.problems.iter().cloned()));
     problems.extend(extra);
     let pages_rendered = files.iter().filter(|(_, fresh)| *fresh).count();
     let memo = Memo {
@@ -753,6 +843,7 @@ fn assemble(
             .collect(),
         contests: HashMap::new(),
         data: HashMap::new(),
+        contest_pages: HashMap::new(),
     };
     Rendered {
         records: Vec::new(),

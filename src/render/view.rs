@@ -362,7 +362,7 @@ pub struct ContestCard<'a> {
 #[derive(Debug, Clone, Serialize)]
 pub struct AwardGroup<'a> {
     pub award: Option<&'static str>,
-    pub entries: Vec<EntryCard<'a>>,
+    pub entries: Vec<&'a EntryCard<'a>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -472,7 +472,7 @@ pub struct SectionView<'a> {
     pub id: String,
     pub title: String,
     pub html: String,
-    pub entries: Vec<EntryCard<'a>>,
+    pub entries: Vec<&'a EntryCard<'a>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -502,5 +502,5 @@ pub struct SearchView<'a> {
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchGroup<'a> {
     pub contest: LinkView,
-    pub entries: Vec<EntryCard<'a>>,
+    pub entries: Vec<&'a EntryCard<'a>>,
 }

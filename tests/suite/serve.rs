@@ -212,6 +212,32 @@ fn reused_contests_follow_edits_elsewhere_on_the_site() {
     serve.wait_for(untouched, "the new page in the navigation", |_, b| {
         b.contains("Questions")
     });
+    // Contest pages are reused too: an unchanged contest's page follows the navigation, and
+    // a link in its description to another contest's entry goes when that entry is withdrawn.
+    let untouched_contest = "contests/amr-diagnostics-cases-2018/";
+    serve.wait_for(
+        untouched_contest,
+        "the new page in the navigation",
+        |_, b| b.contains("Questions"),
+    );
+    site.edit(
+        "content/contests/amr-diagnostics-cases-2018/_index.md",
+        "The cases below are fictional examples.",
+        "The cases below are fictional examples. See also [a screening day](../heptestcontest-2016/market-day-screening/).",
+    );
+    serve.wait_for(untouched_contest, "the link in the description", |_, b| {
+        b.contains("heptestcontest-2016/market-day-screening/\" rel=")
+    });
+    site.edit(
+        "content/contests/heptestcontest-2016/market-day-screening/index.md",
+        "publish = true",
+        "publish = false",
+    );
+    serve.wait_for(
+        untouched_contest,
+        "the link to the withdrawn entry gone",
+        |_, b| b.contains("a screening day") && !b.contains("market-day-screening/"),
+    );
     site.build(&["--base-url", &serve.url]).success();
     settled_equal(&serve, &site.root.join(".sesh-cache/serve"), &site.out);
 }
