@@ -3,7 +3,7 @@
 
 use super::links::{self, BodyLinks};
 use super::view::*;
-use super::{BodyOut, Memo, OutputFile, Rendered, Renderer, Spec, dropped_problems};
+use super::{BodyOut, EntryFiles, Memo, OutputFile, Rendered, Renderer, Spec, dropped_problems};
 use crate::licenses;
 use crate::markdown;
 use crate::public::{Award, Contest, Credit, Entry, Media, Page};
@@ -22,7 +22,7 @@ impl<'a> Renderer<'a> {
             .iter()
             .flat_map(|c| c.entries.iter().enumerate().map(move |(i, e)| (c, i, e)))
             .collect();
-        let mut bodies: Vec<(u64, Arc<BodyOut>)> = entries
+        let bodies: Vec<(u64, Arc<BodyOut>)> = entries
             .par_iter()
             .map(|(_, _, e)| self.entry_body(e))
             .collect();
@@ -47,6 +47,47 @@ impl<'a> Renderer<'a> {
             keys.push((name, key, reused));
             offset += n;
         }
+        // The framework page (the largest: it may list every entry) needs only the cards: it
+        // is rendered beside all the other pages.
+        let (framework, pages) = rayon::join(
+            || self.framework_page(&entries, &cards),
+            || self.pages(&entries, bodies, &cards, &keys),
+        );
+        let (framework, problems) = framework?;
+        let pages = pages?;
+        let mut files = pages.head;
+        files.extend(framework);
+        files.extend(pages.tail);
+        let mut rendered = assemble(files, pages.entry_problems, pages.bodies, problems);
+        rendered.records = pages.records;
+        rendered.memo.contests = pages.contest_memo;
+        rendered.memo.data = pages.data_memo;
+        rendered.memo.contest_pages = pages.contest_pages_memo;
+        Ok(rendered)
+    }
+
+    /// The framework page, if the site has one, and the problems it found.
+    fn framework_page(
+        &self,
+        entries: &[(&'a Contest, usize, &'a Entry)],
+        cards: &[EntryCard<'a>],
+    ) -> Result<(Option<(OutputFile, bool)>, Vec<Problem>)> {
+        let mut problems = Vec::new();
+        let file = match &self.site.framework {
+            Some(framework) => Some(self.framework(framework, entries, cards, &mut problems)?),
+            None => None,
+        };
+        Ok((file, problems))
+    }
+
+    /// Every page but the framework page, the citation downloads and the data exports.
+    fn pages(
+        &self,
+        entries: &[(&'a Contest, usize, &'a Entry)],
+        mut bodies: Vec<(u64, Arc<BodyOut>)>,
+        cards: &[EntryCard<'a>],
+        keys: &[(String, u64, Option<&EntryFiles>)],
+    ) -> Result<Pages> {
         let contest_of: Vec<usize> = self
             .site
             .contests
@@ -68,7 +109,7 @@ impl<'a> Renderer<'a> {
             true => entries
                 .par_iter()
                 .zip(&bodies)
-                .zip(&cards)
+                .zip(cards)
                 .map(|(((c, _, e), (_, body)), card)| self.record(c, e, card, &body.html))
                 .collect(),
             false => Vec::new(),
@@ -85,7 +126,7 @@ impl<'a> Renderer<'a> {
         };
         let mut contest_memo = HashMap::new();
         let mut offset = 0;
-        for (contest, (name, key, _)) in self.site.contests.iter().zip(&keys) {
+        for (contest, (name, key, _)) in self.site.contests.iter().zip(keys) {
             let n = contest.entries.len();
             let files = per_entry[offset..offset + n]
                 .iter()
@@ -119,7 +160,7 @@ impl<'a> Renderer<'a> {
             .site
             .contests
             .par_iter()
-            .zip(&keys)
+            .zip(keys)
             .zip(&offsets)
             .map(|((contest, (name, key, _)), &offset)| {
                 let body = self.organiser_body(&contest.body);
@@ -145,43 +186,33 @@ impl<'a> Renderer<'a> {
             files.extend(produced);
             bodies.push(body);
         }
-        // The framework page (the largest: it may list every entry) is rendered beside the
-        // other pages that list the site and the data exports. In a streaming build it also
-        // runs on a worker thread, whose memory the freed bodies left ready for reuse.
+        // The other pages that list the site, beside the data exports.
         let contest_keys: Vec<(String, u64)> = keys
             .iter()
             .map(|(name, key, _)| (name.clone(), *key))
             .collect();
-        let mut problems = Vec::new();
-        let (framework, (listed, data)) = rayon::join(
-            || match &self.site.framework {
-                Some(framework) => self
-                    .framework(framework, &entries, &cards, &mut problems)
-                    .map(Some),
-                None => Ok(None),
-            },
-            || {
-                rayon::join(
-                    || self.listings(&entries, &cards),
-                    || self.data_files(&contest_keys),
-                )
-            },
+        let (listed, data) = rayon::join(
+            || self.listings(entries, cards),
+            || self.data_files(&contest_keys),
         );
         let listed = listed?;
         let (data, data_memo) = data?;
         files.extend(listed.head);
-        files.extend(framework?);
-        files.extend(listed.tail);
+        let mut tail = listed.tail;
+        tail.extend(downloads);
+        tail.extend(data);
+        tail.extend(listed.last);
         bodies.extend(listed.bodies);
-        files.extend(downloads);
-        files.extend(data);
-        files.extend(listed.last);
-        let mut rendered = assemble(files, entry_problems, bodies, problems);
-        rendered.records = records;
-        rendered.memo.contests = contest_memo;
-        rendered.memo.data = data_memo;
-        rendered.memo.contest_pages = contest_pages_memo;
-        Ok(rendered)
+        Ok(Pages {
+            head: files,
+            tail,
+            bodies,
+            entry_problems,
+            records,
+            contest_memo,
+            contest_pages_memo,
+            data_memo,
+        })
     }
 
     /// The pages that list the site, but the framework page (rendered beside them), with the
@@ -806,6 +837,19 @@ struct Listed {
     tail: Vec<(OutputFile, bool)>,
     last: Vec<(OutputFile, bool)>,
     bodies: Vec<(u64, Arc<BodyOut>)>,
+}
+
+/// What [`Renderer::pages`] produced: files before the framework page and after it, the
+/// bodies shown, and what the next render can reuse.
+struct Pages {
+    head: Vec<(OutputFile, bool)>,
+    tail: Vec<(OutputFile, bool)>,
+    bodies: Vec<(u64, Arc<BodyOut>)>,
+    entry_problems: Vec<Problem>,
+    records: Vec<crate::search::Record>,
+    contest_memo: HashMap<String, (u64, EntryFiles)>,
+    contest_pages_memo: HashMap<String, (u64, Vec<(String, u64)>)>,
+    data_memo: super::data::DataMemo,
 }
 
 /// Files produced last time, reused: not rendered, not written.
