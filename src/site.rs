@@ -464,7 +464,7 @@ fn remove_stale(
             .flatten()
             .filter(|e| e.file_type().is_file())
             .map(|e| crate::report::display_path(dir, e.path()))
-            .filter(|p| p != MARKER)
+            .filter(|p| p != MARKER && !current.contains_key(p))
             .collect()
     } else {
         previous
@@ -474,7 +474,7 @@ fn remove_stale(
             .collect()
     };
     let mut removed = 0;
-    for path in candidates.iter().filter(|p| !current.contains_key(*p)) {
+    for path in &candidates {
         let file = dir.join(path);
         if file.is_file() {
             std::fs::remove_file(&file)

@@ -42,8 +42,6 @@ pub struct Routes {
     by_source: HashMap<String, String>,
     /// Published URLs.
     urls: HashSet<String>,
-    /// Hashes every route as it is added, in site order.
-    hasher: DefaultHasher,
     fingerprint: u64,
 }
 
@@ -55,15 +53,17 @@ impl Routes {
     /// Routes of the pages in one language: `prefix` is `""` for the default language and
     /// `zh-Hans/` for another; files stay under `base_path`.
     pub fn for_language(site: &PublicSite, base_path: &str, prefix: &str) -> Routes {
+        // Every route is hashed as it is added, in site order.
+        let h = &mut DefaultHasher::new();
         let mut r = Routes {
             base_path: format!("{base_path}{prefix}"),
             files_base: base_path.to_string(),
             ..Routes::default()
         };
-        r.add(&["", "_index.md"], r.home());
-        r.add(&["contests"], r.contests());
+        r.add(h, &["", "_index.md"], r.home());
+        r.add(h, &["contests"], r.contests());
         if site.framework.is_some() {
-            r.add(&["framework", "framework.md"], r.page("framework"));
+            r.add(h, &["framework", "framework.md"], r.page("framework"));
         }
         for p in &site.pages {
             let stem = p
@@ -73,7 +73,7 @@ impl Routes {
                 .next()
                 .unwrap_or("")
                 .trim_end_matches(".md");
-            r.add(&[stem, &format!("{stem}.md")], r.page(&p.slug));
+            r.add(h, &[stem, &format!("{stem}.md")], r.page(&p.slug));
         }
         // Contests' routes are listed in parallel (10,000 entries: 20,000 keys), then added in
         // site order.
@@ -94,19 +94,19 @@ impl Routes {
         r.urls.reserve(n);
         for (dir, file, url) in contests.into_iter().flatten() {
             let index = format!("{dir}/{file}");
-            r.add(&[&dir, &index], url);
+            r.add(h, &[&dir, &index], url);
         }
-        r.fingerprint = r.hasher.finish();
+        r.fingerprint = h.finish();
         r
     }
 
-    /// Changes whenever the set of published pages (or their URLs) changes.
+    /// Changes whenever the set of published pages, their URLs or their order changes.
     pub fn fingerprint(&self) -> u64 {
         self.fingerprint
     }
 
-    fn add(&mut self, keys: &[&str], url: String) {
-        (keys, &url).hash(&mut self.hasher);
+    fn add(&mut self, h: &mut DefaultHasher, keys: &[&str], url: String) {
+        (keys, &url).hash(h);
         for key in keys {
             self.by_source.insert((*key).to_string(), url.clone());
         }
@@ -130,19 +130,15 @@ impl Routes {
     }
 
     pub fn contest(&self, slug: &str) -> String {
-        format!(
-            "{}contests/{}/",
-            self.base_path,
-            utf8_percent_encode(slug, SEGMENT)
-        )
+        format!("{}contests/{}/", self.base_path, segment(slug))
     }
 
     pub fn entry(&self, contest: &str, entry: &str) -> String {
         format!(
             "{}contests/{}/{}/",
             self.base_path,
-            utf8_percent_encode(contest, SEGMENT),
-            utf8_percent_encode(entry, SEGMENT)
+            segment(contest),
+            segment(entry)
         )
     }
 

@@ -71,7 +71,7 @@ impl<'a> Renderer<'a> {
         &self,
         entries: &[(&'a Contest, usize, &'a Entry)],
         cards: &[EntryCard<'a>],
-    ) -> Result<(Option<(OutputFile, bool)>, Vec<Problem>)> {
+    ) -> Result<FrameworkPage> {
         let mut problems = Vec::new();
         let file = match &self.site.framework {
             Some(framework) => Some(self.framework(framework, entries, cards, &mut problems)?),
@@ -130,12 +130,7 @@ impl<'a> Renderer<'a> {
             let n = contest.entries.len();
             let files = per_entry[offset..offset + n]
                 .iter()
-                .map(|produced| {
-                    produced
-                        .iter()
-                        .map(|(f, _)| (f.path.clone(), f.fingerprint))
-                        .collect()
-                })
+                .map(|produced| paths_of(produced))
                 .collect();
             contest_memo.insert(name.clone(), (*key, files));
             offset += n;
@@ -177,11 +172,7 @@ impl<'a> Renderer<'a> {
             .collect::<Result<_>>()?;
         let mut contest_pages_memo = HashMap::new();
         for (name, key, mut produced, body) in contest_pages {
-            let paths = produced
-                .iter()
-                .map(|(f, _)| (f.path.clone(), f.fingerprint))
-                .collect();
-            contest_pages_memo.insert(name.clone(), (key, paths));
+            contest_pages_memo.insert(name.clone(), (key, paths_of(&produced)));
             downloads.extend(produced.split_off(1));
             files.extend(produced);
             bodies.push(body);
@@ -839,6 +830,9 @@ struct Listed {
     bodies: Vec<(u64, Arc<BodyOut>)>,
 }
 
+/// The framework page, if any (see [`Renderer::framework_page`]), and the problems it found.
+type FrameworkPage = (Option<(OutputFile, bool)>, Vec<Problem>);
+
 /// What [`Renderer::pages`] produced: files before the framework page and after it, the
 /// bodies shown, and what the next render can reuse.
 struct Pages {
@@ -850,6 +844,14 @@ struct Pages {
     contest_memo: HashMap<String, (u64, EntryFiles)>,
     contest_pages_memo: HashMap<String, (u64, Vec<(String, u64)>)>,
     data_memo: super::data::DataMemo,
+}
+
+/// The files produced, as a memo keeps them: (path, fingerprint); [`reused`] is the reverse.
+fn paths_of(files: &[(OutputFile, bool)]) -> Vec<(String, u64)> {
+    files
+        .iter()
+        .map(|(f, _)| (f.path.clone(), f.fingerprint))
+        .collect()
 }
 
 /// Files produced last time, reused: not rendered, not written.
@@ -881,10 +883,7 @@ fn assemble(
     let pages_rendered = files.iter().filter(|(_, fresh)| *fresh).count();
     let memo = Memo {
         bodies: bodies.into_iter().collect(),
-        pages: files
-            .iter()
-            .map(|(f, _)| (f.path.clone(), f.fingerprint))
-            .collect(),
+        pages: paths_of(&files).into_iter().collect(),
         contests: HashMap::new(),
         data: HashMap::new(),
         contest_pages: HashMap::new(),
