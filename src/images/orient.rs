@@ -5,6 +5,7 @@
 
 use super::raster::Raster;
 use image::metadata::Orientation;
+use std::borrow::Cow;
 
 /// True when the orientation swaps width and height.
 pub fn swaps_sides(orientation: Orientation) -> bool {
@@ -17,10 +18,10 @@ pub fn swaps_sides(orientation: Orientation) -> bool {
     )
 }
 
-/// `raster` turned upright (a copy).
-pub fn apply(raster: &Raster, orientation: Orientation) -> Raster {
+/// `raster` turned upright: borrowed when it already is, else a turned copy.
+pub fn apply(raster: &Raster, orientation: Orientation) -> Cow<'_, Raster> {
     if orientation == Orientation::NoTransforms {
-        return raster.clone();
+        return Cow::Borrowed(raster);
     }
     let (w, h) = (raster.width as usize, raster.height as usize);
     let (dw, dh) = if swaps_sides(orientation) {
@@ -38,12 +39,12 @@ pub fn apply(raster: &Raster, orientation: Orientation) -> Raster {
             data[to..to + n].copy_from_slice(&raster.data[from..from + n]);
         }
     }
-    Raster {
+    Cow::Owned(Raster {
         width: dw as u32,
         height: dh as u32,
         pixels: raster.pixels,
         data,
-    }
+    })
 }
 
 /// The stored pixel shown at display position (x, y); `w`×`h` are the stored sides.
@@ -92,11 +93,21 @@ mod tests {
             (7, 2, vec![5, 2, 4, 1, 3, 0]),
             (8, 2, vec![2, 5, 1, 4, 0, 3]),
         ];
+        let stored = numbered();
         for (exif, width, expected) in cases {
             let o = Orientation::from_exif(exif).unwrap();
-            let out = apply(&numbered(), o);
+            let out = apply(&stored, o);
             assert_eq!(out.width, width, "orientation {exif}");
             assert_eq!(values(&out), expected, "orientation {exif}");
         }
+    }
+
+    #[test]
+    fn an_upright_raster_is_not_copied() {
+        let stored = numbered();
+        assert!(matches!(
+            apply(&stored, Orientation::NoTransforms),
+            Cow::Borrowed(_)
+        ));
     }
 }
