@@ -26,6 +26,12 @@ use anyhow::{Result, bail};
 use rayon::prelude::*;
 use std::path::{Component, Path, PathBuf};
 
+/// A listed file or folder; `is_dir` follows a symlink (one that stays inside `content/`).
+struct Child {
+    path: PathBuf,
+    is_dir: bool,
+}
+
 /// Folder names a standalone page may not take, because the site uses them.
 const RESERVED_SLUGS: &[&str] = &["contests", "css", "404", "static", "data", "search"];
 
@@ -35,9 +41,9 @@ pub fn load(config: &Config) -> Result<RawSite> {
     let mut site = RawSite::default();
     // Translations of top-level pages, attached once every original is known.
     let mut pending: Vec<(String, String, PathBuf)> = Vec::new();
-    for path in loader.list(&loader.content, &mut site.problems) {
+    for Child { path, is_dir } in loader.list(&loader.content, &mut site.problems) {
         let name = file_name(&path);
-        if path.is_dir() {
+        if is_dir {
             if name == "contests" {
                 site.contests = loader.contests(&path, &mut site.problems);
             } else {
@@ -185,40 +191,51 @@ impl<'a> Loader<'a> {
     }
 
     /// Sorted children of `dir`, without hidden files, editor backups and symlinks that leave
-    /// `content/`.
-    fn list(&self, dir: &Path, problems: &mut Vec<Problem>) -> Vec<PathBuf> {
+    /// `content/`. One listing of `dir` and no `stat` per child except for symlinks (a walker
+    /// would also open every child folder, and this runs once per contest and per entry).
+    fn list(&self, dir: &Path, problems: &mut Vec<Problem>) -> Vec<Child> {
+        let cannot = |e: std::io::Error| {
+            Problem::warning(self.show(dir), format!("cannot list: {e}"))
+                .hint("check that the folder exists and that you may read it")
+        };
+        let items = match std::fs::read_dir(dir) {
+            Ok(items) => items,
+            Err(e) => {
+                problems.push(cannot(e));
+                return Vec::new();
+            }
+        };
         let mut out = Vec::new();
-        let walker = walkdir::WalkDir::new(dir)
-            .min_depth(1)
-            .max_depth(1)
-            .sort_by_file_name();
-        for item in walker {
-            let item = match item {
-                Ok(item) => item,
+        for item in items {
+            let (item, kind) = match item.and_then(|i| i.file_type().map(|k| (i, k))) {
+                Ok(found) => found,
                 Err(e) => {
-                    problems.push(Problem::warning(
-                        self.show(dir),
-                        format!("cannot list: {e}"),
-                    ));
+                    problems.push(cannot(e));
                     continue;
                 }
             };
-            let path = item.path().to_path_buf();
+            let path = item.path();
             if is_ignored_name(&file_name(&path)) {
                 continue;
             }
-            if item.path_is_symlink() && !self.inside_content(&path) {
-                problems.push(
-                    Problem::warning(
-                        self.show(&path),
-                        "symlink ignored: it points outside content/",
-                    )
-                    .hint("copy the file into the site instead of linking to it"),
-                );
-                continue;
-            }
-            out.push(path);
+            let is_dir = if kind.is_symlink() {
+                if !self.inside_content(&path) {
+                    problems.push(
+                        Problem::warning(
+                            self.show(&path),
+                            "symlink ignored: it points outside content/",
+                        )
+                        .hint("copy the file into the site instead of linking to it"),
+                    );
+                    continue;
+                }
+                path.is_dir()
+            } else {
+                kind.is_dir()
+            };
+            out.push(Child { path, is_dir });
         }
+        out.sort_unstable_by(|a, b| a.path.file_name().cmp(&b.path.file_name()));
         out
     }
 
@@ -289,9 +306,9 @@ impl<'a> Loader<'a> {
         let found: Vec<(Option<RawContest>, Vec<Problem>)> = self
             .list(dir, problems)
             .into_par_iter()
-            .map(|path| {
+            .map(|Child { path, is_dir }| {
                 let mut problems = Vec::new();
-                if !path.is_dir() {
+                if !is_dir {
                     problems.push(Problem::warning(
                         self.show(&path),
                         "file ignored: content/contests/ holds one folder per contest",
@@ -336,9 +353,9 @@ impl<'a> Loader<'a> {
         };
         let mut entry_dirs = Vec::new();
         let mut translations = Vec::new();
-        for path in self.list(&dir, problems) {
+        for Child { path, is_dir } in self.list(&dir, problems) {
             let name = file_name(&path);
-            if path.is_dir() {
+            if is_dir {
                 entry_dirs.push(path);
             } else if let Some(("_index", lang)) = translation::split_name(&name) {
                 translations.push(self.translation(&path, lang));
@@ -414,7 +431,7 @@ impl<'a> Loader<'a> {
         let translations = self
             .list(&dir, &mut Vec::new())
             .into_iter()
-            .filter_map(|path| {
+            .filter_map(|Child { path, .. }| {
                 let name = file_name(&path);
                 let (base, lang) = translation::split_name(&name)?;
                 (base == "index").then(|| self.translation(&path, lang))
@@ -580,5 +597,51 @@ mod tests {
             assert_eq!(locate(&entry, "link.jpg"), Located::OutsideEntry);
         }
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Folders are listed once each, without a walker: hidden names and backups are skipped,
+    /// children come sorted, and a symlinked folder counts only if it stays inside content/.
+    #[cfg(unix)]
+    #[test]
+    fn listing_sorts_skips_hidden_names_and_symlinks_that_leave_content() {
+        let root = std::env::temp_dir().join(format!("sesh-list-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let contest = root.join("content/contests/c");
+        let outside = root.join("elsewhere/entry");
+        // Created in reverse order: a listing that forgot to sort would not come out sorted.
+        let names: Vec<String> = (0..12).rev().map(|i| format!("e{i:02}")).collect();
+        let dirs = names.iter().map(|n| contest.join(n));
+        for dir in dirs.chain([outside.clone()]) {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("index.md"), "+++\ntitle = \"x\"\n+++\n").unwrap();
+        }
+        std::fs::create_dir_all(contest.join(".hidden")).unwrap();
+        std::fs::write(contest.join("_index.md~"), "backup").unwrap();
+        std::os::unix::fs::symlink(&outside, contest.join("c-outside")).unwrap();
+        std::os::unix::fs::symlink(contest.join("e00"), contest.join("f-inside")).unwrap();
+        std::fs::write(
+            root.join("sesh.toml"),
+            "title = \"t\"\nbase_url = \"https://example.org/\"\n",
+        )
+        .unwrap();
+        let config = Config::load(&root, &crate::config::Overrides::default()).unwrap();
+        let loader = Loader::new(&config).unwrap();
+        let mut problems = Vec::new();
+        let listed: Vec<(String, bool)> = loader
+            .list(&contest, &mut problems)
+            .into_iter()
+            .map(|c| (file_name(&c.path), c.is_dir))
+            .collect();
+        let mut expected: Vec<(String, bool)> =
+            names.iter().rev().map(|n| (n.clone(), true)).collect();
+        expected.push(("f-inside".to_string(), true));
+        assert_eq!(listed, expected);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let text = format!("{:?}", problems[0]);
+        assert!(
+            text.contains("c-outside") && text.contains("outside content/"),
+            "{text}"
+        );
+        std::fs::remove_dir_all(&root).unwrap();
     }
 }
