@@ -16,6 +16,7 @@
 
 use anyhow::{Context, Result};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::ControlFlow;
 
 /// (window width, stride) by text length: texts of at least `width + stride - 1` bytes go to
@@ -100,7 +101,7 @@ impl Windows {
     /// For each of the `taken` texts and each alignment (offset modulo `stride`), the window
     /// fewest texts share.
     fn new(texts: &[Box<[u8]>], taken: &[usize], width: usize, stride: usize) -> Windows {
-        let mut shared: HashMap<u64, u32> = HashMap::new();
+        let mut shared: HashMap<u64, u32, BuildHasherDefault<Spread>> = HashMap::default();
         for &i in taken {
             let text = &texts[i];
             for at in 0..=text.len() - width {
@@ -191,6 +192,28 @@ impl Windows {
             at += self.stride;
         }
         ControlFlow::Continue(())
+    }
+}
+
+/// Hashes window hashes for a `HashMap` (SipHash would hash them again, at several times the
+/// cost, and the map holds a few million): their good high bits are folded into the low bits
+/// the table indexes by.
+#[derive(Default)]
+struct Spread(u64);
+
+impl Hasher for Spread {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u64(&mut self, hash: u64) {
+        self.0 = hash ^ (hash >> 32);
     }
 }
 
