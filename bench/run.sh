@@ -40,13 +40,17 @@ fresh_builds() { # name site: three sesh builds of site into an empty output fol
   done
 }
 
-report() { # scenario sesh-name hugo-name
+# report SCENARIO SESH-NAME HUGO-NAME: medians, their ratios, and the median of the ratios of
+# each run's pair (sesh, then Hugo right after it), which a machine that slows down or speeds up
+# between runs disturbs less than a ratio of medians.
+report() {
   local s=$work/$2.times h=$work/$3.times
-  printf "%-40s %8s %8s %8s | %8s %8s %8s | %6s %6s\n" "$1" \
+  printf "%-40s %8s %8s %8s | %8s %8s %8s | %6s %6s %6s\n" "$1" \
     "$(median "$s" 1)s" "$(median "$s" 2)s" "$(median "$s" 3)MB" \
     "$(median "$h" 1)s" "$(median "$h" 2)s" "$(median "$h" 3)MB" \
     "$(awk -v a="$(median "$s" 1)" -v b="$(median "$h" 1)" 'BEGIN { printf "%.2f", a / b }')" \
-    "$(awk -v a="$(median "$s" 2)" -v b="$(median "$h" 2)" 'BEGIN { printf "%.2f", a / b }')"
+    "$(awk -v a="$(median "$s" 2)" -v b="$(median "$h" 2)" 'BEGIN { printf "%.2f", a / b }')" \
+    "$(paste -d' ' "$s" "$h" | awk '{ printf "%.3f\n", $1 / $4 }' > "$work/pairs.tmp"; median "$work/pairs.tmp" 1)"
 }
 
 # scenario NAME ENTRIES IMAGES RUNS [cold]
@@ -77,7 +81,7 @@ scenario() {
   done
 }
 
-printf "%-40s %8s %8s %8s | %8s %8s %8s | %6s %6s\n" "scenario (median)" "sesh" "cpu" "rss" "hugo" "cpu" "rss" "wall" "cpu"
+printf "%-40s %8s %8s %8s | %8s %8s %8s | %6s %6s %6s\n" "scenario (median)" "sesh" "cpu" "rss" "hugo" "cpu" "rss" "wall" "cpu" "paired"
 scenario 1k 1000 0 5
 report "1,000 entries, fresh output" 1k-f 1k-h
 report "1,000 entries, rebuild" 1k-r 1k-h
