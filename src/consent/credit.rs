@@ -23,10 +23,13 @@ pub fn credit(
                 .hint("use one of: name, initials, pseudonym, anonymous"),
         )
     };
-    let credit_line = author
-        .credit
-        .as_ref()
-        .map(|v| source.front_line_of(&v.span()));
+    // Counting lines is for problems only: not done for the entries that have none.
+    let credit_line = || {
+        author
+            .credit
+            .as_ref()
+            .map(|v| source.front_line_of(&v.span()))
+    };
     let level = match &author.credit {
         None => "anonymous",
         Some(value) => match value.get_ref().as_str() {
@@ -69,7 +72,7 @@ pub fn credit(
                 Credit::Anonymous,
                 warn(
                     "credit = \"pseudonym\" without a pseudonym; shown as anonymous".into(),
-                    credit_line,
+                    credit_line(),
                 ),
             ),
         },
@@ -78,7 +81,7 @@ pub fn credit(
             Credit::Anonymous,
             warn(
                 format!("credit = \"{level}\" without a name; shown as anonymous"),
-                credit_line,
+                credit_line(),
             ),
         ),
         _ => (Credit::Anonymous, None),

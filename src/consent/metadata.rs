@@ -75,7 +75,12 @@ pub fn doi(
 
 /// Reports a license id sesh does not know. The id is still shown (by itself, without a
 /// deed link): an unknown license never unpublishes anything.
-pub fn license(id: Option<&str>, file: &str, line: Option<usize>, problems: &mut Vec<Problem>) {
+pub fn license(
+    id: Option<&str>,
+    file: &str,
+    line: impl FnOnce() -> Option<usize>,
+    problems: &mut Vec<Problem>,
+) {
     let Some(id) = id else { return };
     if licenses::lookup(id).is_none() {
         problems.push(
@@ -83,7 +88,7 @@ pub fn license(id: Option<&str>, file: &str, line: Option<usize>, problems: &mut
                 file.to_string(),
                 format!("unknown license `{id}`; it is shown as written, without a link"),
             )
-            .at_line(line)
+            .at_line(line())
             .field("license")
             .hint(format!(
                 "use an SPDX id sesh knows: {}",
@@ -96,7 +101,12 @@ pub fn license(id: Option<&str>, file: &str, line: Option<usize>, problems: &mut
 /// Line of a top-level `key = …` in the front matter (for values read without a span).
 /// [`license`] for the `license` key of a content file's front matter.
 pub fn front_license(id: Option<&str>, source: &SourceFile, problems: &mut Vec<Problem>) {
-    license(id, &source.display, key_line(source, "license"), problems);
+    license(
+        id,
+        &source.display,
+        || key_line(source, "license"),
+        problems,
+    );
 }
 
 pub fn key_line(source: &SourceFile, key: &str) -> Option<usize> {
@@ -275,10 +285,10 @@ mod tests {
         license(
             Some("CC-BY-5.0"),
             &s.display,
-            key_line(&s, "license"),
+            || key_line(&s, "license"),
             &mut problems,
         );
-        license(Some("cc-by-4.0"), &s.display, None, &mut problems);
+        license(Some("cc-by-4.0"), &s.display, || None, &mut problems);
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].line, Some(3));
         assert_eq!(problems[0].field.as_deref(), Some("license"));

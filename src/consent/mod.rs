@@ -46,7 +46,7 @@ pub fn gate(raw: &RawSite, settings: &Settings) -> Gated {
     metadata::license(
         settings.license.as_deref(),
         "sesh.toml",
-        None,
+        || None,
         &mut g.problems,
     );
     let langs = &settings.languages;

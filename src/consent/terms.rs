@@ -58,10 +58,9 @@ pub fn read(
     let mut problems = Vec::new();
     let mut terms = Terms::default();
     for (key, value) in table {
-        let line = Some(source.front_line_of(&value.span()));
         let problem = |message: String, hint: &str| {
             Problem::error(source.display.clone(), message)
-                .at_line(line)
+                .at_line(Some(source.front_line_of(&value.span())))
                 .field(format!("consent.{key}"))
                 .hint(hint)
         };
