@@ -3,23 +3,24 @@
 # and prints medians of wall time, CPU time (user+system) and peak RSS, with the sesh/Hugo
 # ratio per scenario. Run by hand (not part of `cargo test`):
 #
-#   bash bench/run.sh [quick|full] [WORKDIR]
+#   bash bench/run.sh [quick|full|scale] [WORKDIR]
 #
 # quick: 1k and 10k entries without images (5 runs each), and sesh alone with its search index
 #        on (3 runs; the other scenarios set `search = false`, as Hugo builds no index).
 # full:  also 200 entries × 2 photos (2400×1800) with a cold and a warm image cache, and sesh
 #        alone at 1k/10k/50k entries to show how time per entry scales.
+# scale: only that last part (no Hugo needed).
 # Needs: hugo, python3, /usr/bin/time (Debian: hugo time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-quick}
 work=${2:-$(mktemp -d)}
 mkdir -p "$work"
-command -v hugo >/dev/null || { echo "install hugo (apt-get install hugo)"; exit 1; }
+[ "$mode" = scale ] || command -v hugo >/dev/null || { echo "install hugo (apt-get install hugo)"; exit 1; }
 cargo build --release --quiet --bin sesh --example gen_corpus
 sesh=$PWD/target/release/sesh
 gen=$PWD/target/release/examples/gen_corpus
-echo "machine: $(nproc) cores; $(hugo version | cut -d' ' -f1-2); sesh $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+echo "machine: $(nproc) cores; $(hugo version 2>/dev/null | cut -d' ' -f1-2); sesh $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 
 # measure NAME COMMAND...: appends "wall cpu rss_mb" to $work/NAME.times
 measure() {
@@ -37,6 +38,21 @@ fresh_builds() { # name site: three sesh builds of site into an empty output fol
   for _ in 1 2 3; do
     rm -rf "$work/$1-out" "$work/.$1-out.sesh-prev"
     measure "$1" "$sesh" build --root "$2" --output "$work/$1-out" --as-of 2026-11-22 --quiet
+  done
+}
+
+# sesh alone at 1k, 10k and 50k entries: time per entry as the site grows.
+scaling() {
+  echo "sesh alone, fresh output, time per entry:"
+  for n in 1000 10000 50000; do
+    site=$work/scale-$n
+    if [ ! -d "$site" ]; then
+      "$gen" --contests 50 --entries "$n" --images 0 --out "$site" >/dev/null
+      sed -i '1a search = false' "$site/sesh.toml"
+    fi
+    fresh_builds "scale-$n" "$site"
+    w=$(median "$work/scale-$n.times" 1); c=$(median "$work/scale-$n.times" 2); m=$(median "$work/scale-$n.times" 3)
+    printf "%6d entries: %7ss wall (%6.0f µs/entry), %7ss cpu (%6.0f µs/entry), %5s MB\n" "$n" "$w" "$(awk -v w="$w" -v n="$n" 'BEGIN { print w / n * 1e6 }')" "$c" "$(awk -v c="$c" -v n="$n" 'BEGIN { print c / n * 1e6 }')" "$m"
   done
 }
 
@@ -81,6 +97,7 @@ scenario() {
   done
 }
 
+if [ "$mode" = scale ]; then scaling; echo "(work folder: $work)"; exit; fi
 printf "%-40s %8s %8s %8s | %8s %8s %8s | %6s %6s %6s\n" "scenario (median)" "sesh" "cpu" "rss" "hugo" "cpu" "rss" "wall" "cpu" "paired"
 scenario 1k 1000 0 5
 report "1,000 entries, fresh output" 1k-f 1k-h
@@ -101,16 +118,6 @@ if [ "$mode" = full ]; then
   scenario img 200 400 5;      report "same, warm cache, fresh output" img-f img-h
   report "same, warm cache, rebuild" img-r img-h
   echo
-  echo "sesh alone, fresh output, time per entry:"
-  for n in 1000 10000 50000; do
-    site=$work/scale-$n
-    if [ ! -d "$site" ]; then
-      "$gen" --contests 50 --entries "$n" --images 0 --out "$site" >/dev/null
-      sed -i '1a search = false' "$site/sesh.toml"
-    fi
-    fresh_builds "scale-$n" "$site"
-    w=$(median "$work/scale-$n.times" 1); c=$(median "$work/scale-$n.times" 2); m=$(median "$work/scale-$n.times" 3)
-    printf "%6d entries: %7ss wall (%6.0f µs/entry), %7ss cpu (%6.0f µs/entry), %5s MB\n" "$n" "$w" "$(awk -v w="$w" -v n="$n" 'BEGIN { print w / n * 1e6 }')" "$c" "$(awk -v c="$c" -v n="$n" 'BEGIN { print c / n * 1e6 }')" "$m"
-  done
+  scaling
 fi
 echo "(work folder: $work)"
