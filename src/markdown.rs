@@ -53,7 +53,7 @@ pub struct Html {
 }
 
 /// A part of a document that starts at a level-2 heading.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Section {
     pub id: String,
     pub title: String,

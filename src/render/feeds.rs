@@ -43,21 +43,29 @@ impl Renderer<'_> {
                 })
                 .collect::<Result<_>>()?,
         };
-        let sitemap: Vec<SitemapUrl> = self
-            .page_urls(entries)
-            .iter()
-            .map(|u| {
-                let (alternates, x_default) = self.alternates(u);
-                SitemapUrl {
-                    loc: self.absolute(u),
-                    alternates,
-                    x_default,
-                }
-            })
-            .collect();
+        // The sitemap is made from the page URLs and the global settings (languages, base URL),
+        // which the page's fingerprint covers: keyed by the URLs, it is built only when they change.
+        let urls = self.page_urls(entries);
+        let sitemap = || {
+            Ok(urls
+                .iter()
+                .map(|u| {
+                    let (alternates, x_default) = self.alternates(u);
+                    SitemapUrl {
+                        loc: self.absolute(u),
+                        alternates,
+                        x_default,
+                    }
+                })
+                .collect::<Vec<_>>())
+        };
         let mut files = vec![
             self.page(self.spec("atom.xml", "feed"), &feed)?,
-            self.page(self.spec("sitemap.xml", "urls"), &sitemap)?,
+            self.keyed_page(
+                self.spec("sitemap.xml", "urls"),
+                super::fingerprint(&urls),
+                sitemap,
+            )?,
         ];
         // One robots.txt and one colour stylesheet, at the root.
         if self.prefix.is_empty() {

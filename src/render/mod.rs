@@ -83,6 +83,33 @@ pub struct Memo {
     /// `<language prefix><contest>` → the key of its page (the contest's key and its
     /// description's) and the files the page produced.
     contest_pages: HashMap<String, (u64, Vec<(String, u64)>)>,
+    /// The same key → its cards converted for Tera (`sesh serve`, for the framework page).
+    cards: CardsMemo,
+}
+
+/// `<language prefix><contest>` → the contest's key and its cards as Tera values.
+type CardsMemo = HashMap<String, ContestCards>;
+type ContestCards = (u64, Arc<Vec<tera::Value>>);
+
+impl Memo {
+    /// Adds another language's memo (moved, not copied, into an empty one).
+    fn merge(&mut self, other: Memo) {
+        fn add<V>(to: &mut HashMap<String, V>, from: HashMap<String, V>) {
+            match to.is_empty() {
+                true => *to = from,
+                false => to.extend(from),
+            }
+        }
+        match self.bodies.is_empty() {
+            true => self.bodies = other.bodies,
+            false => self.bodies.extend(other.bodies),
+        }
+        add(&mut self.pages, other.pages);
+        add(&mut self.contests, other.contests);
+        add(&mut self.data, other.data);
+        add(&mut self.contest_pages, other.contest_pages);
+        add(&mut self.cards, other.cards);
+    }
 }
 
 /// For each entry of a contest, the files its page produced: (path, fingerprint).
@@ -98,6 +125,7 @@ impl Memo {
             contests: HashMap::new(),
             data: HashMap::new(),
             contest_pages: HashMap::new(),
+            cards: HashMap::new(),
         }
     }
 }
@@ -169,11 +197,7 @@ pub fn render(
                 .filter(|p| seen.insert(p.to_string())),
         );
         all.pages_rendered += rendered.pages_rendered;
-        all.memo.bodies.extend(rendered.memo.bodies);
-        all.memo.pages.extend(rendered.memo.pages);
-        all.memo.contests.extend(rendered.memo.contests);
-        all.memo.data.extend(rendered.memo.data);
-        all.memo.contest_pages.extend(rendered.memo.contest_pages);
+        all.memo.merge(rendered.memo);
         all.records.extend(rendered.records);
     }
     Ok(all)
@@ -354,33 +378,61 @@ impl Renderer<'_> {
     /// Renders `spec.template` with `view` inserted as `spec.name`, unless the memo holds the
     /// same page.
     fn page<V: Serialize>(&self, spec: Spec, view: &V) -> Result<(OutputFile, bool)> {
+        let path = format!("{}{}", self.prefix, spec.path);
+        let fp = self.page_fingerprint(&spec, &path, view);
+        match self.prev.pages.get(&path) == Some(&fp) {
+            true => Ok(unchanged(path, fp)),
+            false => self.render_page(spec, path, fp, view),
+        }
+    }
+
+    /// Like [`Renderer::page`], for a view that is costly to build (one that lists every
+    /// entry): `key` stands for everything the view is built from, and the view is built only
+    /// when the page must be rendered.
+    fn keyed_page<V: Serialize>(
+        &self,
+        spec: Spec,
+        key: u64,
+        view: impl FnOnce() -> Result<V>,
+    ) -> Result<(OutputFile, bool)> {
+        let path = format!("{}{}", self.prefix, spec.path);
+        let fp = self.page_fingerprint(&spec, &path, &("view built from", key));
+        match self.prev.pages.get(&path) == Some(&fp) {
+            true => Ok(unchanged(path, fp)),
+            false => self.render_page(spec, path, fp, &view()?),
+        }
+    }
+
+    /// Equal fingerprints, equal bytes: everything a page is rendered from but the templates
+    /// (whose change discards the memo).
+    fn page_fingerprint<V: Serialize>(&self, spec: &Spec, path: &str, view: &V) -> u64 {
+        fingerprint(&(
+            self.globals_fp,
+            spec.template,
+            path,
+            spec.kind,
+            &spec.url,
+            spec.name,
+            &spec.meta,
+            view,
+        ))
+    }
+
+    fn render_page<V: Serialize>(
+        &self,
+        spec: Spec,
+        path: String,
+        fp: u64,
+        view: &V,
+    ) -> Result<(OutputFile, bool)> {
         let Spec {
             template,
-            path,
             kind,
             url,
             name,
             meta,
+            ..
         } = spec;
-        let path = format!("{}{path}", self.prefix);
-        let fp = fingerprint(&(
-            self.globals_fp,
-            template,
-            &path,
-            kind,
-            &url,
-            name,
-            &meta,
-            view,
-        ));
-        if self.prev.pages.get(&path) == Some(&fp) {
-            let file = OutputFile {
-                path,
-                bytes: None,
-                fingerprint: fp,
-            };
-            return Ok((file, false));
-        }
         let mut ctx = Context::new();
         ctx.insert(name, view);
         ctx.insert("kind", kind);
@@ -445,10 +497,7 @@ impl Renderer<'_> {
 
     /// The absolute form of a root-relative URL.
     fn absolute(&self, url: &str) -> String {
-        self.base_url
-            .join(url)
-            .map(String::from)
-            .unwrap_or_else(|_| url.to_string())
+        absolute(self.base_url, url)
     }
 
     /// Page metadata; the description falls back to the site's.
@@ -555,6 +604,36 @@ impl Renderer<'_> {
     }
 }
 
+/// A page the memo holds: its file is already in the output folder.
+fn unchanged(path: String, fingerprint: u64) -> (OutputFile, bool) {
+    let file = OutputFile {
+        path,
+        bytes: None,
+        fingerprint,
+    };
+    (file, false)
+}
+
+/// `url` resolved against `base`, as [`url::Url::join`] does. A path that needs no
+/// normalising (no dot segments, no characters to percent-encode, no query or fragment) is
+/// appended to the base's origin directly: parsing a URL for each of the tens of thousands of
+/// links a large site's sitemap, feeds and alternates hold was most of their cost.
+fn absolute(base: &url::Url, url: &str) -> String {
+    let plain = url.starts_with('/')
+        && !url.starts_with("//")
+        && url
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.' | b'~'))
+        && url.split('/').all(|segment| !matches!(segment, "." | ".."));
+    match plain {
+        true => format!("{}{url}", &base[..url::Position::BeforePath]),
+        false => base
+            .join(url)
+            .map(String::from)
+            .unwrap_or_else(|_| url.to_string()),
+    }
+}
+
 /// A 64-bit hash of byte strings (BLAKE3, fed each piece in turn: callers separate pieces
 /// whose boundaries matter).
 pub(crate) fn hash_bytes(pieces: &[&[u8]]) -> u64 {
@@ -625,4 +704,45 @@ fn dropped_problems(body: &Body, dropped: Vec<Dropped>, entry: bool) -> Vec<Prob
             .hint(hint)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::absolute;
+
+    #[test]
+    fn absolute_urls_match_what_url_join_gives() {
+        let bases = [
+            "https://example.org/",
+            "https://example.org/archive/",
+            "http://User:pw@Example.ORG:8080/a/b/",
+            "https://xn--fiqs8s.example/sesh/",
+        ];
+        let urls = [
+            "/",
+            "/archive/contests/hiv-2016/entry-1/",
+            "/archive/zh-Hans/framework/",
+            "/a/./b/",
+            "/a/../b/",
+            "/a/..",
+            "/.",
+            "//other.org/x",
+            "/a b/",
+            "/a%20b/",
+            "/测试/",
+            "/a?x=1#top",
+            "/a\\\\b",
+            "relative/page/",
+            "",
+            "https://elsewhere.org/y",
+            "/dl/entry.v1.2_final~x.ris",
+        ];
+        for base in bases {
+            let parsed = url::Url::parse(base).expect("test base");
+            for url in urls {
+                let joined = parsed.join(url).map(String::from).unwrap_or(url.into());
+                assert_eq!(absolute(&parsed, url), joined, "{url} against {base}");
+            }
+        }
+    }
 }

@@ -47,10 +47,17 @@ impl<'a> Renderer<'a> {
             keys.push((name, key, reused));
             offset += n;
         }
+        // `sesh serve` keeps each contest's cards converted for Tera, for the framework page
+        // (which may list every entry): an edit converts the cards of its contest only.
+        let (card_values, cards_memo) = match (self.sink, &self.site.framework) {
+            (None, Some(_)) => self.card_values(&cards, &keys),
+            _ => (Vec::new(), HashMap::new()),
+        };
+        let card_values = (!cards_memo.is_empty()).then_some(card_values.as_slice());
         // The framework page (the largest: it may list every entry) needs only the cards: it
         // is rendered beside all the other pages.
         let (framework, pages) = rayon::join(
-            || self.framework_page(&entries, &cards),
+            || self.framework_page(&entries, &cards, &keys, card_values),
             || self.pages(&entries, bodies, &cards, &keys),
         );
         let (framework, problems) = framework?;
@@ -63,7 +70,44 @@ impl<'a> Renderer<'a> {
         rendered.memo.contests = pages.contest_memo;
         rendered.memo.data = pages.data_memo;
         rendered.memo.contest_pages = pages.contest_pages_memo;
+        rendered.memo.cards = cards_memo;
         Ok(rendered)
+    }
+
+    /// Every card as a Tera value, in site order, reusing the memo's for contests whose key
+    /// is unchanged; and the memo of them for the next render.
+    fn card_values(
+        &self,
+        cards: &[EntryCard<'a>],
+        keys: &[(String, u64, Option<&EntryFiles>)],
+    ) -> (Vec<tera::Value>, super::CardsMemo) {
+        let mut offsets = Vec::with_capacity(keys.len());
+        let mut offset = 0;
+        for contest in &self.site.contests {
+            offsets.push((offset, contest.entries.len()));
+            offset += contest.entries.len();
+        }
+        let per_contest: Vec<(String, super::ContestCards)> = keys
+            .par_iter()
+            .zip(&offsets)
+            .map(|((name, key, _), &(offset, n))| {
+                let values = match self.prev.cards.get(name) {
+                    Some((k, values)) if k == key && values.len() == n => values.clone(),
+                    _ => Arc::new(
+                        cards[offset..offset + n]
+                            .iter()
+                            .map(tera::Value::from_serializable)
+                            .collect(),
+                    ),
+                };
+                (name.clone(), (*key, values))
+            })
+            .collect();
+        let all = per_contest
+            .iter()
+            .flat_map(|(_, (_, values))| values.iter().cloned())
+            .collect();
+        (all, per_contest.into_iter().collect())
     }
 
     /// The framework page, if the site has one, and the problems it found.
@@ -71,10 +115,19 @@ impl<'a> Renderer<'a> {
         &self,
         entries: &[(&'a Contest, usize, &'a Entry)],
         cards: &[EntryCard<'a>],
+        keys: &[(String, u64, Option<&EntryFiles>)],
+        card_values: Option<&[tera::Value]>,
     ) -> Result<FrameworkPage> {
         let mut problems = Vec::new();
+        // The cards come from the contests' sources and settings, which their keys cover.
+        let cards_key = super::fingerprint(&keys.iter().map(|k| k.1).collect::<Vec<_>>());
         let file = match &self.site.framework {
-            Some(framework) => Some(self.framework(framework, entries, cards, &mut problems)?),
+            Some(framework) => Some(self.framework(
+                framework,
+                entries,
+                (cards, cards_key, card_values),
+                &mut problems,
+            )?),
             None => None,
         };
         Ok((file, problems))
@@ -748,11 +801,13 @@ impl<'a> Renderer<'a> {
         self.page(spec, &cards)
     }
 
+    /// The framework page; the cards with the key of what they were built from and, in
+    /// `sesh serve`, the same cards converted for Tera.
     fn framework(
         &self,
         framework: &'a Page,
         entries: &[(&'a Contest, usize, &'a Entry)],
-        cards: &[EntryCard<'a>],
+        (cards, cards_key, card_values): CardsFor<'_, 'a>,
         problems: &mut Vec<Problem>,
     ) -> Result<(OutputFile, bool)> {
         let links = BodyLinks::page(&self.routes, "", &self.statics);
@@ -782,33 +837,29 @@ impl<'a> Renderer<'a> {
                 );
             }
         }
-        let view = FrameworkView {
-            title: &framework.title,
-            description: framework.description.as_deref(),
-            url: self.routes.page("framework"),
-            intro_html: intro.html,
-            sections: sections
-                .into_iter()
-                .map(|s| SectionView {
-                    entries: entries
-                        .iter()
-                        .zip(cards)
-                        .filter(|((_, _, e), _)| e.framework.contains(&s.id))
-                        .map(|(_, card)| card)
-                        .collect(),
-                    id: s.id,
-                    title: s.title,
-                    html: s.html,
-                })
-                .collect(),
-            lang: self.other(&framework.lang),
-            body_lang: self.other(&framework.body.lang),
-        };
+        let url = self.routes.page("framework");
+        let (lang, body_lang) = (
+            self.other(&framework.lang),
+            self.other(&framework.body.lang),
+        );
+        let langs = (lang, body_lang);
+        // Listing every entry, the view is the largest to build: keyed by the cards' key and
+        // the framework's own text, it is built only when one of them changed.
+        let key = super::fingerprint(&(
+            cards_key,
+            &framework.title,
+            &framework.description,
+            &url,
+            lang,
+            body_lang,
+            &intro.html,
+            &sections,
+        ));
         let spec = Spec {
             template: "framework.html",
             path: "framework/index.html".into(),
             kind: "framework",
-            url: view.url.clone(),
+            url: url.clone(),
             name: "framework",
             meta: self.meta(
                 &framework.title,
@@ -817,7 +868,54 @@ impl<'a> Renderer<'a> {
                 false,
             ),
         };
-        self.page(spec, &view)
+        match card_values {
+            Some(values) => self.keyed_page(spec, key, || {
+                Ok(framework_view(
+                    framework, url, intro.html, sections, entries, values, langs,
+                ))
+            }),
+            None => self.keyed_page(spec, key, || {
+                let cards: Vec<&EntryCard> = cards.iter().collect();
+                Ok(framework_view(
+                    framework, url, intro.html, sections, entries, &cards, langs,
+                ))
+            }),
+        }
+    }
+}
+
+/// The framework page's view: each section with the cards (`items`, one per entry in site
+/// order) of the entries that name it.
+fn framework_view<'a, C: Clone>(
+    framework: &'a Page,
+    url: String,
+    intro_html: String,
+    sections: Vec<markdown::Section>,
+    entries: &[(&'a Contest, usize, &'a Entry)],
+    items: &[C],
+    (lang, body_lang): (Option<&'a str>, Option<&'a str>),
+) -> FrameworkView<'a, C> {
+    FrameworkView {
+        title: &framework.title,
+        description: framework.description.as_deref(),
+        url,
+        intro_html,
+        sections: sections
+            .into_iter()
+            .map(|s| SectionView {
+                entries: entries
+                    .iter()
+                    .zip(items)
+                    .filter(|((_, _, e), _)| e.framework.contains(&s.id))
+                    .map(|(_, item)| item.clone())
+                    .collect(),
+                id: s.id,
+                title: s.title,
+                html: s.html,
+            })
+            .collect(),
+        lang,
+        body_lang,
     }
 }
 
@@ -829,6 +927,9 @@ struct Listed {
     last: Vec<(OutputFile, bool)>,
     bodies: Vec<(u64, Arc<BodyOut>)>,
 }
+
+/// Cards for the framework page: see [`Renderer::framework`].
+type CardsFor<'c, 'a> = (&'c [EntryCard<'a>], u64, Option<&'c [tera::Value]>);
 
 /// The framework page, if any (see [`Renderer::framework_page`]), and the problems it found.
 type FrameworkPage = (Option<(OutputFile, bool)>, Vec<Problem>);
@@ -887,6 +988,7 @@ fn assemble(
         contests: HashMap::new(),
         data: HashMap::new(),
         contest_pages: HashMap::new(),
+        cards: HashMap::new(),
     };
     Rendered {
         records: Vec::new(),

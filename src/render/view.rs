@@ -467,21 +467,23 @@ pub struct EntryView<'a> {
     pub body_lang: Option<&'a str>,
 }
 
+/// A framework section and the cards of the entries that illustrate it: `C` is an
+/// [`EntryCard`], or the same card already converted for Tera (`sesh serve` keeps those).
 #[derive(Debug, Clone, Serialize)]
-pub struct SectionView<'a> {
+pub struct SectionView<C> {
     pub id: String,
     pub title: String,
     pub html: String,
-    pub entries: Vec<&'a EntryCard<'a>>,
+    pub entries: Vec<C>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct FrameworkView<'a> {
+pub struct FrameworkView<'a, C> {
     pub title: &'a str,
     pub description: Option<&'a str>,
     pub url: String,
     pub intro_html: String,
-    pub sections: Vec<SectionView<'a>>,
+    pub sections: Vec<SectionView<C>>,
     /// Language of the title and description when not the page's (untranslated).
     pub lang: Option<&'a str>,
     /// Language of the intro and sections when not the page's.
