@@ -12,6 +12,9 @@ pub struct SourceFile {
     pub display: String,
     /// The TOML between the `+++` lines.
     pub front: String,
+    /// A hash of `front`, computed once when the file is read (for revisions, see
+    /// [`crate::content::RawContest::revision`]).
+    pub front_hash: u64,
     /// Line of the file on which `front` starts (1-based).
     pub front_line: usize,
     /// The Markdown after the closing `+++` (shared: the public model points at the same text).
@@ -38,15 +41,17 @@ impl SourceFile {
         for line in lines {
             if line.trim_end() == "+++" {
                 let body_start = offset + line.len();
+                let hash = |text: &str| {
+                    let mut h = std::hash::DefaultHasher::new();
+                    std::hash::Hash::hash(text, &mut h);
+                    std::hash::Hasher::finish(&h)
+                };
                 return Ok(SourceFile {
                     front: text[front_start..offset].to_string(),
+                    front_hash: hash(&text[front_start..offset]),
                     front_line: 2,
                     body: text[body_start..].into(),
-                    body_hash: {
-                        let mut h = std::hash::DefaultHasher::new();
-                        std::hash::Hash::hash(&text[body_start..], &mut h);
-                        std::hash::Hasher::finish(&h)
-                    },
+                    body_hash: hash(&text[body_start..]),
                     body_line: line_of(text, body_start),
                     display,
                 });
@@ -101,6 +106,23 @@ mod tests {
         assert_eq!(f.body_line, 4);
         assert_eq!(f.front_line_of(&(0..1)), 2);
         assert_eq!(f.body_line_of(1), 5);
+    }
+
+    /// Revisions (which decide what `sesh serve` reuses) hash these instead of the text.
+    #[test]
+    fn front_and_body_hashes_follow_their_own_text() {
+        let split = |text: &str| SourceFile::split("x.md".into(), text).unwrap();
+        let a = split("+++\ntitle = \"A\"\n+++\nBody\n");
+        let retitled = split("+++\ntitle = \"B\"\n+++\nBody\n");
+        let edited = split("+++\ntitle = \"A\"\n+++\nBody.\n");
+        assert_eq!(
+            a.front_hash,
+            split("+++\ntitle = \"A\"\n+++\nBody\n").front_hash
+        );
+        assert_ne!(a.front_hash, retitled.front_hash);
+        assert_eq!(a.body_hash, retitled.body_hash);
+        assert_eq!(a.front_hash, edited.front_hash);
+        assert_ne!(a.body_hash, edited.body_hash);
     }
 
     #[test]

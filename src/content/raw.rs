@@ -71,14 +71,14 @@ pub struct RawContest {
 }
 
 impl RawContest {
-    /// A hash of everything read for this contest: its file and every entry's file (front
-    /// matter text, body hash), translations, media locations and transcripts. Equal revisions
+    /// A hash of everything read for this contest: its file and every entry's file (hashes of
+    /// the front matter and body), translations, media locations and transcripts. Equal revisions
     /// (with equal settings) give an equal public contest, so a rebuild can reuse its pages.
     pub fn revision(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = std::hash::DefaultHasher::new();
         let source = |s: &SourceFile, h: &mut std::hash::DefaultHasher| {
-            (&s.display, &s.front, s.body_hash, s.body_line).hash(h);
+            (&s.display, s.front_hash, s.body_hash, s.body_line).hash(h);
         };
         let translations = |ts: &[RawTranslation], h: &mut std::hash::DefaultHasher| {
             for t in ts {
