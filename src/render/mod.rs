@@ -94,16 +94,13 @@ type ContestCards = (u64, Arc<Vec<tera::Value>>);
 impl Memo {
     /// Adds another language's memo (moved, not copied, into an empty one).
     fn merge(&mut self, other: Memo) {
-        fn add<V>(to: &mut HashMap<String, V>, from: HashMap<String, V>) {
+        fn add<K: Eq + Hash, V>(to: &mut HashMap<K, V>, from: HashMap<K, V>) {
             match to.is_empty() {
                 true => *to = from,
                 false => to.extend(from),
             }
         }
-        match self.bodies.is_empty() {
-            true => self.bodies = other.bodies,
-            false => self.bodies.extend(other.bodies),
-        }
+        add(&mut self.bodies, other.bodies);
         add(&mut self.pages, other.pages);
         add(&mut self.contests, other.contests);
         add(&mut self.data, other.data);
