@@ -35,3 +35,10 @@ pub mod report;
 pub mod search;
 pub mod serve;
 pub mod site;
+
+/// Frees `value` on a thread of its own: dropping a large site's structures takes milliseconds
+/// that a build or rebuild need not wait for (a process that exits meanwhile simply ends it).
+/// If no thread can be started, `value` is dropped here, with the closure that holds it.
+pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
+}

@@ -62,8 +62,8 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
         .timings
         .push(("replace the output folder".into(), ms(committing.elapsed())));
     // Freeing the loaded site takes 30-50 ms at 10,000 entries, and `sesh build` exits right
-    // after: a thread of its own frees it while the report is printed.
-    std::thread::spawn(move || drop(session));
+    // after: it is freed while the report is printed.
+    crate::drop_in_background(session);
     Ok(report)
 }
 
@@ -318,13 +318,12 @@ impl Session {
             files_written: outputs.len(),
         };
         // Freeing what this build replaces (the last memo and manifest, the public model) takes
-        // 10-15 ms at 10,000 entries: a thread of its own does it.
-        let replaced = (
+        // 10-15 ms at 10,000 entries.
+        crate::drop_in_background((
             std::mem::replace(&mut self.written, outputs),
             std::mem::replace(&mut self.memo, rendered.memo),
             gated.site,
-        );
-        std::thread::spawn(move || drop(replaced));
+        ));
         Ok(Outcome {
             report,
             written,

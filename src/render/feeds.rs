@@ -43,8 +43,9 @@ impl Renderer<'_> {
                 })
                 .collect::<Result<_>>()?,
         };
-        // The sitemap is made from the page URLs and the global settings (languages, base URL),
-        // which the page's fingerprint covers: keyed by the URLs, it is built only when they change.
+        // The sitemap is made from the page URLs and the global settings (languages, base
+        // URL), which every page's fingerprint covers: keyed by the URLs, it is built only when
+        // they change.
         let urls = self.page_urls(entries);
         let sitemap = || {
             Ok(urls

@@ -264,11 +264,11 @@ fn render_language(
     };
     let rendered = r.all();
     // Freeing the routes table (two entries per published page) takes a few milliseconds at
-    // 10,000 entries, at the end of every rebuild: a thread of its own does it.
+    // 10,000 entries, at the end of every rebuild.
     let Renderer {
         routes, statics, ..
     } = r;
-    std::thread::spawn(move || drop((routes, statics)));
+    crate::drop_in_background((routes, statics));
     rendered
 }
 

@@ -35,29 +35,27 @@ impl<'a> Renderer<'a> {
         // same entry pages: they are reused without building their views (a one-entry edit
         // then rebuilds the views of its own contest only).
         let mut keys = Vec::new();
-        let mut offset = 0;
-        for contest in &self.site.contests {
-            let n = contest.entries.len();
-            let key = self.contest_key(contest, &bodies[offset..offset + n]);
+        for (contest, range) in self.site.contests.iter().zip(self.contest_ranges()) {
+            let n = range.len();
+            let key = self.contest_key(contest, &bodies[range]);
             let name = format!("{}{}", self.prefix, contest.slug);
             let reused = match self.prev.contests.get(&name) {
                 Some((k, files)) if *k == key && files.len() == n => Some(files),
                 _ => None,
             };
             keys.push((name, key, reused));
-            offset += n;
         }
         // `sesh serve` keeps each contest's cards converted for Tera, for the framework page
         // (which may list every entry): an edit converts the cards of its contest only.
-        let (card_values, cards_memo) = match (self.sink, &self.site.framework) {
-            (None, Some(_)) => self.card_values(&cards, &keys),
-            _ => (Vec::new(), HashMap::new()),
+        let card_values = match (self.sink, &self.site.framework) {
+            (None, Some(_)) => Some(self.card_values(&cards, &keys)),
+            _ => None,
         };
-        let card_values = (!cards_memo.is_empty()).then_some(card_values.as_slice());
         // The framework page (the largest: it may list every entry) needs only the cards: it
         // is rendered beside all the other pages.
+        let values = card_values.as_ref().map(|(values, _)| values.as_slice());
         let (framework, pages) = rayon::join(
-            || self.framework_page(&entries, &cards, &keys, card_values),
+            || self.framework_page(&entries, &cards, &keys, values),
             || self.pages(&entries, bodies, &cards, &keys),
         );
         let (framework, problems) = framework?;
@@ -70,8 +68,21 @@ impl<'a> Renderer<'a> {
         rendered.memo.contests = pages.contest_memo;
         rendered.memo.data = pages.data_memo;
         rendered.memo.contest_pages = pages.contest_pages_memo;
-        rendered.memo.cards = cards_memo;
+        rendered.memo.cards = card_values.map(|(_, memo)| memo).unwrap_or_default();
         Ok(rendered)
+    }
+
+    /// Where each contest's entries are in the site-order lists (entries, bodies, cards).
+    fn contest_ranges(&self) -> Vec<std::ops::Range<usize>> {
+        let mut start = 0;
+        self.site
+            .contests
+            .iter()
+            .map(|c| {
+                start += c.entries.len();
+                start - c.entries.len()..start
+            })
+            .collect()
     }
 
     /// Every card as a Tera value, in site order, reusing the memo's for contests whose key
@@ -81,20 +92,14 @@ impl<'a> Renderer<'a> {
         cards: &[EntryCard<'a>],
         keys: &[(String, u64, Option<&EntryFiles>)],
     ) -> (Vec<tera::Value>, super::CardsMemo) {
-        let mut offsets = Vec::with_capacity(keys.len());
-        let mut offset = 0;
-        for contest in &self.site.contests {
-            offsets.push((offset, contest.entries.len()));
-            offset += contest.entries.len();
-        }
         let per_contest: Vec<(String, super::ContestCards)> = keys
             .par_iter()
-            .zip(&offsets)
-            .map(|((name, key, _), &(offset, n))| {
+            .zip(self.contest_ranges())
+            .map(|((name, key, _), range)| {
                 let values = match self.prev.cards.get(name) {
-                    Some((k, values)) if k == key && values.len() == n => values.clone(),
+                    Some((k, values)) if k == key && values.len() == range.len() => values.clone(),
                     _ => Arc::new(
-                        cards[offset..offset + n]
+                        cards[range]
                             .iter()
                             .map(tera::Value::from_serializable)
                             .collect(),
@@ -198,27 +203,18 @@ impl<'a> Renderer<'a> {
         }
         // Contest pages, reused like entry pages while their contest's key and description
         // are unchanged.
-        let mut offsets = Vec::with_capacity(self.site.contests.len());
-        let mut offset = 0;
-        for contest in &self.site.contests {
-            offsets.push(offset);
-            offset += contest.entries.len();
-        }
         let contest_pages: Vec<_> = self
             .site
             .contests
             .par_iter()
             .zip(keys)
-            .zip(&offsets)
-            .map(|((contest, (name, key, _)), &offset)| {
+            .zip(self.contest_ranges())
+            .map(|((contest, (name, key, _)), range)| {
                 let body = self.organiser_body(&contest.body);
                 let key = super::hash_bytes(&[&key.to_le_bytes(), &body.0.to_le_bytes()]);
                 let produced = match self.prev.contest_pages.get(name) {
                     Some((k, files)) if *k == key => reused(files),
-                    _ => {
-                        let n = contest.entries.len();
-                        self.contest_page(contest, &cards[offset..offset + n], &body.1)?
-                    }
+                    _ => self.contest_page(contest, &cards[range], &body.1)?,
                 };
                 Ok((name, key, produced, body))
             })
