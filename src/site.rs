@@ -11,12 +11,12 @@ use crate::consent::{self, Settings};
 use crate::content::{self, RawSite};
 use crate::images;
 use crate::media;
-use crate::output::{self, MARKER, Staging};
+use crate::output::{self, MARKER, Staging, Written};
 use crate::render::{self, Memo, theme::Theme};
 use crate::report::{BuildReport, Published};
 use crate::search;
 use anyhow::{Context, Result};
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::path::Path;
 
 /// How to build, beyond the configuration.
@@ -87,7 +87,7 @@ pub struct Session {
     /// Files the last build left in the output folder: path → fingerprint of their bytes (the
     /// page's render fingerprint, a hash for static files, 0 for images, whose names already
     /// contain a content hash).
-    pub(crate) written: HashMap<String, u64>,
+    pub(crate) written: Written,
     /// The search index the last build wrote: a fingerprint of its records, and its files
     /// (path → fingerprint). An edit that changes no entry text (a template, a stylesheet)
     /// keeps it instead of indexing again.
@@ -107,7 +107,7 @@ impl Session {
             raw,
             theme,
             memo: Memo::default(),
-            written: HashMap::new(),
+            written: Written::default(),
             search: None,
             pending_search: None,
             defer_search: false,
@@ -123,8 +123,8 @@ impl Session {
     /// Declares what the output folder already holds (a previous output reused as staging):
     /// pages with the same fingerprint are neither rendered nor written again.
     pub fn assume_written(&mut self, manifest: &output::Manifest) {
-        self.written = manifest.clone();
-        self.memo = Memo::assuming(manifest);
+        self.written = Written::from(manifest);
+        self.memo = Memo::default();
     }
 
     /// Re-reads `sesh.toml`, the content and the theme (after a configuration change).
@@ -232,7 +232,10 @@ impl Session {
             &mut self.theme,
             &images,
             &media,
-            &self.memo,
+            render::Reuse {
+                memo: &self.memo,
+                on_disk: &self.written,
+            },
             sink,
         )?;
         report.problems.extend(rendered.problems);
@@ -255,29 +258,33 @@ impl Session {
             _ => Vec::new(),
         };
         clock.lap("search index");
-        let mut outputs: HashMap<String, u64> = HashMap::new();
+        // The folder's manifest is updated in place: a file produced again keeps its entry,
+        // and those no build produced are the stale ones.
+        let fresh_folder = stream && self.written.is_empty();
+        let known = !self.written.is_empty();
+        self.written.begin();
         let mut written = 0;
         for (path, source) in &self.theme.statics {
             let bytes = source.read()?;
-            let fingerprint = bytes_fingerprint(&bytes);
-            written += self.write(dir, path, &bytes, fingerprint, &mut outputs)?;
+            written += write(&mut self.written, dir, path, &bytes)?;
         }
         let pages = rendered.files.len();
-        outputs.reserve(pages);
-        for file in std::mem::take(&mut rendered.files) {
+        for file in &rendered.files {
             if let Some(bytes) = &file.bytes {
                 write_file(dir, &file.path, bytes, !stream)?;
             }
-            outputs.insert(file.path, file.fingerprint);
+            self.written.produce(&file.path, file.fingerprint);
         }
         // Streamed pages were written as they were rendered; the others just above.
         written += rendered.pages_rendered;
-        let (count, indexed) = self.write_index(dir, &search_files, &mut outputs)?;
+        let (count, indexed) = write_index(&mut self.written, dir, &search_files)?;
         written += count;
         // Unchanged records: the index files already in the folder stay.
         let indexed = match kept {
             Some(files) => {
-                outputs.extend(files.iter().cloned());
+                for (path, fp) in &files {
+                    self.written.produce(path, *fp);
+                }
                 files
             }
             None => indexed,
@@ -286,23 +293,24 @@ impl Session {
             self.search = config.search.then_some((records_fp, indexed));
         }
         for (path, bytes) in output::pages_extras(config.cname.as_deref()) {
-            let fingerprint = bytes_fingerprint(&bytes);
-            written += self.write(dir, path, &bytes, fingerprint, &mut outputs)?;
+            written += write(&mut self.written, dir, path, &bytes)?;
         }
         for variant in images.by_source.values().flat_map(|p| &p.variants) {
-            outputs.insert(variant.path.clone(), 0);
+            self.written.produce(&variant.path, 0);
             if let Some(webp) = &variant.webp {
-                outputs.insert(webp.clone(), 0);
+                self.written.produce(webp, 0);
             }
         }
         for file in media.by_source.values() {
-            outputs.insert(file.path.clone(), 0);
+            self.written.produce(&file.path, 0);
         }
         clock.lap("write");
-        // A build into a folder it created empty has nothing stale to look for.
-        let removed = match stream && self.written.is_empty() {
-            true => 0,
-            false => remove_stale(dir, &self.written, &outputs)?,
+        let stale = self.written.finish();
+        // Before its first build a folder may hold files of an earlier session.
+        let removed = match (fresh_folder, known) {
+            (true, _) => 0,
+            (false, true) => remove_files(dir, &stale)?,
+            (false, false) => remove_unknown(dir, &self.written)?,
         };
         clock.lap("remove stale");
         if let Some(scan) = scan {
@@ -315,14 +323,14 @@ impl Session {
             entries: gated.site.contests.iter().map(|c| c.entries.len()).sum(),
             media: images.by_source.len() + media.by_source.len(),
             pages,
-            files_written: outputs.len(),
+            files_written: self.written.len(),
         };
         // Freeing what this build replaces (the last memo and manifest, the public model) takes
         // 10-15 ms at 10,000 entries.
         crate::drop_in_background((
-            std::mem::replace(&mut self.written, outputs),
             std::mem::replace(&mut self.memo, rendered.memo),
             gated.site,
+            rendered.files,
         ));
         Ok(Outcome {
             report,
@@ -348,57 +356,54 @@ impl Session {
         };
         let config = &self.config;
         let (files, _) = search::index(&records, config.base_path(), &config.languages)?;
-        let old: HashMap<String, u64> = match self.search.take() {
-            Some((_, files)) => files.into_iter().collect(),
-            None => HashMap::new(),
-        };
-        let mut outputs = HashMap::new();
-        let (_, indexed) = self.write_index(dir, &files, &mut outputs)?;
-        remove_stale(dir, &old, &outputs)?;
-        for path in old.keys() {
+        let old = self
+            .search
+            .take()
+            .map(|(_, files)| files)
+            .unwrap_or_default();
+        let (_, indexed) = write_index(&mut self.written, dir, &files)?;
+        let now: HashSet<&str> = indexed.iter().map(|(path, _)| path.as_str()).collect();
+        let stale: Vec<String> = old
+            .into_iter()
+            .map(|(path, _)| path)
+            .filter(|path| !now.contains(path.as_str()))
+            .collect();
+        for path in &stale {
             self.written.remove(path);
         }
-        self.written.extend(outputs);
+        remove_files(dir, &stale)?;
         self.search = Some((fp, indexed));
         Ok(Some(records.len()))
     }
+}
 
-    /// Writes the search index files whose bytes changed; returns how many it wrote, and every
-    /// file with its fingerprint.
-    fn write_index(
-        &self,
-        dir: &Path,
-        files: &search::Files,
-        outputs: &mut HashMap<String, u64>,
-    ) -> Result<(usize, Vec<(String, u64)>)> {
-        let mut written = 0;
-        let mut indexed = Vec::new();
-        for (path, bytes) in files {
-            let fingerprint = bytes_fingerprint(bytes);
-            written += self.write(dir, path, bytes, fingerprint, outputs)?;
-            indexed.push((path.clone(), fingerprint));
-        }
-        Ok((written, indexed))
+/// Writes the search index files whose bytes changed; returns how many it wrote, and every
+/// file with its fingerprint.
+fn write_index(
+    written: &mut Written,
+    dir: &Path,
+    files: &search::Files,
+) -> Result<(usize, Vec<(String, u64)>)> {
+    let mut count = 0;
+    let mut indexed = Vec::new();
+    for (path, bytes) in files {
+        count += write(written, dir, path, bytes)?;
+        indexed.push((path.clone(), bytes_fingerprint(bytes)));
     }
+    Ok((count, indexed))
+}
 
-    /// Writes `bytes` at `path` unless the last build left the same bytes there (same
-    /// fingerprint); returns 1 if it wrote.
-    fn write(
-        &self,
-        dir: &Path,
-        path: &str,
-        bytes: &[u8],
-        fingerprint: u64,
-        outputs: &mut HashMap<String, u64>,
-    ) -> Result<usize> {
-        outputs.insert(path.to_string(), fingerprint);
-        // The file was written from the same inputs by the last build (sesh owns the folder).
-        if self.written.get(path) == Some(&fingerprint) {
-            return Ok(0);
-        }
+/// Writes `bytes` at `path` unless the last build left the same bytes there (same
+/// fingerprint), and records the file as produced; returns 1 if it wrote.
+fn write(written: &mut Written, dir: &Path, path: &str, bytes: &[u8]) -> Result<usize> {
+    let fingerprint = bytes_fingerprint(bytes);
+    // The file was written from the same inputs by the last build (sesh owns the folder).
+    let same = written.get(path) == Some(fingerprint);
+    if !same {
         write_file(dir, path, bytes, true)?;
-        Ok(1)
     }
+    written.produce(path, fingerprint);
+    Ok(usize::from(!same))
 }
 
 /// Writes `bytes` at `path` inside `dir`, creating folders as needed. With `atomic`, an
@@ -458,31 +463,11 @@ impl Clock {
     }
 }
 
-/// Removes files of `dir` that the new build did not produce. After the first build only the
-/// previous build's files are candidates; before it, every file of the folder but the marker.
-fn remove_stale(
-    dir: &Path,
-    previous: &HashMap<String, u64>,
-    current: &HashMap<String, u64>,
-) -> Result<usize> {
-    let candidates: Vec<String> = if previous.is_empty() {
-        walkdir::WalkDir::new(dir)
-            .min_depth(1)
-            .into_iter()
-            .flatten()
-            .filter(|e| e.file_type().is_file())
-            .map(|e| crate::report::display_path(dir, e.path()))
-            .filter(|p| p != MARKER && !current.contains_key(p))
-            .collect()
-    } else {
-        previous
-            .keys()
-            .filter(|p| !current.contains_key(*p))
-            .cloned()
-            .collect()
-    };
+/// Removes the files at `paths` inside `dir` (the files a build no longer produced), and the
+/// folders they leave empty; returns how many files it removed.
+fn remove_files(dir: &Path, paths: &[String]) -> Result<usize> {
     let mut removed = 0;
-    for path in &candidates {
+    for path in paths {
         let file = dir.join(path);
         if file.is_file() {
             std::fs::remove_file(&file)
@@ -499,6 +484,20 @@ fn remove_stale(
         }
     }
     Ok(removed)
+}
+
+/// Removes every file of `dir` that `written` does not list, but the marker: the first build
+/// into a folder that holds files of an earlier session.
+fn remove_unknown(dir: &Path, written: &Written) -> Result<usize> {
+    let unknown: Vec<String> = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| crate::report::display_path(dir, e.path()))
+        .filter(|p| p != MARKER && written.get(p).is_none())
+        .collect();
+    remove_files(dir, &unknown)
 }
 
 impl From<&Config> for Settings {

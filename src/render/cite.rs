@@ -105,7 +105,7 @@ impl Renderer<'_> {
             std::hash::Hasher::finish(&h)
         };
         let paths = FILES.map(|ext| format!("{stem}{ext}"));
-        if paths.iter().all(|p| self.prev.pages.get(p) == Some(&key)) {
+        if paths.iter().all(|p| self.on_disk.get(p) == Some(key)) {
             return Ok(paths
                 .into_iter()
                 .map(|path| {
@@ -216,7 +216,7 @@ impl Renderer<'_> {
         bytes: Vec<u8>,
         fp: u64,
     ) -> Result<(OutputFile, bool)> {
-        if self.prev.pages.get(&path) == Some(&fp) {
+        if self.on_disk.get(&path) == Some(fp) {
             return Ok((
                 OutputFile {
                     path,

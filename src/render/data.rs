@@ -228,7 +228,7 @@ impl<'a> Renderer<'a> {
             h.finish()
         };
         let mut text = String::from(around[0]);
-        if self.prev.pages.get(path) != Some(&key) {
+        if self.on_disk.get(path) != Some(key) {
             for (i, (part, _)) in parts.enumerate() {
                 if i > 0 {
                     text.push_str(sep);

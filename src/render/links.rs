@@ -39,9 +39,9 @@ pub struct Routes {
     files_base: String,
     /// Content-relative source folder or file (`contests/c/e`, `contests/c/e/index.md`,
     /// `about.md`) → URL.
-    by_source: HashMap<String, String>,
+    by_source: foldhash::HashMap<String, String>,
     /// Published URLs.
-    urls: HashSet<String>,
+    urls: foldhash::HashSet<String>,
     fingerprint: u64,
 }
 
@@ -75,26 +75,36 @@ impl Routes {
                 .trim_end_matches(".md");
             r.add(h, &[stem, &format!("{stem}.md")], r.page(&p.slug));
         }
-        // Contests' routes are listed in parallel (10,000 entries: 20,000 keys), then added in
-        // site order.
-        let contests: Vec<Vec<(String, &str, String)>> = site
+        // Contests' routes (10,000 entries: 20,000 keys) are made and hashed in parallel, then
+        // added in site order.
+        let contests: Vec<(u64, Vec<[String; 3]>)> = site
             .contests
             .par_iter()
             .map(|c| {
+                let mut ch = DefaultHasher::new();
                 let mut routes = Vec::with_capacity(c.entries.len() + 1);
-                routes.push((c.body.dir.clone(), "_index.md", r.contest(&c.slug)));
+                let mut route = |dir: &str, file: &str, url: String| {
+                    let index = format!("{dir}/{file}");
+                    (&[dir, index.as_str()], &url).hash(&mut ch);
+                    routes.push([dir.to_string(), index, url]);
+                };
+                route(&c.body.dir, "_index.md", r.contest(&c.slug));
                 for e in &c.entries {
-                    routes.push((e.body.dir.clone(), "index.md", r.entry(&c.slug, &e.slug)));
+                    route(&e.body.dir, "index.md", r.entry(&c.slug, &e.slug));
                 }
-                routes
+                (ch.finish(), routes)
             })
             .collect();
-        let n: usize = contests.iter().map(Vec::len).sum();
+        let n: usize = contests.iter().map(|(_, routes)| routes.len()).sum();
         r.by_source.reserve(2 * n);
         r.urls.reserve(n);
-        for (dir, file, url) in contests.into_iter().flatten() {
-            let index = format!("{dir}/{file}");
-            r.add(h, &[&dir, &index], url);
+        for (hash, routes) in contests {
+            h.write_u64(hash);
+            for [dir, index, url] in routes {
+                r.by_source.insert(dir, url.clone());
+                r.by_source.insert(index, url.clone());
+                r.urls.insert(url);
+            }
         }
         r.fingerprint = h.finish();
         r

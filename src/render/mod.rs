@@ -33,6 +33,7 @@ use crate::images::Images;
 use crate::licenses;
 use crate::markdown::{self, Dropped};
 use crate::media::MediaFiles;
+use crate::output::Written;
 use crate::public::{Body, Entry, Page, PublicSite};
 use crate::report::{Problem, line_of};
 use anyhow::{Context as _, Result};
@@ -72,9 +73,6 @@ pub struct Rendered {
 #[derive(Debug, Default, Clone)]
 pub struct Memo {
     bodies: HashMap<u64, Arc<BodyOut>>,
-    /// Page path → fingerprint of what it was rendered from (the file written from it is
-    /// still in the output folder the memo belongs to).
-    pages: HashMap<String, u64>,
     /// `<language prefix><contest>` → the key of everything its entries' pages were made from,
     /// and the files each entry produced (path, fingerprint): see `Renderer::contest_key`.
     contests: HashMap<String, (u64, EntryFiles)>,
@@ -101,7 +99,6 @@ impl Memo {
             }
         }
         add(&mut self.bodies, other.bodies);
-        add(&mut self.pages, other.pages);
         add(&mut self.contests, other.contests);
         add(&mut self.data, other.data);
         add(&mut self.contest_pages, other.contest_pages);
@@ -111,21 +108,6 @@ impl Memo {
 
 /// For each entry of a contest, the files its page produced: (path, fingerprint).
 type EntryFiles = Vec<Vec<(String, u64)>>;
-
-impl Memo {
-    /// A memo for an output folder that holds pages rendered from these fingerprints (by
-    /// this same sesh binary: fingerprints include its hash), and no Markdown bodies.
-    pub fn assuming(pages: &HashMap<String, u64>) -> Memo {
-        Memo {
-            bodies: HashMap::new(),
-            pages: pages.clone(),
-            contests: HashMap::new(),
-            data: HashMap::new(),
-            contest_pages: HashMap::new(),
-            cards: HashMap::new(),
-        }
-    }
-}
 
 mod build {
     include!(concat!(env!("OUT_DIR"), "/build_id.rs"));
@@ -140,6 +122,14 @@ pub fn generation(theme: &Theme) -> u64 {
 /// (whose code may render them differently) are never taken for unchanged.
 fn binary_fingerprint() -> u64 {
     build::BUILD_ID
+}
+
+/// What a render can reuse: the previous render's work, and the files the output folder holds
+/// (path → the fingerprint each was rendered from).
+#[derive(Clone, Copy)]
+pub struct Reuse<'a> {
+    pub memo: &'a Memo,
+    pub on_disk: &'a Written,
 }
 
 /// Writes a rendered page at once (a `sesh build` into a fresh staging folder), so that pages
@@ -170,7 +160,7 @@ pub fn render(
     theme: &mut Theme,
     images: &Images,
     media: &MediaFiles,
-    memo: &Memo,
+    reuse: Reuse,
     sink: Option<Sink>,
 ) -> Result<Rendered> {
     let names: Vec<(String, String)> = config
@@ -183,7 +173,7 @@ pub fn render(
     for lang in &config.languages {
         let local = crate::localize::localize(site, lang);
         let rendered = render_language(
-            config, &local, lang, &names, theme, images, media, memo, sink,
+            config, &local, lang, &names, theme, images, media, reuse, sink,
         )?;
         all.files.extend(rendered.files);
         // A body shown untranslated in several languages reports its problems once.
@@ -209,7 +199,7 @@ fn render_language(
     theme: &mut Theme,
     images: &Images,
     media: &MediaFiles,
-    memo: &Memo,
+    reuse: Reuse,
     sink: Option<Sink>,
 ) -> Result<Rendered> {
     let prefix = config.lang_prefix(lang);
@@ -253,7 +243,8 @@ fn render_language(
         lang,
         base_url: &config.base_url,
         framework_sections,
-        prev: memo,
+        prev: reuse.memo,
+        on_disk: reuse.on_disk,
         globals_fp,
         sink,
         prefix,
@@ -364,6 +355,9 @@ struct Renderer<'a> {
     /// (id, title) of the framework page's sections.
     framework_sections: Vec<(String, String)>,
     prev: &'a Memo,
+    /// The files the output folder holds, with the fingerprint each was rendered from: a page
+    /// whose fingerprint is unchanged is not rendered again.
+    on_disk: &'a Written,
     sink: Option<Sink<'a>>,
     /// Fingerprint of the global context (`site`, `lang`) and of the published page set.
     globals_fp: u64,
@@ -384,7 +378,7 @@ impl Renderer<'_> {
     fn page<V: Serialize>(&self, spec: Spec, view: &V) -> Result<(OutputFile, bool)> {
         let path = format!("{}{}", self.prefix, spec.path);
         let fp = self.page_fingerprint(&spec, &path, view);
-        match self.prev.pages.get(&path) == Some(&fp) {
+        match self.on_disk.get(&path) == Some(fp) {
             true => Ok(unchanged(path, fp)),
             false => self.render_page(spec, path, fp, view),
         }
@@ -401,7 +395,7 @@ impl Renderer<'_> {
     ) -> Result<(OutputFile, bool)> {
         let path = format!("{}{}", self.prefix, spec.path);
         let fp = self.page_fingerprint(&spec, &path, &("view built from", key));
-        match self.prev.pages.get(&path) == Some(&fp) {
+        match self.on_disk.get(&path) == Some(fp) {
             true => Ok(unchanged(path, fp)),
             false => self.render_page(spec, path, fp, &view()?),
         }
