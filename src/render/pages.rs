@@ -12,7 +12,7 @@ use anyhow::Result;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::collections::HashSet;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 impl<'a> Renderer<'a> {
     pub(super) fn all(&self) -> Result<Rendered> {
@@ -26,11 +26,8 @@ impl<'a> Renderer<'a> {
             .par_iter()
             .map(|(_, _, e)| self.entry_body(e))
             .collect();
-        let cards: Vec<EntryCard> = entries
-            .par_iter()
-            .zip(bodies.par_iter())
-            .map(|((c, _, e), (_, body))| self.card(c, e, body.words))
-            .collect::<Result<_>>()?;
+        let words = bodies.iter().map(|(_, body)| body.words).collect();
+        let cards = Cards::new(self, &entries, words);
         // A contest made from the same sources as last time, in the same surroundings, has the
         // same entry pages: they are reused without building their views (a one-entry edit
         // then rebuilds the views of its own contest only).
@@ -48,7 +45,7 @@ impl<'a> Renderer<'a> {
         // `sesh serve` keeps each contest's cards converted for Tera, for the framework page
         // (which may list every entry): an edit converts the cards of its contest only.
         let card_values = match (self.sink, &self.site.framework) {
-            (None, Some(_)) => Some(self.card_values(&cards, &keys)),
+            (None, Some(_)) => Some(self.card_values(&cards, &keys)?),
             _ => None,
         };
         // The framework page (the largest: it may list every entry) needs only the cards: it
@@ -89,37 +86,39 @@ impl<'a> Renderer<'a> {
     /// is unchanged; and the memo of them for the next render.
     fn card_values(
         &self,
-        cards: &[EntryCard<'a>],
+        cards: &Cards<'_, 'a>,
         keys: &[(String, u64, Option<&EntryFiles>)],
-    ) -> (Vec<tera::Value>, super::CardsMemo) {
+    ) -> Result<(Vec<tera::Value>, super::CardsMemo)> {
         let per_contest: Vec<(String, super::ContestCards)> = keys
             .par_iter()
             .zip(self.contest_ranges())
-            .map(|((name, key, _), range)| {
+            .enumerate()
+            .map(|(ci, ((name, key, _), range))| {
                 let values = match self.prev.cards.get(name) {
                     Some((k, values)) if k == key && values.len() == range.len() => values.clone(),
                     _ => Arc::new(
-                        cards[range]
+                        cards
+                            .contest(ci)?
                             .iter()
                             .map(tera::Value::from_serializable)
                             .collect(),
                     ),
                 };
-                (name.clone(), (*key, values))
+                Ok((name.clone(), (*key, values)))
             })
-            .collect();
+            .collect::<Result<_>>()?;
         let all = per_contest
             .iter()
             .flat_map(|(_, (_, values))| values.iter().cloned())
             .collect();
-        (all, per_contest.into_iter().collect())
+        Ok((all, per_contest.into_iter().collect()))
     }
 
     /// The framework page, if the site has one, and the problems it found.
     fn framework_page(
         &self,
         entries: &[(&'a Contest, usize, &'a Entry)],
-        cards: &[EntryCard<'a>],
+        cards: &Cards<'_, 'a>,
         keys: &[(String, u64, Option<&EntryFiles>)],
         card_values: Option<&[tera::Value]>,
     ) -> Result<FrameworkPage> {
@@ -143,7 +142,7 @@ impl<'a> Renderer<'a> {
         &self,
         entries: &[(&'a Contest, usize, &'a Entry)],
         mut bodies: Vec<(u64, Arc<BodyOut>)>,
-        cards: &[EntryCard<'a>],
+        cards: &Cards<'_, 'a>,
         keys: &[(String, u64, Option<&EntryFiles>)],
     ) -> Result<Pages> {
         let contest_of: Vec<usize> = self
@@ -167,7 +166,7 @@ impl<'a> Renderer<'a> {
             true => entries
                 .par_iter()
                 .zip(&bodies)
-                .zip(cards)
+                .zip(cards.all()?)
                 .map(|(((c, _, e), (_, body)), card)| self.record(c, e, card, &body.html))
                 .collect(),
             false => Vec::new(),
@@ -208,13 +207,13 @@ impl<'a> Renderer<'a> {
             .contests
             .par_iter()
             .zip(keys)
-            .zip(self.contest_ranges())
-            .map(|((contest, (name, key, _)), range)| {
+            .enumerate()
+            .map(|(ci, (contest, (name, key, _)))| {
                 let body = self.organiser_body(&contest.body);
                 let key = super::hash_bytes(&[&key.to_le_bytes(), &body.0.to_le_bytes()]);
                 let produced = match self.prev.contest_pages.get(name) {
                     Some((k, files)) if *k == key => reused(files),
-                    _ => self.contest_page(contest, &cards[range], &body.1)?,
+                    _ => self.contest_page(contest, cards.contest(ci)?, &body.1)?,
                 };
                 Ok((name, key, produced, body))
             })
@@ -260,7 +259,7 @@ impl<'a> Renderer<'a> {
     fn listings(
         &self,
         entries: &[(&'a Contest, usize, &'a Entry)],
-        cards: &[EntryCard<'a>],
+        cards: &Cards<'_, 'a>,
     ) -> Result<Listed> {
         let mut bodies = Vec::new();
         let empty = Page::default();
@@ -353,20 +352,17 @@ impl<'a> Renderer<'a> {
     }
 
     /// The search page of this language, listing every entry for readers without JavaScript.
-    fn search_page(&self, cards: &[EntryCard<'a>]) -> Result<(OutputFile, bool)> {
-        let mut offset = 0;
+    fn search_page(&self, cards: &Cards<'_, 'a>) -> Result<(OutputFile, bool)> {
         let mut contests = Vec::new();
-        for contest in &self.site.contests {
-            let n = contest.entries.len();
+        for (ci, contest) in self.site.contests.iter().enumerate() {
             contests.push(SearchGroup {
                 contest: LinkView {
                     title: contest.title.clone(),
                     url: self.routes.contest(&contest.slug),
                     lang: self.other(&contest.lang).map(String::from),
                 },
-                entries: cards[offset..offset + n].iter().collect(),
+                entries: cards.contest(ci)?.iter().collect(),
             });
-            offset += n;
         }
         let title = self.text("search.title")?;
         let view = SearchView {
@@ -803,7 +799,7 @@ impl<'a> Renderer<'a> {
         &self,
         framework: &'a Page,
         entries: &[(&'a Contest, usize, &'a Entry)],
-        (cards, cards_key, card_values): CardsFor<'_, 'a>,
+        (cards, cards_key, card_values): CardsFor<'_, '_, 'a>,
         problems: &mut Vec<Problem>,
     ) -> Result<(OutputFile, bool)> {
         let links = BodyLinks::page(&self.routes, "", &self.statics);
@@ -871,7 +867,7 @@ impl<'a> Renderer<'a> {
                 ))
             }),
             None => self.keyed_page(spec, key, || {
-                let cards: Vec<&EntryCard> = cards.iter().collect();
+                let cards = cards.all()?;
                 Ok(framework_view(
                     framework, url, intro.html, sections, entries, &cards, langs,
                 ))
@@ -925,7 +921,64 @@ struct Listed {
 }
 
 /// Cards for the framework page: see [`Renderer::framework`].
-type CardsFor<'c, 'a> = (&'c [EntryCard<'a>], u64, Option<&'c [tera::Value]>);
+type CardsFor<'c, 'r, 'a> = (&'c Cards<'r, 'a>, u64, Option<&'c [tera::Value]>);
+
+/// The entry cards of each contest, built when first asked for: in `sesh serve`, an edit to one
+/// entry needs its own contest's cards only (the other contests' pages and framework values are
+/// reused). A contest's cards are built on one thread, so that building them never waits on
+/// other work of the pool.
+struct Cards<'r, 'a> {
+    renderer: &'r Renderer<'a>,
+    entries: &'r [(&'a Contest, usize, &'a Entry)],
+    /// Words of each entry's body, in site order.
+    words: Vec<usize>,
+    ranges: Vec<std::ops::Range<usize>>,
+    built: Vec<OnceLock<Result<Vec<EntryCard<'a>>, String>>>,
+}
+
+impl<'r, 'a> Cards<'r, 'a> {
+    fn new(
+        renderer: &'r Renderer<'a>,
+        entries: &'r [(&'a Contest, usize, &'a Entry)],
+        words: Vec<usize>,
+    ) -> Cards<'r, 'a> {
+        let ranges = renderer.contest_ranges();
+        let built = ranges.iter().map(|_| OnceLock::new()).collect();
+        Cards {
+            renderer,
+            entries,
+            words,
+            ranges,
+            built,
+        }
+    }
+
+    /// The cards of the `index`th contest, in its entries' order.
+    fn contest(&self, index: usize) -> Result<&[EntryCard<'a>]> {
+        let built = self.built[index].get_or_init(|| {
+            let range = self.ranges[index].clone();
+            self.entries[range.clone()]
+                .iter()
+                .zip(&self.words[range])
+                .map(|((c, _, e), words)| self.renderer.card(c, e, *words))
+                .collect::<Result<_>>()
+                .map_err(|e| format!("{e:#}"))
+        });
+        built.as_deref().map_err(|e| anyhow::anyhow!("{e}"))
+    }
+
+    /// Every card, in site order (the contests' built in parallel).
+    fn all(&self) -> Result<Vec<&EntryCard<'a>>> {
+        (0..self.built.len())
+            .into_par_iter()
+            .try_for_each(|index| self.contest(index).map(|_| ()))?;
+        let mut all = Vec::with_capacity(self.entries.len());
+        for index in 0..self.built.len() {
+            all.extend(self.contest(index)?);
+        }
+        Ok(all)
+    }
+}
 
 /// The framework page, if any (see [`Renderer::framework_page`]), and the problems it found.
 type FrameworkPage = (Option<(OutputFile, bool)>, Vec<Problem>);
