@@ -260,13 +260,13 @@ impl Session {
         clock.lap("search index");
         // The folder's manifest is updated in place: a file produced again keeps its entry,
         // and those no build produced are the stale ones.
-        let fresh_folder = stream && self.written.is_empty();
         let known = !self.written.is_empty();
         self.written.begin();
         let mut written = 0;
         for (path, source) in &self.theme.statics {
             let bytes = source.read()?;
-            written += write(&mut self.written, dir, path, &bytes)?;
+            let fingerprint = bytes_fingerprint(&bytes);
+            written += write(&mut self.written, dir, path, &bytes, fingerprint)?;
         }
         let pages = rendered.files.len();
         for file in &rendered.files {
@@ -293,7 +293,8 @@ impl Session {
             self.search = config.search.then_some((records_fp, indexed));
         }
         for (path, bytes) in output::pages_extras(config.cname.as_deref()) {
-            written += write(&mut self.written, dir, path, &bytes)?;
+            let fingerprint = bytes_fingerprint(&bytes);
+            written += write(&mut self.written, dir, path, &bytes, fingerprint)?;
         }
         for variant in images.by_source.values().flat_map(|p| &p.variants) {
             self.written.produce(&variant.path, 0);
@@ -306,10 +307,11 @@ impl Session {
         }
         clock.lap("write");
         let stale = self.written.finish();
-        // Before its first build a folder may hold files of an earlier session.
-        let removed = match (fresh_folder, known) {
-            (true, _) => 0,
-            (false, true) => remove_files(dir, &stale)?,
+        // A folder this build created empty has nothing stale; before its first build, a
+        // folder being served may hold files of an earlier session.
+        let removed = match (known, stream) {
+            (true, _) => remove_files(dir, &stale)?,
+            (false, true) => 0,
             (false, false) => remove_unknown(dir, &self.written)?,
         };
         clock.lap("remove stale");
@@ -387,16 +389,22 @@ fn write_index(
     let mut count = 0;
     let mut indexed = Vec::new();
     for (path, bytes) in files {
-        count += write(written, dir, path, bytes)?;
-        indexed.push((path.clone(), bytes_fingerprint(bytes)));
+        let fingerprint = bytes_fingerprint(bytes);
+        count += write(written, dir, path, bytes, fingerprint)?;
+        indexed.push((path.clone(), fingerprint));
     }
     Ok((count, indexed))
 }
 
-/// Writes `bytes` at `path` unless the last build left the same bytes there (same
-/// fingerprint), and records the file as produced; returns 1 if it wrote.
-fn write(written: &mut Written, dir: &Path, path: &str, bytes: &[u8]) -> Result<usize> {
-    let fingerprint = bytes_fingerprint(bytes);
+/// Writes `bytes` (of `fingerprint`) at `path` unless the last build left the same bytes there,
+/// and records the file as produced; returns 1 if it wrote.
+fn write(
+    written: &mut Written,
+    dir: &Path,
+    path: &str,
+    bytes: &[u8],
+    fingerprint: u64,
+) -> Result<usize> {
     // The file was written from the same inputs by the last build (sesh owns the folder).
     let same = written.get(path) == Some(fingerprint);
     if !same {

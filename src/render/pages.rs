@@ -1030,7 +1030,6 @@ fn assemble(
     let mut problems = leading;
     problems.extend(bodies.iter().flat_map(|(_, b)| b.problems.iter().cloned()));
     problems.extend(extra);
-
     let pages_rendered = files.iter().filter(|(_, fresh)| *fresh).count();
     let memo = Memo {
         bodies: bodies.into_iter().collect(),
