@@ -156,6 +156,11 @@ pub fn reload_entry(config: &Config, site: &mut RawSite, contest: &str, entry: &
                 .retain(|p| p.file != shown && !p.file.starts_with(&format!("{shown}/")));
             let slug = site.contests[c].entries[e].slug.clone();
             site.contests[c].entries[e] = loader.entry(dir, slug);
+            // An entry read again sharing its URL slug with another stays unpublished, as
+            // both were when their contest was read.
+            let contest = &mut site.contests[c];
+            let parent = loader.show(&contest.dir);
+            mark_collisions(&mut contest.entries, |e| &e.slug, |e| &mut e.front, &parent);
             Ok(())
         }
         _ => reload_contest(config, site, contest),
@@ -641,6 +646,52 @@ mod tests {
         assert!(
             text.contains("c-outside") && text.contains("outside content/"),
             "{text}"
+        );
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    /// Two entry folders giving one URL slug are both kept out, also after one of them is
+    /// read again on its own (as `sesh serve` does when it changes).
+    #[test]
+    fn an_entry_read_again_still_collides_with_its_namesake() {
+        let root = std::env::temp_dir().join(format!("sesh-collide-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let contest = root.join("content/contests/c");
+        for name in ["Story", "story"] {
+            std::fs::create_dir_all(contest.join(name)).unwrap();
+            std::fs::write(
+                contest.join(name).join("index.md"),
+                "+++\ntitle = \"x\"\n+++\n",
+            )
+            .unwrap();
+        }
+        std::fs::write(contest.join("_index.md"), "+++\ntitle = \"c\"\n+++\n").unwrap();
+        std::fs::write(
+            root.join("sesh.toml"),
+            "title = \"t\"\nbase_url = \"https://example.org/\"\n",
+        )
+        .unwrap();
+        let config = Config::load(&root, &crate::config::Overrides::default()).unwrap();
+        let mut site = load(&config).unwrap();
+        let collided = |site: &RawSite| {
+            site.contests[0]
+                .entries
+                .iter()
+                .map(|e| match &e.front {
+                    Err(p) => p.message.contains("several folders give the URL slug"),
+                    Ok(_) => false,
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(collided(&site), [true, true]);
+        let before = site.contests[0].revision();
+        std::fs::write(contest.join("story/index.md"), "+++\ntitle = \"y\"\n+++\n").unwrap();
+        reload_entry(&config, &mut site, "c", "story").unwrap();
+        assert_eq!(collided(&site), [true, true]);
+        assert_ne!(
+            site.contests[0].revision(),
+            before,
+            "the edit changes the revision"
         );
         std::fs::remove_dir_all(&root).unwrap();
     }
