@@ -8,6 +8,7 @@
 
 use crate::public::{Body, Contest, Entry, Media, Page, PublicSite, Translation};
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// `site` as read in `lang`: `site` itself when nothing in it is translated into `lang` (a
 /// site in one language, or a language nothing has been translated into yet).
@@ -29,7 +30,11 @@ fn translate(site: &PublicSite, lang: &str) -> PublicSite {
         home: site.home.as_ref().map(|p| page(p, lang)),
         framework: site.framework.as_ref().map(|p| page(p, lang)),
         pages: site.pages.iter().map(|p| page(p, lang)).collect(),
-        contests: site.contests.iter().map(|c| contest(c, lang)).collect(),
+        contests: site
+            .contests
+            .iter()
+            .map(|c| Arc::new(contest(c, lang)))
+            .collect(),
     }
 }
 
@@ -136,11 +141,11 @@ mod tests {
             ..Entry::default()
         };
         let site = PublicSite {
-            contests: vec![Contest {
+            contests: vec![Arc::new(Contest {
                 entries: vec![translated, untranslated],
                 lang: "en".into(),
                 ..Contest::default()
-            }],
+            })],
             ..PublicSite::default()
         };
         let zh = localize(&site, "zh-Hans");

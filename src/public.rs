@@ -9,14 +9,16 @@ use crate::content::raw::ContestStats;
 use jiff::civil::Date;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Default)]
 pub struct PublicSite {
     pub home: Option<Page>,
     pub framework: Option<Page>,
     pub pages: Vec<Page>,
-    /// In display order.
-    pub contests: Vec<Contest>,
+    /// In display order. Shared: a rebuild reuses the gate's output for a contest whose
+    /// sources and settings are unchanged (see [`crate::consent::Gate`]).
+    pub contests: Vec<Arc<Contest>>,
 }
 
 /// Markdown to render, and where it came from (for relative links and messages).

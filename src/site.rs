@@ -83,6 +83,8 @@ pub struct Session {
     pub config: Config,
     raw: RawSite,
     theme: Theme,
+    /// The consent gate, remembering what it made of each contest last time.
+    gate: consent::Gate,
     memo: Memo,
     /// Files the last build left in the output folder: path → fingerprint of their bytes (the
     /// page's render fingerprint, a hash for static files, 0 for images, whose names already
@@ -106,6 +108,7 @@ impl Session {
             config,
             raw,
             theme,
+            gate: consent::Gate::default(),
             memo: Memo::default(),
             written: Written::default(),
             search: None,
@@ -135,6 +138,7 @@ impl Session {
             config,
             raw,
             theme,
+            gate: consent::Gate::default(),
             memo: Memo::default(),
             written: std::mem::take(&mut self.written),
             search: None,
@@ -190,7 +194,7 @@ impl Session {
     ) -> Result<Outcome> {
         let mut clock = Clock::start();
         let config = &self.config;
-        let gated = consent::gate(&self.raw, &Settings::from(config));
+        let gated = self.gate.run(&self.raw, &Settings::from(config));
         clock.lap("consent gate");
         // The output scan (see `crate::audit::scan`) searches pages as they are written, and
         // the whole folder once it is complete.

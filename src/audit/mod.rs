@@ -200,7 +200,7 @@ impl<'a> Auditor<'a> {
             ),
         }
         for entry in &raw.entries {
-            self.entry(entry, &path, public);
+            self.entry(entry, &path, public.map(|c| &**c));
         }
     }
 

@@ -18,9 +18,10 @@ use crate::content::{
 use crate::public::{Award, Body, Contest, Credit, Entry, Page, PublicSite};
 use crate::report::{Exclusion, Problem};
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// What the gate needs besides the content.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     pub as_of: AsOf,
     /// The site's default license (`sesh.toml`).
@@ -41,6 +42,71 @@ pub use media::{IMAGE_EXTENSIONS, parse_duration, web_host};
 
 /// Applies every consent rule to `raw`.
 pub fn gate(raw: &RawSite, settings: &Settings) -> Gated {
+    Gate::default().run(raw, settings)
+}
+
+/// The gate with a memory of its last run (`sesh serve` rebuilds with it): a contest whose
+/// sources ([`RawContest::revision`]) and settings are those of last time is given the public
+/// contest, exclusions and problems the rules gave it then, shared instead of made again. The
+/// rules themselves run only here, on sources they have not seen.
+#[derive(Debug, Default)]
+pub struct Gate {
+    settings: Option<Settings>,
+    /// By contest folder (`rel`).
+    contests: std::collections::HashMap<String, GatedContest>,
+}
+
+/// What the gate made of one contest folder.
+#[derive(Debug, Clone)]
+struct GatedContest {
+    revision: u64,
+    contest: Option<Arc<Contest>>,
+    excluded: Vec<Exclusion>,
+    problems: Vec<Problem>,
+}
+
+impl Gate {
+    /// Applies every consent rule to `raw` (the contests not already gated with the same
+    /// sources and settings).
+    pub fn run(&mut self, raw: &RawSite, settings: &Settings) -> Gated {
+        if self.settings.as_ref() != Some(settings) {
+            self.contests.clear();
+            self.settings = Some(settings.clone());
+        }
+        let contests: Vec<GatedContest> = raw
+            .contests
+            .par_iter()
+            .map(|contest| {
+                let revision = contest.revision();
+                match self.contests.get(&contest.rel) {
+                    Some(gated) if gated.revision == revision => gated.clone(),
+                    _ => {
+                        let mut part = Gated::default();
+                        let made = part.contest(contest, revision, settings);
+                        GatedContest {
+                            revision,
+                            contest: made.map(Arc::new),
+                            excluded: part.excluded,
+                            problems: part.problems,
+                        }
+                    }
+                }
+            })
+            .collect();
+        let gated = gate_site(raw, settings, &contests);
+        self.contests = raw
+            .contests
+            .iter()
+            .map(|c| c.rel.clone())
+            .zip(contests)
+            .collect();
+        gated
+    }
+}
+
+/// The site from its contests, gated each on its own: their exclusions and problems are
+/// reported in folder order.
+fn gate_site(raw: &RawSite, settings: &Settings, contests: &[GatedContest]) -> Gated {
     let mut g = Gated::default();
     g.problems.extend(raw.problems.iter().cloned());
     metadata::license(
@@ -60,20 +126,10 @@ pub fn gate(raw: &RawSite, settings: &Settings) -> Gated {
         .iter()
         .map(|p| page(p, langs, &mut g.problems))
         .collect();
-    // Contests are gated independently, in parallel; their exclusions and problems are
-    // reported in folder order.
-    let contests: Vec<(Option<Contest>, Gated)> = raw
-        .contests
-        .par_iter()
-        .map(|contest| {
-            let mut part = Gated::default();
-            (part.contest(contest, settings), part)
-        })
-        .collect();
-    for (contest, part) in contests {
-        g.excluded.extend(part.excluded);
-        g.problems.extend(part.problems);
-        g.site.contests.extend(contest);
+    for part in contests {
+        g.excluded.extend(part.excluded.iter().cloned());
+        g.problems.extend(part.problems.iter().cloned());
+        g.site.contests.extend(part.contest.clone());
     }
     g.site.contests.sort_by(|a, b| {
         (
@@ -127,7 +183,7 @@ impl Gated {
         });
     }
 
-    fn contest(&mut self, raw: &RawContest, settings: &Settings) -> Option<Contest> {
+    fn contest(&mut self, raw: &RawContest, revision: u64, settings: &Settings) -> Option<Contest> {
         let path = folder_of(&raw.source, &raw.slug);
         let refusal = match &raw.front {
             Err(problem) => {
@@ -172,7 +228,7 @@ impl Gated {
         let translations =
             translate::translations(&raw.translations, &lang, &raw.rel, &[], &mut self.problems);
         Some(Contest {
-            revision: raw.revision(),
+            revision,
             slug: raw.slug.clone(),
             title: front.title.clone(),
             summary: front.summary.clone(),
@@ -374,5 +430,106 @@ impl Credit {
     /// True when the credit shows no name at all.
     pub fn is_anonymous(&self) -> bool {
         matches!(self, Credit::Anonymous)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Config, Overrides};
+    use crate::content;
+
+    /// Published entry slugs by contest.
+    type Published = Vec<(String, Vec<String>)>;
+
+    /// What a gate decided, comparable: published slugs by contest, exclusions, problems.
+    fn decided(g: &Gated) -> (Published, Vec<String>, Vec<String>) {
+        let contests = g.site.contests.iter();
+        (
+            contests
+                .map(|c| {
+                    (
+                        c.slug.clone(),
+                        c.entries.iter().map(|e| e.slug.clone()).collect(),
+                    )
+                })
+                .collect(),
+            g.excluded.iter().map(|e| format!("{e:?}")).collect(),
+            g.problems.iter().map(|p| format!("{p:?}")).collect(),
+        )
+    }
+
+    fn settings(date: &str) -> Settings {
+        Settings {
+            as_of: AsOf::exact(date.parse().unwrap()),
+            license: Some("CC-BY-4.0".into()),
+            languages: vec!["en".into()],
+        }
+    }
+
+    /// The gate `sesh serve` keeps decides exactly as a fresh one after a consent is
+    /// withdrawn and after the date moves, and shares only the contests it did not judge again.
+    #[test]
+    fn a_remembered_gate_decides_as_a_fresh_one() {
+        let root = std::env::temp_dir().join(format!("sesh-gate-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/consent-rules");
+        let contests = root.join("content/contests");
+        let copy = |from: &str, to: &std::path::Path| {
+            let status = std::process::Command::new("cp")
+                .args(["-R", from])
+                .arg(to)
+                .status()
+                .unwrap();
+            assert!(status.success());
+        };
+        copy(fixture, &root);
+        copy(
+            contests.join("rules").to_str().unwrap(),
+            &contests.join("second"),
+        );
+        let config = Config::load(&root, &Overrides::default()).unwrap();
+        let mut raw = content::load(&config).unwrap();
+        let mut gate = Gate::default();
+        let today = settings("2026-11-22");
+
+        let first = gate.run(&raw, &today);
+        assert_eq!(decided(&first), decided(&super::gate(&raw, &today)));
+        let again = gate.run(&raw, &today);
+        assert_eq!(decided(&again), decided(&first));
+        for (a, b) in again.site.contests.iter().zip(&first.site.contests) {
+            assert!(Arc::ptr_eq(a, b), "unchanged contest {} is shared", a.slug);
+        }
+
+        let entry = contests.join("rules/published-minimal/index.md");
+        let text = std::fs::read_to_string(&entry).unwrap();
+        std::fs::write(
+            &entry,
+            text.replace("publish = true", "publish = true\nwithdrawn = true"),
+        )
+        .unwrap();
+        content::reload_entry(&config, &mut raw, "rules", "published-minimal").unwrap();
+        let withdrawn = gate.run(&raw, &today);
+        assert_eq!(decided(&withdrawn), decided(&super::gate(&raw, &today)));
+        let published = |g: &Gated, contest: &str| {
+            let c = g.site.contests.iter().find(|c| c.slug == contest).unwrap();
+            c.entries.iter().any(|e| e.slug == "published-minimal")
+        };
+        assert!(!published(&withdrawn, "rules") && published(&withdrawn, "second"));
+        let shared = |g: &Gated, slug: &str| {
+            let find = |g: &Gated| g.site.contests.iter().find(|c| c.slug == slug).cloned();
+            Arc::ptr_eq(&find(g).unwrap(), &find(&again).unwrap())
+        };
+        assert!(!shared(&withdrawn, "rules") && shared(&withdrawn, "second"));
+
+        let later = settings("2026-11-24");
+        let moved = gate.run(&raw, &later);
+        assert_eq!(decided(&moved), decided(&super::gate(&raw, &later)));
+        assert_ne!(
+            decided(&moved).0,
+            decided(&withdrawn).0,
+            "a consent expired"
+        );
+        std::fs::remove_dir_all(&root).unwrap();
     }
 }

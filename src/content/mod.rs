@@ -442,7 +442,7 @@ impl<'a> Loader<'a> {
                 (base == "index").then(|| self.translation(&path, lang))
             })
             .collect();
-        RawEntry {
+        let mut entry = RawEntry {
             slug,
             rel: self.rel(&dir),
             dir,
@@ -451,7 +451,10 @@ impl<'a> Loader<'a> {
             media_files,
             media_parts,
             translations,
-        }
+            revision: 0,
+        };
+        entry.revision = entry.sources_hash();
+        entry
     }
 
     /// Reads a translation file in `lang`. One in a language the site does not have (or

@@ -8,6 +8,7 @@ use super::frontmatter::SourceFile;
 use crate::report::Problem;
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
 use toml::Spanned;
 use toml::value::Datetime;
@@ -75,26 +76,35 @@ impl RawContest {
     /// the front matter and body), translations, media locations and transcripts. Equal revisions
     /// (with equal settings) give an equal public contest, so a rebuild can reuse its pages.
     pub fn revision(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::hash::DefaultHasher::new();
-        let source = |s: &SourceFile, h: &mut std::hash::DefaultHasher| {
-            (&s.display, s.front_hash, s.body_hash, s.body_line).hash(h);
-        };
-        let translations = |ts: &[RawTranslation], h: &mut std::hash::DefaultHasher| {
-            for t in ts {
-                t.lang.hash(h);
-                source(&t.source, h);
-            }
-        };
+        let mut h = DefaultHasher::new();
         (&self.slug, &self.rel).hash(&mut h);
-        source(&self.source, &mut h);
-        translations(&self.translations, &mut h);
+        hash_sources(&self.source, &self.translations, &mut h);
         for e in &self.entries {
-            (&e.slug, &e.rel, &e.media_files, &e.media_parts).hash(&mut h);
-            source(&e.source, &mut h);
-            translations(&e.translations, &mut h);
+            e.revision.hash(&mut h);
         }
         h.finish()
+    }
+}
+
+impl RawEntry {
+    /// A hash of everything read for this entry (its part of [`RawContest::revision`]).
+    pub fn sources_hash(&self) -> u64 {
+        let mut h = DefaultHasher::new();
+        (&self.slug, &self.rel, &self.media_files, &self.media_parts).hash(&mut h);
+        hash_sources(&self.source, &self.translations, &mut h);
+        h.finish()
+    }
+}
+
+/// Hashes a file and its translations by what was read from them.
+fn hash_sources(source: &SourceFile, translations: &[RawTranslation], h: &mut DefaultHasher) {
+    let file = |s: &SourceFile, h: &mut DefaultHasher| {
+        (&s.display, s.front_hash, s.body_hash, s.body_line).hash(h);
+    };
+    file(source, h);
+    for t in translations {
+        t.lang.hash(h);
+        file(&t.source, h);
     }
 }
 
@@ -171,6 +181,9 @@ pub struct RawEntry {
     pub media_parts: Vec<MediaParts>,
     /// `index.<language>.md` beside `index.md`.
     pub translations: Vec<RawTranslation>,
+    /// [`RawEntry::sources_hash`], computed once when the entry is read (an entry folder that
+    /// changes is read again into a new `RawEntry`).
+    pub revision: u64,
 }
 
 /// The files a media item names besides its own, located (and the transcript read).

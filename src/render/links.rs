@@ -441,7 +441,7 @@ mod tests {
                 ..Page::default()
             }],
             framework: Some(Page::default()),
-            contests: vec![Contest {
+            contests: vec![std::sync::Arc::new(Contest {
                 slug: "c".into(),
                 body: Body {
                     dir: "contests/c".into(),
@@ -449,7 +449,7 @@ mod tests {
                 },
                 entries: vec![entry("e"), entry("检测")],
                 ..Contest::default()
-            }],
+            })],
             ..PublicSite::default()
         }
     }

@@ -20,7 +20,10 @@ impl<'a> Renderer<'a> {
             .site
             .contests
             .iter()
-            .flat_map(|c| c.entries.iter().enumerate().map(move |(i, e)| (c, i, e)))
+            .flat_map(|c| {
+                let c: &Contest = c;
+                c.entries.iter().enumerate().map(move |(i, e)| (c, i, e))
+            })
             .collect();
         let bodies: Vec<(u64, Arc<BodyOut>)> = entries
             .par_iter()
