@@ -12,9 +12,9 @@ use crate::public::{Entry, PublicSite};
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::Mutex;
+use std::hash::{BuildHasher, DefaultHasher, Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Characters escaped in URL path segments (slugs may be Chinese: they are percent-encoded).
 const SEGMENT: &AsciiSet = &CONTROLS
@@ -29,6 +29,31 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'{')
     .add(b'}')
     .add(b'/');
+
+/// A hash of everything [`Routes::for_language`] reads: the pages' sources and slugs, in site
+/// order, and where the URLs start.
+fn sources_key(site: &PublicSite, base_path: &str, prefix: &str) -> u64 {
+    let state = foldhash::fast::FixedState::default();
+    let contests: Vec<u64> = site
+        .contests
+        .par_iter()
+        .map(|c| {
+            let mut h = state.build_hasher();
+            (&c.body.dir, &c.slug).hash(&mut h);
+            for e in &c.entries {
+                (&e.body.dir, &e.slug).hash(&mut h);
+            }
+            h.finish()
+        })
+        .collect();
+    let mut h = state.build_hasher();
+    (base_path, prefix, site.framework.is_some()).hash(&mut h);
+    for p in &site.pages {
+        (&p.body.file, &p.slug).hash(&mut h);
+    }
+    contests.hash(&mut h);
+    h.finish()
+}
 
 /// Every published page's URL, addressable by its source path.
 #[derive(Debug, Default)]
@@ -108,6 +133,21 @@ impl Routes {
         }
         r.fingerprint = h.finish();
         r
+    }
+
+    /// [`Routes::for_language`], or `previous` (with the key it was made for) when it was made
+    /// from the same pages: an edit to an entry's text leaves the table as it was.
+    pub fn reuse_or_make(
+        site: &PublicSite,
+        base_path: &str,
+        prefix: &str,
+        previous: Option<&(u64, Arc<Routes>)>,
+    ) -> (u64, Arc<Routes>) {
+        let key = sources_key(site, base_path, prefix);
+        match previous {
+            Some((k, routes)) if *k == key => (key, routes.clone()),
+            _ => (key, Arc::new(Routes::for_language(site, base_path, prefix))),
+        }
     }
 
     /// Changes whenever the set of published pages, their URLs or their order changes.
@@ -452,6 +492,44 @@ mod tests {
             })],
             ..PublicSite::default()
         }
+    }
+
+    /// A table is reused while the pages it was made from are the same, whatever their text;
+    /// a page added, renamed or moved makes a new one.
+    #[test]
+    fn routes_are_made_again_only_when_the_pages_change() {
+        let mut site = site();
+        let (key, routes) = Routes::reuse_or_make(&site, "/", "", None);
+        let first = (key, routes.clone());
+        let again = Routes::reuse_or_make(&site, "/", "", Some(&first));
+        assert!(Arc::ptr_eq(&again.1, &routes));
+        let contest = Arc::make_mut(&mut site.contests[0]);
+        contest.entries[0].title = "A new title".into();
+        contest.entries[0].body.markdown = "New text".into();
+        let retitled = Routes::reuse_or_make(&site, "/", "", Some(&first));
+        assert!(
+            Arc::ptr_eq(&retitled.1, &routes),
+            "text edits keep the table"
+        );
+        let other_prefix = Routes::reuse_or_make(&site, "/", "zh-Hans/", Some(&first));
+        assert!(!Arc::ptr_eq(&other_prefix.1, &routes));
+        assert_eq!(
+            other_prefix.1.source("contests/c/e").unwrap(),
+            "/zh-Hans/contests/c/e/"
+        );
+        let contest = Arc::make_mut(&mut site.contests[0]);
+        let mut added = contest.entries[0].clone();
+        added.slug = "f".into();
+        added.body.dir = "contests/c/f".into();
+        contest.entries.push(added);
+        let grown = Routes::reuse_or_make(&site, "/", "", Some(&first));
+        assert!(!Arc::ptr_eq(&grown.1, &routes));
+        assert_eq!(grown.1.source("contests/c/f").unwrap(), "/contests/c/f/");
+        assert_ne!(grown.1.fingerprint(), routes.fingerprint());
+        let contest = Arc::make_mut(&mut site.contests[0]);
+        contest.entries[2].slug = "g".into();
+        let renamed = Routes::reuse_or_make(&site, "/", "", Some(&grown));
+        assert_eq!(renamed.1.source("contests/c/f").unwrap(), "/contests/c/g/");
     }
 
     fn images() -> Images {

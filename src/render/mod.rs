@@ -83,6 +83,8 @@ pub struct Memo {
     contest_pages: HashMap<String, (u64, Vec<(String, u64)>)>,
     /// The same key → its cards converted for Tera (`sesh serve`, for the framework page).
     cards: CardsMemo,
+    /// Language prefix → the routes table and the key of what it was made from.
+    routes: HashMap<String, (u64, Arc<Routes>)>,
 }
 
 /// `<language prefix><contest>` → the contest's key and its cards as Tera values.
@@ -103,6 +105,7 @@ impl Memo {
         add(&mut self.data, other.data);
         add(&mut self.contest_pages, other.contest_pages);
         add(&mut self.cards, other.cards);
+        add(&mut self.routes, other.routes);
     }
 }
 
@@ -203,7 +206,12 @@ fn render_language(
     sink: Option<Sink>,
 ) -> Result<Rendered> {
     let prefix = config.lang_prefix(lang);
-    let routes = Routes::for_language(site, config.base_path(), &prefix);
+    let (routes_key, routes) = Routes::reuse_or_make(
+        site,
+        config.base_path(),
+        &prefix,
+        reuse.memo.routes.get(&prefix),
+    );
     let statics: HashSet<String> = theme.statics.keys().cloned().collect();
     let site_view = site_view(config, site, theme, &routes, lang, names)?;
     let globals_fp = fingerprint(&(
@@ -253,14 +261,12 @@ fn render_language(
         default_lang: &config.language,
         search: config.search,
     };
-    let rendered = r.all();
-    // Freeing the routes table (two entries per published page) takes a few milliseconds at
-    // 10,000 entries, at the end of every rebuild.
-    let Renderer {
-        routes, statics, ..
-    } = r;
-    crate::drop_in_background((routes, statics));
-    rendered
+    let mut rendered = r.all()?;
+    // Kept for the next render (two entries per published page: freeing the table, or making
+    // it again, would take a few milliseconds at 10,000 entries).
+    let Renderer { routes, prefix, .. } = r;
+    rendered.memo.routes.insert(prefix, (routes_key, routes));
+    Ok(rendered)
 }
 
 fn site_view<'a>(
@@ -346,7 +352,7 @@ struct Renderer<'a> {
     tera: &'a Tera,
     images: &'a Images,
     media: &'a MediaFiles,
-    routes: Routes,
+    routes: Arc<Routes>,
     statics: HashSet<String>,
     /// Fingerprint of the static file names (sorted), for memo keys.
     statics_fp: u64,

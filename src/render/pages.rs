@@ -1040,6 +1040,7 @@ fn assemble(
         data: HashMap::new(),
         contest_pages: HashMap::new(),
         cards: HashMap::new(),
+        routes: HashMap::new(),
     };
     Rendered {
         records: Vec::new(),
