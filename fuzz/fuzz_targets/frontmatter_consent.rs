@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let front = source.parse::<sesh::content::EntryFront>();
     let media = front.as_ref().map(|f| f.media.len()).unwrap_or(0);
-    let entry = RawEntry {
+    let mut entry = RawEntry {
         slug: "e".into(),
         dir: "content/contests/c/e".into(),
         rel: "contests/c/e".into(),
@@ -25,7 +25,9 @@ fuzz_target!(|data: &[u8]| {
         media_files: vec![Located::Missing; media],
         media_parts: vec![Default::default(); media],
         translations: Vec::new(),
+        revision: 0,
     };
+    entry.revision = entry.sources_hash();
     let contest = RawContest {
         slug: "c".into(),
         dir: "content/contests/c".into(),
