@@ -38,6 +38,7 @@ use crate::public::{Body, Entry, Page, PublicSite};
 use crate::report::{Problem, line_of};
 use anyhow::{Context as _, Result};
 use links::{BodyLinks, Routes};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -171,13 +172,39 @@ pub fn render(
         .iter()
         .map(|l| Ok((l.clone(), theme.text(l, "language.name")?)))
         .collect::<Result<_>>()?;
+    // Each language is rendered with its own set of templates, as their global values (the
+    // site, the language) differ: the theme's set for the first language and copies of it for
+    // the others. `sesh serve` renders the languages side by side (an edit re-renders little
+    // in each, and one core would wait); `sesh build` one after the other, as each keeps both
+    // cores busy and together they would hold every language's pages in memory at once.
+    let first = std::mem::take(&mut theme.tera);
+    let mut teras: Vec<Tera> = config
+        .languages
+        .iter()
+        .skip(1)
+        .map(|_| first.clone())
+        .collect();
+    teras.insert(0, first);
+    let languages: Vec<Result<Rendered>> = {
+        let theme: &Theme = theme;
+        let one = |(lang, tera): (&String, &mut Tera)| {
+            let local = crate::localize::localize(site, lang);
+            render_language(
+                config, &local, lang, &names, theme, tera, images, media, reuse, sink,
+            )
+        };
+        match (sink, teras.len()) {
+            (None, 2..) => (config.languages.par_iter().zip(teras.par_iter_mut()))
+                .map(one)
+                .collect(),
+            _ => config.languages.iter().zip(&mut teras).map(one).collect(),
+        }
+    };
+    theme.tera = teras.swap_remove(0);
     let mut all = Rendered::default();
     let mut seen = HashSet::new();
-    for lang in &config.languages {
-        let local = crate::localize::localize(site, lang);
-        let rendered = render_language(
-            config, &local, lang, &names, theme, images, media, reuse, sink,
-        )?;
+    for rendered in languages {
+        let rendered = rendered?;
         all.files.extend(rendered.files);
         // A body shown untranslated in several languages reports its problems once.
         all.problems.extend(
@@ -199,7 +226,8 @@ fn render_language(
     site: &PublicSite,
     lang: &str,
     names: &[(String, String)],
-    theme: &mut Theme,
+    theme: &Theme,
+    tera: &mut Tera,
     images: &Images,
     media: &MediaFiles,
     reuse: Reuse,
@@ -221,7 +249,7 @@ fn render_language(
         theme.fingerprint,
         binary_fingerprint(),
     ));
-    let globals = theme.tera.global_context();
+    let globals = tera.global_context();
     globals.insert("site", &site_view);
     globals.insert("lang", lang);
     let framework_sections = match &site.framework {
@@ -242,7 +270,7 @@ fn render_language(
         site_description: config.description_in(lang),
         site_license: config.license.as_deref(),
         theme,
-        tera: &theme.tera,
+        tera,
         images,
         media,
         routes,
