@@ -12,7 +12,7 @@ use crate::public::{Entry, PublicSite};
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasher, DefaultHasher, Hash, Hasher};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -30,15 +30,14 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'}')
     .add(b'/');
 
-/// A hash of everything [`Routes::for_language`] reads: the pages' sources and slugs, in site
-/// order, and where the URLs start.
+/// A hash of everything [`Routes::for_language`] makes the table from: the pages' sources and
+/// slugs, in site order, and where the URLs start. It is the table's fingerprint.
 fn sources_key(site: &PublicSite, base_path: &str, prefix: &str) -> u64 {
-    let state = foldhash::fast::FixedState::default();
     let contests: Vec<u64> = site
         .contests
         .par_iter()
         .map(|c| {
-            let mut h = state.build_hasher();
+            let mut h = DefaultHasher::new();
             (&c.body.dir, &c.slug).hash(&mut h);
             for e in &c.entries {
                 (&e.body.dir, &e.slug).hash(&mut h);
@@ -46,7 +45,7 @@ fn sources_key(site: &PublicSite, base_path: &str, prefix: &str) -> u64 {
             h.finish()
         })
         .collect();
-    let mut h = state.build_hasher();
+    let mut h = DefaultHasher::new();
     (base_path, prefix, site.framework.is_some()).hash(&mut h);
     for p in &site.pages {
         (&p.body.file, &p.slug).hash(&mut h);
@@ -78,17 +77,26 @@ impl Routes {
     /// Routes of the pages in one language: `prefix` is `""` for the default language and
     /// `zh-Hans/` for another; files stay under `base_path`.
     pub fn for_language(site: &PublicSite, base_path: &str, prefix: &str) -> Routes {
-        // Every route is hashed as it is added, in site order.
-        let h = &mut DefaultHasher::new();
+        Routes::make(
+            site,
+            base_path,
+            prefix,
+            sources_key(site, base_path, prefix),
+        )
+    }
+
+    /// The table, whose fingerprint is `key` (see [`sources_key`]).
+    fn make(site: &PublicSite, base_path: &str, prefix: &str, key: u64) -> Routes {
         let mut r = Routes {
             base_path: format!("{base_path}{prefix}"),
             files_base: base_path.to_string(),
+            fingerprint: key,
             ..Routes::default()
         };
-        r.add(h, &["", "_index.md"], r.home());
-        r.add(h, &["contests"], r.contests());
+        r.add(&["", "_index.md"], r.home());
+        r.add(&["contests"], r.contests());
         if site.framework.is_some() {
-            r.add(h, &["framework", "framework.md"], r.page("framework"));
+            r.add(&["framework", "framework.md"], r.page("framework"));
         }
         for p in &site.pages {
             let stem = p
@@ -98,55 +106,49 @@ impl Routes {
                 .next()
                 .unwrap_or("")
                 .trim_end_matches(".md");
-            r.add(h, &[stem, &format!("{stem}.md")], r.page(&p.slug));
+            r.add(&[stem, &format!("{stem}.md")], r.page(&p.slug));
         }
-        // Contests' routes (10,000 entries: 20,000 keys) are made and hashed in parallel, then
-        // added in site order.
-        let contests: Vec<(u64, Vec<[String; 3]>)> = site
+        // Contests' routes (10,000 entries: 20,000 keys) are made in parallel, then added in
+        // site order.
+        let contests: Vec<Vec<[String; 3]>> = site
             .contests
             .par_iter()
             .map(|c| {
-                let mut ch = DefaultHasher::new();
                 let mut routes = Vec::with_capacity(c.entries.len() + 1);
                 let mut route = |dir: &str, file: &str, url: String| {
-                    let index = format!("{dir}/{file}");
-                    (&[dir, index.as_str()], &url).hash(&mut ch);
-                    routes.push([dir.to_string(), index, url]);
+                    routes.push([dir.to_string(), format!("{dir}/{file}"), url]);
                 };
                 route(&c.body.dir, "_index.md", r.contest(&c.slug));
                 for e in &c.entries {
                     route(&e.body.dir, "index.md", r.entry(&c.slug, &e.slug));
                 }
-                (ch.finish(), routes)
+                routes
             })
             .collect();
-        let n: usize = contests.iter().map(|(_, routes)| routes.len()).sum();
+        let n: usize = contests.iter().map(Vec::len).sum();
         r.by_source.reserve(2 * n);
         r.urls.reserve(n);
-        for (hash, routes) in contests {
-            h.write_u64(hash);
-            for [dir, index, url] in routes {
-                r.by_source.insert(dir, url.clone());
-                r.by_source.insert(index, url.clone());
-                r.urls.insert(url);
-            }
+        for [dir, index, url] in contests.into_iter().flatten() {
+            r.by_source.insert(dir, url.clone());
+            r.by_source.insert(index, url.clone());
+            r.urls.insert(url);
         }
-        r.fingerprint = h.finish();
         r
     }
 
-    /// [`Routes::for_language`], or `previous` (with the key it was made for) when it was made
-    /// from the same pages: an edit to an entry's text leaves the table as it was.
+    /// [`Routes::for_language`], or `previous` when it was made from the same pages (its
+    /// fingerprint is the key of what it was made from): an edit to an entry's text leaves the
+    /// table as it was.
     pub fn reuse_or_make(
         site: &PublicSite,
         base_path: &str,
         prefix: &str,
-        previous: Option<&(u64, Arc<Routes>)>,
-    ) -> (u64, Arc<Routes>) {
+        previous: Option<&Arc<Routes>>,
+    ) -> Arc<Routes> {
         let key = sources_key(site, base_path, prefix);
         match previous {
-            Some((k, routes)) if *k == key => (key, routes.clone()),
-            _ => (key, Arc::new(Routes::for_language(site, base_path, prefix))),
+            Some(routes) if routes.fingerprint == key => routes.clone(),
+            _ => Arc::new(Routes::make(site, base_path, prefix, key)),
         }
     }
 
@@ -155,8 +157,7 @@ impl Routes {
         self.fingerprint
     }
 
-    fn add(&mut self, h: &mut DefaultHasher, keys: &[&str], url: String) {
-        (keys, &url).hash(h);
+    fn add(&mut self, keys: &[&str], url: String) {
         for key in keys {
             self.by_source.insert((*key).to_string(), url.clone());
         }
@@ -499,22 +500,19 @@ mod tests {
     #[test]
     fn routes_are_made_again_only_when_the_pages_change() {
         let mut site = site();
-        let (key, routes) = Routes::reuse_or_make(&site, "/", "", None);
-        let first = (key, routes.clone());
+        let routes = Routes::reuse_or_make(&site, "/", "", None);
+        let first = routes.clone();
         let again = Routes::reuse_or_make(&site, "/", "", Some(&first));
-        assert!(Arc::ptr_eq(&again.1, &routes));
+        assert!(Arc::ptr_eq(&again, &routes));
         let contest = Arc::make_mut(&mut site.contests[0]);
         contest.entries[0].title = "A new title".into();
         contest.entries[0].body.markdown = "New text".into();
         let retitled = Routes::reuse_or_make(&site, "/", "", Some(&first));
-        assert!(
-            Arc::ptr_eq(&retitled.1, &routes),
-            "text edits keep the table"
-        );
+        assert!(Arc::ptr_eq(&retitled, &routes), "text edits keep the table");
         let other_prefix = Routes::reuse_or_make(&site, "/", "zh-Hans/", Some(&first));
-        assert!(!Arc::ptr_eq(&other_prefix.1, &routes));
+        assert!(!Arc::ptr_eq(&other_prefix, &routes));
         assert_eq!(
-            other_prefix.1.source("contests/c/e").unwrap(),
+            other_prefix.source("contests/c/e").unwrap(),
             "/zh-Hans/contests/c/e/"
         );
         let contest = Arc::make_mut(&mut site.contests[0]);
@@ -523,13 +521,13 @@ mod tests {
         added.body.dir = "contests/c/f".into();
         contest.entries.push(added);
         let grown = Routes::reuse_or_make(&site, "/", "", Some(&first));
-        assert!(!Arc::ptr_eq(&grown.1, &routes));
-        assert_eq!(grown.1.source("contests/c/f").unwrap(), "/contests/c/f/");
-        assert_ne!(grown.1.fingerprint(), routes.fingerprint());
+        assert!(!Arc::ptr_eq(&grown, &routes));
+        assert_eq!(grown.source("contests/c/f").unwrap(), "/contests/c/f/");
+        assert_ne!(grown.fingerprint(), routes.fingerprint());
         let contest = Arc::make_mut(&mut site.contests[0]);
         contest.entries[2].slug = "g".into();
         let renamed = Routes::reuse_or_make(&site, "/", "", Some(&grown));
-        assert_eq!(renamed.1.source("contests/c/f").unwrap(), "/contests/c/g/");
+        assert_eq!(renamed.source("contests/c/f").unwrap(), "/contests/c/g/");
     }
 
     fn images() -> Images {

@@ -84,8 +84,8 @@ pub struct Memo {
     contest_pages: HashMap<String, (u64, Vec<(String, u64)>)>,
     /// The same key → its cards converted for Tera (`sesh serve`, for the framework page).
     cards: CardsMemo,
-    /// Language prefix → the routes table and the key of what it was made from.
-    routes: HashMap<String, (u64, Arc<Routes>)>,
+    /// Language prefix → the routes table.
+    routes: HashMap<String, Arc<Routes>>,
 }
 
 /// `<language prefix><contest>` → the contest's key and its cards as Tera values.
@@ -234,7 +234,7 @@ fn render_language(
     sink: Option<Sink>,
 ) -> Result<Rendered> {
     let prefix = config.lang_prefix(lang);
-    let (routes_key, routes) = Routes::reuse_or_make(
+    let routes = Routes::reuse_or_make(
         site,
         config.base_path(),
         &prefix,
@@ -293,7 +293,7 @@ fn render_language(
     // Kept for the next render (two entries per published page: freeing the table, or making
     // it again, would take a few milliseconds at 10,000 entries).
     let Renderer { routes, prefix, .. } = r;
-    rendered.memo.routes.insert(prefix, (routes_key, routes));
+    rendered.memo.routes.insert(prefix, routes);
     Ok(rendered)
 }
 

@@ -20,10 +20,8 @@ impl<'a> Renderer<'a> {
             .site
             .contests
             .iter()
-            .flat_map(|c| {
-                let c: &Contest = c;
-                c.entries.iter().enumerate().map(move |(i, e)| (c, i, e))
-            })
+            .map(Arc::as_ref)
+            .flat_map(|c| c.entries.iter().enumerate().map(move |(i, e)| (c, i, e)))
             .collect();
         let bodies: Vec<(u64, Arc<BodyOut>)> = entries
             .par_iter()
