@@ -8,7 +8,7 @@ pub mod classify;
 pub mod http;
 pub mod watch;
 
-use crate::config::{Config, Overrides};
+use crate::config::{AsOf, Config, Overrides};
 use crate::site::Session;
 use anyhow::{Context, Result, anyhow};
 use classify::Plan;
@@ -16,7 +16,8 @@ use http::Shared;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+use watch::Wake;
 
 /// Options of `sesh serve` besides the site's.
 #[derive(Debug, Clone)]
@@ -56,7 +57,13 @@ pub fn run(root: &Path, overrides: Overrides, options: &Options) -> Result<()> {
     if options.open {
         open_browser(&url);
     }
-    while let Some(burst) = watch.next() {
+    while let Some(wake) = watch.next(DATE_CHECK) {
+        // Consent that expires and embargoes that lift at midnight take effect in the preview
+        // then, as they would in a build run at that time.
+        preview.new_day(AsOf::now());
+        let Wake::Changed(burst) = wake else {
+            continue;
+        };
         let plan = Plan::from_paths(&preview.root, burst.paths.iter().map(PathBuf::as_path));
         if plan.is_empty() && !burst.rescan {
             continue;
@@ -66,6 +73,9 @@ pub fn run(root: &Path, overrides: Overrides, options: &Options) -> Result<()> {
     }
     Ok(())
 }
+
+/// How often a server with no changes to rebuild checks whether the date has changed.
+const DATE_CHECK: Duration = Duration::from_secs(30);
 
 /// The rebuild side of the server.
 struct Preview {
@@ -99,6 +109,26 @@ impl Preview {
             pending: Plan::default(),
             pending_all: true,
         })
+    }
+
+    /// Rebuilds with the date `today` if the site was built with another one (not when the
+    /// date is fixed with `--as-of`): the consent gate decides again what is published.
+    fn new_day(&mut self, today: AsOf) {
+        if self.overrides.as_of.is_some() {
+            return;
+        }
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        if session.config.as_of == today {
+            return;
+        }
+        let plan = Plan {
+            paths: vec![format!("the date changed (now {})", today.earliest)],
+            ..Plan::default()
+        };
+        session.config.as_of = today;
+        self.rebuild(&plan, false, Instant::now());
     }
 
     fn config(&self) -> Result<Config> {
@@ -248,5 +278,61 @@ fn open_browser(url: &str) {
     };
     if let Err(e) = std::process::Command::new(command).arg(url).spawn() {
         eprintln!("warning: cannot open a browser ({e}); open {url} yourself");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A copy of the test fixture `name` in a fresh temporary folder.
+    fn fixture(name: &str) -> PathBuf {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
+        let to = std::env::temp_dir().join(format!("sesh-serve-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&to);
+        for item in walkdir::WalkDir::new(&from).into_iter().flatten() {
+            let target = to.join(item.path().strip_prefix(&from).unwrap());
+            match item.file_type().is_dir() {
+                true => std::fs::create_dir_all(&target).unwrap(),
+                false => drop(std::fs::copy(item.path(), &target).unwrap()),
+            }
+        }
+        to
+    }
+
+    #[test]
+    fn a_new_day_withdraws_what_expired_and_publishes_what_was_embargoed() {
+        let root = fixture("consent-rules");
+        let address = "127.0.0.1:1".parse().unwrap();
+        let mut preview = Preview::new(&root, Overrides::default(), address).unwrap();
+        preview.rebuild(&Plan::default(), true, Instant::now());
+        let dir = preview.shared.dir.join("contests/rules");
+        let page = |slug: &str| dir.join(slug).join("index.html").is_file();
+        let day = |date: &str| AsOf::exact(date.parse().unwrap());
+        preview.new_day(day("2026-11-22"));
+        assert!(page("published-expires-tomorrow") && !page("excluded-embargoed"));
+        preview.new_day(day("2026-11-23"));
+        let (expired, lifted) = (
+            !page("published-expires-tomorrow"),
+            page("excluded-embargoed"),
+        );
+        assert!(
+            expired && lifted,
+            "expired: {expired}, embargo lifted: {lifted}"
+        );
+        // A date fixed with --as-of stays.
+        let fixed = Overrides {
+            as_of: Some(day("2026-11-22")),
+            ..Overrides::default()
+        };
+        let mut preview = Preview::new(&root, fixed, address).unwrap();
+        preview.rebuild(&Plan::default(), true, Instant::now());
+        preview.new_day(day("2026-11-23"));
+        let dir = preview.shared.dir.join("contests/rules");
+        assert!(dir.join("published-expires-tomorrow/index.html").is_file());
+        assert!(!dir.join("excluded-embargoed").exists());
+        std::fs::remove_dir_all(&root).unwrap();
     }
 }

@@ -25,6 +25,12 @@ pub struct Watch {
 /// Source folders of a site, watched recursively when they exist.
 const FOLDERS: &[&str] = &["content", "templates", "static", "i18n", "themes"];
 
+/// Why [`Watch::next`] returned.
+pub enum Wake {
+    Changed(Burst),
+    Idle,
+}
+
 /// What a burst contained.
 pub struct Burst {
     pub paths: Vec<PathBuf>,
@@ -66,9 +72,14 @@ impl Watch {
         }
     }
 
-    /// Blocks until something changes, then collects the burst.
-    pub fn next(&self) -> Option<Burst> {
-        let first_event = self.events.recv().ok()?;
+    /// Blocks until something changes, then collects the burst; or until `idle` has passed
+    /// with no change ([`Wake::Idle`]). `None` once the watcher has stopped.
+    pub fn next(&self, idle: Duration) -> Option<Wake> {
+        let first_event = match self.events.recv_timeout(idle) {
+            Ok(event) => event,
+            Err(RecvTimeoutError::Timeout) => return Some(Wake::Idle),
+            Err(RecvTimeoutError::Disconnected) => return None,
+        };
         let first = Instant::now();
         let mut burst = Burst {
             paths: Vec::new(),
@@ -83,7 +94,7 @@ impl Watch {
                 Err(RecvTimeoutError::Disconnected) => break,
             }
         }
-        Some(burst)
+        Some(Wake::Changed(burst))
     }
 }
 
