@@ -106,26 +106,55 @@ pub fn headings(markdown: &str) -> Vec<String> {
 /// its runs of letters and digits. [`crate::markdown::render`] adds up the words of a document's
 /// text while it renders it (one parse of each body, not two).
 pub fn words(text: &str) -> usize {
+    let bytes = text.as_bytes();
     let mut count = 0;
     let mut in_word = false;
-    for c in text.chars() {
-        // ASCII first: most text is, and `is_cjk` is a chain of range tests.
-        let word_char = match c.is_ascii() {
-            true => c.is_ascii_alphanumeric() || (in_word && matches!(c, '\'' | '-')),
-            false if is_cjk(c) => {
-                count += 1;
-                in_word = false;
-                continue;
+    let mut at = 0;
+    while at < bytes.len() {
+        // ASCII by table (most text is); other characters decoded, `is_cjk` being a chain of
+        // range tests.
+        let word_char = match ASCII.get(usize::from(bytes[at])) {
+            Some(class) => {
+                at += 1;
+                *class == LETTER || (in_word && *class == JOINER)
             }
-            false => c.is_alphanumeric() || (in_word && c == '’'),
+            None => {
+                let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
+                    break;
+                };
+                at += c.len_utf8();
+                if is_cjk(c) {
+                    count += 1;
+                    in_word = false;
+                    continue;
+                }
+                c.is_alphanumeric() || (in_word && c == '’')
+            }
         };
-        if word_char && !in_word {
-            count += 1;
-        }
+        count += usize::from(word_char && !in_word);
         in_word = word_char;
     }
     count
 }
+
+const LETTER: u8 = 1;
+const JOINER: u8 = 2;
+/// What each ASCII byte is to [`words`]: a letter or digit, a joiner inside a word (`it's`,
+/// `well-known`), or neither.
+const ASCII: [u8; 128] = {
+    let mut table = [0; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = match c {
+            b'\'' | b'-' => JOINER,
+            _ if c.is_ascii_alphanumeric() => LETTER,
+            _ => 0,
+        };
+        b += 1;
+    }
+    table
+};
 
 fn is_cjk(c: char) -> bool {
     matches!(c as u32,
@@ -145,6 +174,41 @@ mod tests {
         assert_eq!(words("HIV 检测 in 2016"), 5);
         assert_eq!(words("Ça coûte 5 €, l’été"), 4);
         assert_eq!(words("- -- ' ’"), 0);
+    }
+
+    /// The rule of [`words`], character by character.
+    fn words_by_char(text: &str) -> usize {
+        let (mut count, mut in_word) = (0, false);
+        for c in text.chars() {
+            if is_cjk(c) {
+                (count, in_word) = (count + 1, false);
+                continue;
+            }
+            let word_char = c.is_alphanumeric() || (in_word && matches!(c, '\'' | '-' | '’'));
+            count += usize::from(word_char && !in_word);
+            in_word = word_char;
+        }
+        count
+    }
+
+    #[test]
+    fn words_by_table_count_as_the_rule_does_on_every_fixture_text() {
+        let mut texts = vec![
+            "a'b -x- 'q' 1-2 x’y ’z l’été naïve Ωmega ٣٤ हिन्दी é-é".to_string(),
+            "检测-模式 A检B 한국어 カタカナ x\u{1F600}y \u{0}\t\r\n".to_string(),
+        ];
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for dir in [root.join("tests/fixtures"), root.join("content")] {
+            for file in walkdir::WalkDir::new(dir).into_iter().flatten() {
+                if file.path().extension().is_some_and(|e| e == "md") {
+                    texts.push(std::fs::read_to_string(file.path()).unwrap());
+                }
+            }
+        }
+        assert!(texts.len() > 30, "fixture texts found: {}", texts.len());
+        for text in &texts {
+            assert_eq!(words(text), words_by_char(text), "{text}");
+        }
     }
 
     #[test]
