@@ -14,7 +14,9 @@
 //! any time; the next build then starts from an empty folder.
 
 use anyhow::{Context, Result, bail};
+use rayon::slice::ParallelSliceMut;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Marks a folder as written by sesh (and therefore replaceable by the next build).
@@ -61,10 +63,12 @@ impl Written {
             .map(|(path, (fp, _))| (path.as_str(), *fp))
     }
 
-    /// Starts a build: from now on, every file counts as not produced until it is.
-    pub fn begin(&mut self) {
+    /// Starts a build of about `files` files: from now on, every file counts as not
+    /// produced until it is. (The table grows once, not by doubling as a fresh build fills it.)
+    pub fn begin(&mut self, files: usize) {
         self.build = self.build.wrapping_add(1);
         self.produced = 0;
+        self.files.reserve(files.saturating_sub(self.files.len()));
     }
 
     /// Records that the current build produced `path` from `fingerprint` (the file at `path`
@@ -317,10 +321,11 @@ fn parse_manifest(marker: &str) -> Option<(Manifest, u64)> {
 
 fn write_manifest(dir: &Path, written: &Written, generation: u64) -> Result<()> {
     let mut lines: Vec<(&str, u64)> = written.iter().collect();
-    lines.sort();
+    lines.par_sort_unstable();
     let mut text = format!("{MARKER_TEXT}{MANIFEST_HEADER}{generation:016x}\n");
+    text.reserve(lines.iter().map(|(path, _)| path.len() + 18).sum());
     for (path, fp) in lines {
-        text.push_str(&format!("{fp:016x} {path}\n"));
+        let _ = writeln!(text, "{fp:016x} {path}");
     }
     std::fs::write(dir.join(MARKER), text).context("cannot write the output manifest")
 }
@@ -490,7 +495,7 @@ mod tests {
     use super::*;
 
     fn stale_after(written: &mut Written, produced: &[(&str, u64)]) -> Vec<String> {
-        written.begin();
+        written.begin(0);
         for (path, fp) in produced {
             written.produce(path, *fp);
         }

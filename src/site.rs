@@ -265,7 +265,8 @@ impl Session {
         // The folder's manifest is updated in place: a file produced again keeps its entry,
         // and those no build produced are the stale ones.
         let known = !self.written.is_empty();
-        self.written.begin();
+        self.written
+            .begin(self.theme.statics.len() + rendered.files.len() + search_files.len());
         let mut written = 0;
         for (path, source) in &self.theme.statics {
             let bytes = source.read()?;

@@ -202,7 +202,7 @@ impl<'a> Restricted<'a> {
             restricted: self,
             matcher,
             copies,
-            seen: Mutex::new(HashMap::new()),
+            seen: Mutex::new(foldhash::HashMap::default()),
             streamed_ns: AtomicU64::new(0),
         })
     }
@@ -221,8 +221,9 @@ pub struct Scan<'a> {
     matcher: Matcher,
     /// Unpublished media files by size.
     copies: HashMap<u64, Vec<Copy>>,
-    /// Files seen as they were written: path → (size, what was found).
-    seen: Mutex<HashMap<String, (u64, FileScan)>>,
+    /// Files seen as they were written: path → (size, what was found). Hashed with foldhash:
+    /// the last pass looks up every file of the folder.
+    seen: Mutex<foldhash::HashMap<String, (u64, FileScan)>>,
     /// Time spent on them, summed over threads.
     streamed_ns: AtomicU64,
 }
@@ -244,9 +245,9 @@ impl Scan<'_> {
     /// Scans every file under `dir` (reading those [`Scan::file`] did not see) and reports.
     pub fn finish(self, dir: &Path) -> Result<ScanReport> {
         let started = std::time::Instant::now();
-        let mut seen = match self.seen.lock() {
+        let seen = match self.seen.lock() {
             Ok(mut seen) => std::mem::take(&mut *seen),
-            Err(_) => HashMap::new(),
+            Err(_) => foldhash::HashMap::default(),
         };
         let restricted = &self.restricted;
         let mut report = ScanReport {
@@ -266,30 +267,39 @@ impl Scan<'_> {
             || files_under(dir, ""),
             || published_among(restricted, &early),
         );
-        let mut results = Vec::new();
-        let mut unseen = Vec::new();
-        for (rel, size) in listed? {
-            report.files += 1;
-            report.bytes += size;
-            match seen.remove(&rel) {
-                Some((n, found)) if n == size => {
-                    report.streamed += 1;
-                    results.push(found);
-                }
-                _ => unseen.push((dir.join(&rel), rel)),
-            }
-        }
-        let read: Vec<Result<FileScan>> = unseen
+        let listed = listed?;
+        report.files = listed.len();
+        report.bytes = listed.iter().map(|(_, size)| size).sum();
+        // A file seen as written with the size it has now is not read back.
+        let streamed: Vec<Option<&FileScan>> = listed
             .par_iter()
-            .map(|(path, rel)| {
-                let bytes = std::fs::read(path)
+            .map(|(rel, size)| match seen.get(rel) {
+                Some((n, found)) if n == size => Some(found),
+                _ => None,
+            })
+            .collect();
+        report.streamed = streamed.iter().flatten().count();
+        let read: Vec<Result<FileScan>> = listed
+            .par_iter()
+            .zip(&streamed)
+            .filter(|(_, streamed)| streamed.is_none())
+            .map(|((rel, _), _)| {
+                let path = dir.join(rel);
+                let bytes = std::fs::read(&path)
                     .with_context(|| format!("cannot read `{}`", path.display()))?;
                 Ok(self.bytes(rel, &bytes))
             })
             .collect();
+        let mut results: Vec<FileScan> = streamed
+            .into_iter()
+            .flatten()
+            .filter(|(findings, texts)| !findings.is_empty() || !texts.is_empty())
+            .cloned()
+            .collect();
         for r in read {
             results.push(r?);
         }
+        crate::drop_in_background((seen, listed));
         let mut matches = Vec::new();
         for (findings, texts) in results {
             report.findings.extend(findings);

@@ -153,15 +153,29 @@ impl<'a> Renderer<'a> {
             .enumerate()
             .flat_map(|(ci, c)| std::iter::repeat_n(ci, c.entries.len()))
             .collect();
-        let per_entry: Vec<Vec<(OutputFile, bool)>> = entries
-            .par_iter()
-            .zip(bodies.par_iter())
-            .zip(contest_of.par_iter())
-            .map(|(((c, i, e), (_, body)), ci)| match keys[*ci].2 {
-                Some(files) => Ok(reused(&files[*i])),
-                None => self.entry_page(c, *i, e, body),
-            })
-            .collect::<Result<_>>()?;
+        let contest_keys: Vec<(String, u64)> = keys
+            .iter()
+            .map(|(name, key, _)| (name.clone(), *key))
+            .collect();
+        // The data exports are made beside the entry pages: their last steps (joining every
+        // contest's records into one file, and searching it) run on one core, which the entry
+        // pages keep the other busy during.
+        let (per_entry, data) = rayon::join(
+            || {
+                entries
+                    .par_iter()
+                    .zip(bodies.par_iter())
+                    .zip(contest_of.par_iter())
+                    .map(|(((c, i, e), (_, body)), ci)| match keys[*ci].2 {
+                        Some(files) => Ok(reused(&files[*i])),
+                        None => self.entry_page(c, *i, e, body),
+                    })
+                    .collect::<Result<Vec<Vec<(OutputFile, bool)>>>>()
+            },
+            || self.data_files(&contest_keys),
+        );
+        let per_entry = per_entry?;
+        let (data, data_memo) = data?;
         // The text of every entry page, when there is a search index to feed.
         let records = match self.search {
             true => entries
@@ -202,23 +216,28 @@ impl<'a> Renderer<'a> {
             files.extend(produced);
         }
         // Contest pages, reused like entry pages while their contest's key and description
-        // are unchanged.
-        let contest_pages: Vec<_> = self
-            .site
-            .contests
-            .par_iter()
-            .zip(keys)
-            .enumerate()
-            .map(|(ci, (contest, (name, key, _)))| {
-                let body = self.organiser_body(&contest.body);
-                let key = super::hash_bytes(&[&key.to_le_bytes(), &body.0.to_le_bytes()]);
-                let produced = match self.prev.contest_pages.get(name) {
-                    Some((k, files)) if *k == key => reused(files),
-                    _ => self.contest_page(contest, cards.contest(ci)?, &body.1)?,
-                };
-                Ok((name, key, produced, body))
-            })
-            .collect::<Result<_>>()?;
+        // are unchanged; beside them, the other pages that list the site.
+        let (contest_pages, listed) = rayon::join(
+            || {
+                self.site
+                    .contests
+                    .par_iter()
+                    .zip(keys)
+                    .enumerate()
+                    .map(|(ci, (contest, (name, key, _)))| {
+                        let body = self.organiser_body(&contest.body);
+                        let key = super::hash_bytes(&[&key.to_le_bytes(), &body.0.to_le_bytes()]);
+                        let produced = match self.prev.contest_pages.get(name) {
+                            Some((k, files)) if *k == key => reused(files),
+                            _ => self.contest_page(contest, cards.contest(ci)?, &body.1)?,
+                        };
+                        Ok((name, key, produced, body))
+                    })
+                    .collect::<Result<Vec<_>>>()
+            },
+            || self.listings(entries, cards),
+        );
+        let (contest_pages, listed) = (contest_pages?, listed?);
         let mut contest_pages_memo = HashMap::new();
         for (name, key, mut produced, body) in contest_pages {
             contest_pages_memo.insert(name.clone(), (key, paths_of(&produced)));
@@ -226,17 +245,6 @@ impl<'a> Renderer<'a> {
             files.extend(produced);
             bodies.push(body);
         }
-        // The other pages that list the site, beside the data exports.
-        let contest_keys: Vec<(String, u64)> = keys
-            .iter()
-            .map(|(name, key, _)| (name.clone(), *key))
-            .collect();
-        let (listed, data) = rayon::join(
-            || self.listings(entries, cards),
-            || self.data_files(&contest_keys),
-        );
-        let listed = listed?;
-        let (data, data_memo) = data?;
         files.extend(listed.head);
         let mut tail = listed.tail;
         tail.extend(downloads);
