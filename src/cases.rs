@@ -108,31 +108,33 @@ pub fn headings(markdown: &str) -> Vec<String> {
 pub fn words(text: &str) -> usize {
     let bytes = text.as_bytes();
     let mut count = 0;
-    let mut in_word = false;
+    // 1 inside a word, else 0.
+    let mut in_word = 0u8;
     let mut at = 0;
     while at < bytes.len() {
-        // ASCII by table (most text is); other characters decoded, `is_cjk` being a chain of
-        // range tests.
-        let word_char = match ASCII.get(usize::from(bytes[at])) {
-            Some(class) => {
-                at += 1;
-                *class == LETTER || (in_word && *class == JOINER)
-            }
-            None => {
-                let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
-                    break;
-                };
-                at += c.len_utf8();
-                if is_cjk(c) {
-                    count += 1;
-                    in_word = false;
-                    continue;
-                }
-                c.is_alphanumeric() || (in_word && c == '’')
-            }
+        // A run of ASCII (most text), by table and without branches: a letter or digit is a
+        // word character, a joiner is one inside a word, and a word begins at a word character
+        // that follows none.
+        while let Some(&b) = bytes.get(at).filter(|b| b.is_ascii()) {
+            let class = ASCII[usize::from(b)];
+            let word = (class & LETTER) | (in_word & (class >> 1));
+            count += usize::from(word & !in_word);
+            in_word = word;
+            at += 1;
+        }
+        let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
+            break;
         };
-        count += usize::from(word_char && !in_word);
-        in_word = word_char;
+        at += c.len_utf8();
+        // `is_cjk` is a chain of range tests: only other characters get there.
+        if is_cjk(c) {
+            count += 1;
+            in_word = 0;
+            continue;
+        }
+        let word = u8::from(c.is_alphanumeric() || (in_word == 1 && c == '’'));
+        count += usize::from(word & !in_word);
+        in_word = word;
     }
     count
 }
@@ -140,7 +142,7 @@ pub fn words(text: &str) -> usize {
 const LETTER: u8 = 1;
 const JOINER: u8 = 2;
 /// What each ASCII byte is to [`words`]: a letter or digit, a joiner inside a word (`it's`,
-/// `well-known`), or neither.
+/// `well-known`), or neither (`JOINER >> 1 == LETTER`: see there).
 const ASCII: [u8; 128] = {
     let mut table = [0; 128];
     let mut b = 0;
