@@ -15,10 +15,7 @@ use std::sync::Arc;
 pub fn localize<'a>(site: &'a PublicSite, lang: &str) -> Cow<'a, PublicSite> {
     let pages = site.home.iter().chain(&site.framework).chain(&site.pages);
     let translated = pages.map(|p| &p.translations).any(|t| t.contains_key(lang))
-        || site.contests.iter().any(|c| {
-            c.translations.contains_key(lang)
-                || c.entries.iter().any(|e| e.translations.contains_key(lang))
-        });
+        || site.contests.iter().any(|c| translated(c, lang));
     match translated {
         true => Cow::Owned(translate(site, lang)),
         false => Cow::Borrowed(site),
@@ -30,12 +27,22 @@ fn translate(site: &PublicSite, lang: &str) -> PublicSite {
         home: site.home.as_ref().map(|p| page(p, lang)),
         framework: site.framework.as_ref().map(|p| page(p, lang)),
         pages: site.pages.iter().map(|p| page(p, lang)).collect(),
+        // A contest with nothing translated into `lang` reads the same: shared, not copied
+        // (`sesh serve` localizes on every rebuild).
         contests: site
             .contests
             .iter()
-            .map(|c| Arc::new(contest(c, lang)))
+            .map(|c| match translated(c, lang) {
+                true => Arc::new(contest(c, lang)),
+                false => Arc::clone(c),
+            })
             .collect(),
     }
+}
+
+/// Whether `c` or one of its entries has a translation into `lang`.
+fn translated(c: &Contest, lang: &str) -> bool {
+    c.translations.contains_key(lang) || c.entries.iter().any(|e| e.translations.contains_key(lang))
 }
 
 fn page(p: &Page, lang: &str) -> Page {
@@ -140,12 +147,20 @@ mod tests {
             lang: "en".into(),
             ..Entry::default()
         };
+        let other = Arc::new(Contest {
+            entries: vec![untranslated.clone()],
+            lang: "en".into(),
+            ..Contest::default()
+        });
         let site = PublicSite {
-            contests: vec![Arc::new(Contest {
-                entries: vec![translated, untranslated],
-                lang: "en".into(),
-                ..Contest::default()
-            })],
+            contests: vec![
+                Arc::new(Contest {
+                    entries: vec![translated, untranslated],
+                    lang: "en".into(),
+                    ..Contest::default()
+                }),
+                other.clone(),
+            ],
             ..PublicSite::default()
         };
         let zh = localize(&site, "zh-Hans");
@@ -163,6 +178,10 @@ mod tests {
         assert_eq!(
             (entries[1].title.as_str(), entries[1].lang.as_str()),
             ("Night bus", "en")
+        );
+        assert!(
+            Arc::ptr_eq(&zh.contests[1], &other),
+            "a contest with nothing translated is shared, not copied"
         );
         let en = localize(&site, "en");
         assert_eq!(en.contests[0].entries[0].title, "Umbrella");
