@@ -5,8 +5,10 @@
 #   cp target/release/sesh /tmp/sesh-a; (change, cargo build --release); \
 #   bash bench/ab.sh /tmp/sesh-a target/release/sesh [WORKDIR]
 #
-# Scenarios: 1k and 10k entries (fresh output), 200 entries x 2 photos with a cold image cache
-# (skipped with AB_PHOTOS=0).
+# Scenarios: 1k and 10k entries (fresh output, `search = false` as in bench/run.sh), 200 entries
+# x 2 photos with a cold image cache (skipped with AB_PHOTOS=0). Besides the medians, the median
+# of each round's B/A ratio ("paired"), which a machine that slows down or speeds up between
+# rounds disturbs less.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 a=$(realpath "$1") b=$(realpath "$2") work=${3:-$(mktemp -d)}
@@ -20,7 +22,10 @@ run() { # times-file binary site
 median() { sort -g -k"$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 scenario() { # name entries images runs
   local site=$work/$1
-  [ -d "$site" ] || "$gen" --contests 50 --entries "$2" --images "$3" --out "$site" >/dev/null
+  if [ ! -d "$site" ]; then
+    "$gen" --contests 50 --entries "$2" --images "$3" --out "$site" >/dev/null
+    sed -i '1a search = false' "$site/sesh.toml"
+  fi
   rm -f "$work/$1-a" "$work/$1-b"
   for _ in $(seq "$4"); do
     for side in a b; do
@@ -28,10 +33,12 @@ scenario() { # name entries images runs
       if [ $side = a ]; then run "$work/$1-a" "$a" "$site"; else run "$work/$1-b" "$b" "$site"; fi
     done
   done
-  printf "%-28s A %7ss %7ss %5sMB | B %7ss %7ss %5sMB | B/A wall %s\n" "$1" \
+  paste -d' ' "$work/$1-a" "$work/$1-b" | awk '{ printf "%.3f\n", $4 / $1 }' > "$work/$1-pairs"
+  printf "%-28s A %7ss %7ss %5sMB | B %7ss %7ss %5sMB | B/A wall %s, paired %s\n" "$1" \
     "$(median "$work/$1-a" 1)" "$(median "$work/$1-a" 2)" "$(median "$work/$1-a" 3)" \
     "$(median "$work/$1-b" 1)" "$(median "$work/$1-b" 2)" "$(median "$work/$1-b" 3)" \
-    "$(awk -v x="$(median "$work/$1-b" 1)" -v y="$(median "$work/$1-a" 1)" 'BEGIN { printf "%.2f", x / y }')"
+    "$(awk -v x="$(median "$work/$1-b" 1)" -v y="$(median "$work/$1-a" 1)" 'BEGIN { printf "%.2f", x / y }')" \
+    "$(median "$work/$1-pairs" 1)"
 }
 echo "A: $a"; echo "B: $b"
 scenario entries-1k 1000 0 7
