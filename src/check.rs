@@ -3,6 +3,7 @@
 //! image has alt text, no content problem is left; it also lists what the consent gate excluded
 //! and every external link (listed, not fetched).
 
+use crate::audit::exposure::{self, Exposed, Visibility};
 use crate::config::Config;
 use crate::report::{Exclusion, Problem, Severity};
 use crate::site::Session;
@@ -41,6 +42,17 @@ pub struct CheckReport {
     pub external_links: Vec<ExternalLink>,
     /// Per language (a site with several): what is not translated yet.
     pub translations: Vec<LanguageGaps>,
+    /// With `--source-visibility`: who can read the sources, and what they hold that the site
+    /// withholds (listed when that is anyone but the people given access).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sources: Option<Sources>,
+}
+
+/// What the sources expose to who can read them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sources {
+    pub visibility: Visibility,
+    pub exposed: Vec<Exposed>,
 }
 
 /// What a language lacks: published items shown untranslated (in their original language),
@@ -91,9 +103,16 @@ pub fn language_gaps(
 }
 
 /// Builds `config`'s site into a temporary folder and checks it.
-pub fn check(config: &Config) -> Result<CheckReport> {
+pub fn check(config: &Config, visibility: Option<Visibility>) -> Result<CheckReport> {
     let dir = TempDir::new()?;
     let mut session = Session::open(config.clone())?;
+    let sources = visibility.map(|visibility| Sources {
+        visibility,
+        exposed: match visibility.exposes() {
+            true => session.exposure(),
+            false => Vec::new(),
+        },
+    });
     let outcome = session.build_into(&dir.0, false, true, false)?;
     let crawl = crawl(&dir.0, config)?;
     let errors = outcome
@@ -118,6 +137,7 @@ pub fn check(config: &Config) -> Result<CheckReport> {
         excluded: outcome.report.excluded,
         external_links: crawl.external,
         translations: session.translation_report(),
+        sources,
     })
 }
 
@@ -390,6 +410,12 @@ impl CheckReport {
                 ),
                 lines,
             );
+        }
+        if let Some(sources) = &self.sources {
+            out.push_str(&format!(
+                "\nSource repository\n{}",
+                exposure::report(sources.visibility, &sources.exposed)
+            ));
         }
         out
     }

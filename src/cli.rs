@@ -1,5 +1,6 @@
 //! The command line: one `*Args` struct per subcommand, each with a `run()`.
 
+use crate::audit::exposure::Visibility;
 use crate::config::{AsOf, Config, Overrides};
 use crate::report::BuildReport;
 use crate::site::{self, BuildOptions, StrictFailure};
@@ -22,6 +23,8 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output folder (default: public/)
     Build(BuildArgs),
+    /// Build, then push the built site (and nothing else) to a git repository as one commit
+    Publish(PublishArgs),
     /// Preview the site: build, serve on http://127.0.0.1:1111/, rebuild and reload on every change
     Serve(ServeArgs),
     /// Create a new archive (settings, an example contest, a GitHub Pages workflow)
@@ -39,6 +42,7 @@ impl Cli {
     pub fn run(self) -> Result<()> {
         match self.command {
             Command::Build(args) => args.run(),
+            Command::Publish(args) => args.run(),
             Command::Serve(args) => args.run(),
             Command::Init(args) => args.run(),
             Command::Check(args) => args.run(),
@@ -96,10 +100,37 @@ pub struct BuildArgs {
     /// Do not scan the output for restricted text, private values and image metadata
     #[arg(long)]
     pub no_scan: bool,
+    #[command(flatten)]
+    pub sources: SourcesArgs,
+}
+
+/// Who can read the sources: given, or found in a GitHub Actions event.
+#[derive(Debug, Args)]
+pub struct SourcesArgs {
+    /// Who can read the repository that holds the sources: public, private, internal or unknown.
+    /// Unless private, the build fails if the sources hold anything the site withholds. In
+    /// GitHub Actions it defaults to what the event says (unknown counts as public)
+    #[arg(long, env = "SESH_SOURCE_VISIBILITY", value_parser = Visibility::parse, value_name = "VISIBILITY")]
+    pub source_visibility: Option<Visibility>,
+}
+
+impl SourcesArgs {
+    /// The visibility to guard against: as given, else from GitHub Actions, else none (a build
+    /// on a computer, whose sources no one else reads).
+    fn visibility(&self) -> Option<Visibility> {
+        self.source_visibility
+            .or_else(Visibility::from_github_actions)
+    }
 }
 
 impl BuildArgs {
     pub fn run(self) -> Result<()> {
+        self.build().map(|_| ())
+    }
+
+    /// Builds as `sesh build` does, printing problems and the summary; returns the
+    /// configuration used.
+    fn build(&self) -> Result<Config> {
         let overrides = self.site.overrides(self.output.clone());
         let config = Config::load(&self.site.root, &overrides)?;
         if let Some(report) = &self.report {
@@ -115,6 +146,7 @@ impl BuildArgs {
             force: self.force,
             strict: self.strict,
             no_scan: self.no_scan,
+            source_visibility: self.sources.visibility(),
         };
         let report = match site::build(&config, &options) {
             Ok(report) => report,
@@ -142,6 +174,54 @@ impl BuildArgs {
             let json = serde_json::to_string_pretty(&report)?;
             std::fs::write(path, json)
                 .with_context(|| format!("cannot write the report to `{}`", path.display()))?;
+        }
+        Ok(config)
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// The repository to push the built site to: a URL (https://…, git@github.com:ORG/SITE.git)
+    /// or a local folder. Never the repository of the sources
+    #[arg(long, value_name = "GIT_URL")]
+    pub to: String,
+    /// The branch to replace with the built site
+    #[arg(long, default_value = "gh-pages")]
+    pub branch: String,
+    /// Build and commit, show what would be pushed, push nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub build: BuildArgs,
+}
+
+impl PublishArgs {
+    pub fn run(self) -> Result<()> {
+        crate::publish::check_branch(&self.branch)?;
+        let target = crate::publish::resolve_target(&self.to);
+        crate::publish::check_target(&self.build.site.root, &target)?;
+        let config = self.build.build()?;
+        let git_dir = config.images.cache_dir.join("publish.git");
+        let message = format!("Publish the archive (sesh, as of {})", config.as_of);
+        let push = crate::publish::Push {
+            target: &target,
+            branch: &self.branch,
+            message: &message,
+            dry_run: self.dry_run,
+        };
+        let published = crate::publish::publish(&config.output_dir, &git_dir, &push)?;
+        let size = published.bytes as f64 / 1_000_000.0;
+        let commit = &published.commit[..published.commit.len().min(12)];
+        if self.dry_run {
+            println!(
+                "Dry run: would replace branch {} of {} with one commit ({commit}) of {} files ({size:.1} MB); nothing was pushed.",
+                self.branch, self.to, published.files
+            );
+        } else {
+            println!(
+                "Published {} files ({size:.1} MB) to {}, branch {}, as one commit ({commit}); the branch holds no earlier commit.",
+                published.files, self.to, self.branch
+            );
         }
         Ok(())
     }
@@ -190,14 +270,30 @@ pub struct InitArgs {
     /// The archive's title
     #[arg(long, default_value = "Contest archive")]
     pub title: String,
-    /// Where the site will be published, e.g. https://your-org.github.io/archive/
-    #[arg(long, default_value = "https://example.org/")]
-    pub base_url: String,
+    /// Where the site will be published, e.g. https://your-org.github.io/archive-site/
+    /// (default: the GitHub Pages address of --site-repo)
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// How the GitHub Pages workflow publishes: site-repo keeps these sources in a private
+    /// repository and pushes only the built site to a public one (works on GitHub's Free plan);
+    /// same-repo serves Pages from this repository (private needs Pro, Team or Enterprise)
+    #[arg(long, value_enum, default_value = "site-repo")]
+    pub deploy: crate::init::Deploy,
+    /// The public repository (owner/name) that will hold the built site, with --deploy site-repo
+    #[arg(long, value_name = "OWNER/NAME")]
+    pub site_repo: Option<String>,
 }
 
 impl InitArgs {
     pub fn run(self) -> Result<()> {
-        let written = crate::init::init(&self.dir, &self.title, &self.base_url)?;
+        use crate::init::{Deploy, Options, SITE_REPO_PLACEHOLDER};
+        let options = Options {
+            title: self.title.clone(),
+            base_url: self.base_url.clone(),
+            deploy: self.deploy,
+            site_repo: self.site_repo.clone(),
+        };
+        let written = crate::init::init(&self.dir, &options)?;
         println!("Created a new archive in {}:", self.dir.display());
         for file in &written {
             println!(
@@ -205,10 +301,27 @@ impl InitArgs {
                 file.strip_prefix(&self.dir).unwrap_or(file).display()
             );
         }
+        let base_path = url::Url::parse(&options.base_url())
+            .map(|u| u.path().to_string())
+            .unwrap_or_else(|_| "/".into());
         println!(
-            "\nNext:\n  sesh serve --root {0}     preview it at http://127.0.0.1:1111/\n  sesh check --root {0}     check links, alt text and consent\nThen push the folder to a GitHub repository and set Settings → Pages → Source to \"GitHub Actions\".",
+            "\nNext:\n  sesh serve --root {0}     preview it at http://127.0.0.1:1111{base_path}\n  sesh check --root {0}     check links, alt text and consent",
             self.dir.display()
         );
+        let site = self.site_repo.as_deref().unwrap_or(SITE_REPO_PLACEHOLDER);
+        match self.deploy {
+            Deploy::SiteRepo => println!(
+                "\nTo publish on GitHub Pages (the first lines of .github/workflows/pages.yml say the same):\n  1. Push this folder to a PRIVATE repository: it holds consent records and [private] data.\n  2. Create the site repository {site}: public and empty.{}\n  3. Make a deploy key: ssh-keygen -t ed25519 -N \"\" -C \"archive deploy\" -f archive-deploy\n     Add archive-deploy.pub to {site} (Settings → Deploy keys, tick \"Allow write access\").\n     Add the contents of archive-deploy as the secret SITE_DEPLOY_KEY of the private repository\n     (Settings → Secrets and variables → Actions). Then delete both files.\n  4. After the workflow's first run, in {site}: Settings → Pages → Deploy from a branch, gh-pages, / (root).",
+                if self.site_repo.is_none() {
+                    " Put its name in SITE_REPOSITORY in the workflow,\n     and its address in base_url in sesh.toml (or run sesh init with --site-repo)."
+                } else {
+                    ""
+                }
+            ),
+            Deploy::SameRepo => println!(
+                "\nTo publish on GitHub Pages: push this folder to a PRIVATE repository (Pages from a private\nrepository needs GitHub Pro, Team or Enterprise; on a Free plan use --deploy site-repo), then\nSettings → Pages → Source: \"GitHub Actions\". Never make it public: it holds consent records and\n[private] data, and the build refuses to run from a public repository that holds them."
+            ),
+        }
         Ok(())
     }
 }
@@ -229,13 +342,17 @@ pub struct CheckArgs {
     /// Also write the report as JSON to FILE
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+    /// List what the sources would expose if the repository holding them were public (or
+    /// internal, or unknown); never fails because of it
+    #[arg(long, env = "SESH_SOURCE_VISIBILITY", value_parser = Visibility::parse, value_name = "VISIBILITY")]
+    pub source_visibility: Option<Visibility>,
 }
 
 impl CheckArgs {
     pub fn run(self) -> Result<()> {
         let overrides = self.site.overrides(None);
         let config = Config::load(&self.site.root, &overrides)?;
-        let report = crate::check::check(&config)?;
+        let report = crate::check::check(&config, self.source_visibility)?;
         let json = serde_json::to_string_pretty(&report)?;
         match self.format {
             Format::Table => print!("{}", report.table()),

@@ -30,6 +30,7 @@ pub mod markdown;
 pub mod media;
 pub mod output;
 pub mod public;
+pub mod publish;
 pub mod render;
 pub mod report;
 pub mod search;

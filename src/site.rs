@@ -4,6 +4,7 @@
 //! rendered pages) so that `sesh serve` can rebuild after an edit by redoing only what changed;
 //! every rebuild still runs the whole pipeline, the consent gate included, on the whole site.
 
+use crate::audit::exposure::{self, Exposed, Visibility};
 use crate::audit::scan::{LeakFound, Restricted};
 use crate::cases;
 use crate::config::Config;
@@ -28,12 +29,18 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Skip the output scan (restricted text, private values, image metadata) before commit.
     pub no_scan: bool,
+    /// Who can read the sources, when known or asked (GitHub Actions): unless private, the build
+    /// is refused if they hold anything the site withholds ([`exposure::guard`]).
+    pub source_visibility: Option<Visibility>,
 }
 
 /// Builds the site into `config.output_dir`, replacing it only if everything succeeded.
 pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
     let started = std::time::Instant::now();
     let mut session = Session::open(config.clone())?;
+    if let Some(visibility) = options.source_visibility {
+        session.guard_sources(visibility)?;
+    }
     let loaded = started.elapsed();
     let mut staging = Staging::new(
         &config.root,
@@ -169,6 +176,28 @@ impl Session {
     pub fn translation_report(&self) -> Vec<crate::check::LanguageGaps> {
         let gated = consent::gate(&self.raw, &Settings::from(&self.config));
         crate::check::language_gaps(&self.config, &gated.site, &self.theme)
+    }
+
+    /// What the sources hold that the site withholds (see [`exposure`]).
+    pub fn exposure(&mut self) -> Vec<Exposed> {
+        let gated = self.gate.run(&self.raw, &Settings::from(&self.config));
+        let config = &self.config;
+        exposure::exposure(&config.root, &config.content_dir, &self.raw, &gated)
+    }
+
+    /// Refuses to build when people who did not consent can read the sources (`visibility`)
+    /// and the sources hold anything the site withholds.
+    pub fn guard_sources(&mut self, visibility: Visibility) -> Result<()> {
+        let gated = self.gate.run(&self.raw, &Settings::from(&self.config));
+        let config = &self.config;
+        exposure::guard(
+            visibility,
+            &config.root,
+            &config.content_dir,
+            &self.raw,
+            &gated,
+        )?;
+        Ok(())
     }
 
     /// Re-reads templates, static files and strings; every page is rendered again.

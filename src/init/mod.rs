@@ -1,18 +1,93 @@
 //! `sesh init`: scaffolds a new archive that builds, checks and publishes to GitHub Pages as it
 //! is. It never overwrites a file: if any of the files it would write exists, it writes nothing.
+//!
+//! The sources of an archive (consent records, `[private]` tables, unpublished entries, original
+//! media) must not be public, and GitHub's Free plans serve Pages only from public repositories.
+//! So the default workflow ([`Deploy::SiteRepo`]) builds in the private source repository and
+//! pushes only the built site to a separate public one; [`Deploy::SameRepo`] serves Pages from
+//! the (private) source repository itself, for plans that allow it.
 
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 
-const WORKFLOW: &str = include_str!("workflow.yml");
+const SITE_REPO_WORKFLOW: &str = include_str!("site-repo.yml");
+const SAME_REPO_WORKFLOW: &str = include_str!("same-repo.yml");
 const CONSENTED: &str = include_str!("consented.md");
 const RESTRICTED: &str = include_str!("restricted.md");
 
+/// How the archive is published on GitHub Pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Deploy {
+    /// Sources in a private repository; the built site pushed to a public site repository.
+    SiteRepo,
+    /// Pages from the source repository itself (private repositories need a paid plan).
+    SameRepo,
+}
+
+/// What `sesh init` is asked for.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub title: String,
+    /// Where the site will be published; derived from `site_repo` when missing.
+    pub base_url: Option<String>,
+    pub deploy: Deploy,
+    /// The public site repository (`owner/name`) of [`Deploy::SiteRepo`].
+    pub site_repo: Option<String>,
+}
+
+/// Written into the workflow when no site repository was named.
+pub const SITE_REPO_PLACEHOLDER: &str = "YOUR-ORG/archive-site";
+
+impl Options {
+    /// The base URL given, else the GitHub Pages address of the site repository, else a
+    /// placeholder.
+    pub fn base_url(&self) -> String {
+        if let Some(url) = &self.base_url {
+            return url.clone();
+        }
+        match (&self.deploy, &self.site_repo) {
+            (Deploy::SiteRepo, Some(repo)) => pages_url(repo),
+            _ => "https://example.org/".to_string(),
+        }
+    }
+}
+
+/// The GitHub Pages address of repository `owner/name`.
+fn pages_url(repo: &str) -> String {
+    let (owner, name) = repo.split_once('/').unwrap_or((repo, ""));
+    let host = format!("{}.github.io", owner.to_ascii_lowercase());
+    if name.to_ascii_lowercase() == host {
+        format!("https://{host}/")
+    } else {
+        format!("https://{host}/{name}/")
+    }
+}
+
+/// Checks that `repo` is `owner/name` as GitHub spells repositories.
+fn check_site_repo(repo: &str) -> Result<()> {
+    let valid = |part: &str, extra: &str| {
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || extra.contains(c))
+    };
+    match repo.split_once('/') {
+        Some((owner, name)) if valid(owner, "") && valid(name, "._") => Ok(()),
+        _ => bail!(
+            "`{repo}` is not a GitHub repository name\n  hint: write it as owner/name, for example --site-repo your-org/archive-site"
+        ),
+    }
+}
+
 /// Creates a new archive in `dir`; returns the files written.
-pub fn init(dir: &Path, title: &str, base_url: &str) -> Result<Vec<PathBuf>> {
-    crate::config::parse(&sesh_toml(title, base_url))
+pub fn init(dir: &Path, options: &Options) -> Result<Vec<PathBuf>> {
+    if let Some(repo) = &options.site_repo {
+        check_site_repo(repo)?;
+    }
+    let (title, base_url) = (options.title.as_str(), options.base_url());
+    crate::config::parse(&sesh_toml(title, &base_url))
         .context("the title or base URL given cannot be written to sesh.toml")?;
-    let files = files(title, base_url);
+    let files = files(title, &base_url, &workflow(options));
     let existing: Vec<String> = files
         .iter()
         .filter(|(path, _)| dir.join(path).exists())
@@ -39,11 +114,25 @@ pub fn init(dir: &Path, title: &str, base_url: &str) -> Result<Vec<PathBuf>> {
     Ok(written)
 }
 
-fn files(title: &str, base_url: &str) -> Vec<(&'static str, String)> {
+/// The GitHub Pages workflow of the chosen layout.
+fn workflow(options: &Options) -> String {
+    match options.deploy {
+        Deploy::SiteRepo => SITE_REPO_WORKFLOW.replace(
+            "__SITE_REPOSITORY__",
+            options
+                .site_repo
+                .as_deref()
+                .unwrap_or(SITE_REPO_PLACEHOLDER),
+        ),
+        Deploy::SameRepo => SAME_REPO_WORKFLOW.to_string(),
+    }
+}
+
+fn files(title: &str, base_url: &str, workflow: &str) -> Vec<(&'static str, String)> {
     vec![
         ("sesh.toml", sesh_toml(title, base_url)),
         (".gitignore", "/public\n/.sesh-cache\n".to_string()),
-        (".github/workflows/pages.yml", WORKFLOW.to_string()),
+        (".github/workflows/pages.yml", workflow.to_string()),
         ("content/_index.md", home(title)),
         ("content/framework.md", FRAMEWORK.to_string()),
         (
@@ -87,6 +176,39 @@ const CONTEST: &str = "+++\ntitle = \"An example contest\"\nsummary = \"One sent
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn site_repositories_give_their_pages_address() {
+        assert_eq!(
+            pages_url("Org/archive-site"),
+            "https://org.github.io/archive-site/"
+        );
+        assert_eq!(pages_url("Org/org.github.io"), "https://org.github.io/");
+        assert!(check_site_repo("org/archive-site").is_ok());
+        for bad in [
+            "org",
+            "org/",
+            "/site",
+            "org/site/x",
+            "org/si te",
+            "https://github.com/o/s",
+        ] {
+            assert!(check_site_repo(bad).is_err(), "{bad}");
+        }
+        let options = |deploy, site_repo: Option<&str>| Options {
+            title: "T".into(),
+            base_url: None,
+            deploy,
+            site_repo: site_repo.map(String::from),
+        };
+        let a = options(Deploy::SiteRepo, Some("org/site"));
+        assert_eq!(a.base_url(), "https://org.github.io/site/");
+        assert!(workflow(&a).contains("SITE_REPOSITORY: org/site\n"));
+        let placeholder = workflow(&options(Deploy::SiteRepo, None));
+        assert!(placeholder.contains(&format!("SITE_REPOSITORY: {SITE_REPO_PLACEHOLDER}\n")));
+        assert!(!placeholder.contains("__SITE_REPOSITORY__"));
+        assert!(workflow(&options(Deploy::SameRepo, None)).contains("actions/deploy-pages"));
+    }
 
     #[test]
     fn titles_are_written_as_valid_toml() {

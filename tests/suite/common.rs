@@ -61,6 +61,8 @@ impl Site {
             .arg("--output")
             .arg(&self.out)
             .env_remove("SOURCE_DATE_EPOCH")
+            .env_remove("GITHUB_ACTIONS")
+            .env_remove("SESH_SOURCE_VISIBILITY")
             .output()
             .expect("run sesh");
         Run(output)
@@ -73,6 +75,8 @@ impl Site {
             .arg("--root")
             .arg(&self.root)
             .env_remove("SOURCE_DATE_EPOCH")
+            .env_remove("GITHUB_ACTIONS")
+            .env_remove("SESH_SOURCE_VISIBILITY")
             .output()
             .expect("run sesh");
         Run(output)

@@ -7,6 +7,8 @@ use std::process::Command;
 fn sesh(args: &[&str]) -> Run {
     Run(Command::new(env!("CARGO_BIN_EXE_sesh"))
         .args(args)
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("SESH_SOURCE_VISIBILITY")
         .output()
         .expect("run sesh"))
 }
@@ -23,6 +25,8 @@ fn init_then_build_then_check_is_all_green() {
         "Hepatitis \"B\" archive",
         "--base-url",
         "https://org.github.io/archive/",
+        "--deploy",
+        "same-repo",
     ])
     .success();
     let out = tmp.path().join("out");
