@@ -3,7 +3,7 @@
 # every Markdown body and XSS payload line for Markdown → HTML.
 set -euo pipefail
 cd "$(dirname "$0")"
-mkdir -p corpus/frontmatter_consent corpus/markdown_html
+mkdir -p corpus/frontmatter_consent corpus/markdown_html corpus/mp4_clean corpus/pdf_clean
 n=0
 while IFS= read -r -d '' f; do
   n=$((n + 1))
@@ -17,8 +17,17 @@ for corpus in ../tests/fixtures/xss/*.txt; do
     printf '%s\n' "$line" > "corpus/markdown_html/xss-$i.md"
   done < "$corpus"
 done
-# Inputs that once failed (each also has a test in the main crate or changed a target's check).
-for target in frontmatter_consent markdown_html; do
+# Media cleaners: real files whose metadata holds CANARY and a place, and the generated ones.
+for f in ../tests/fixtures/media-damage/*.{mp4,m4a,mov} ../tests/fixtures/media-kinds/content/contests/kinds/*/*.{mp4,m4a,mov}; do
+  [ -f "$f" ] && cp "$f" "corpus/mp4_clean/$(basename "$(dirname "$f")")-$(basename "$f")"
+done
+for f in ../tests/fixtures/media-damage/*.pdf ../tests/fixtures/media-kinds/content/contests/kinds/*/*.pdf ../tests/fixtures/consent-canaries/content/contests/*/*/*.pdf; do
+  [ -f "$f" ] && cp "$f" "corpus/pdf_clean/$(basename "$(dirname "$f")")-$(basename "$f")"
+done
+# Inputs that once failed (each is also run by a test in the main crate, or changed a target's
+# check).
+for target in frontmatter_consent markdown_html mp4_clean pdf_clean; do
+  [ -n "$(ls regressions/$target 2>/dev/null)" ] || continue
   cp regressions/$target/* corpus/$target/
 done
 echo "seeded $n content files, $i payload lines and the regression inputs"

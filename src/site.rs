@@ -225,16 +225,6 @@ impl Session {
         let config = &self.config;
         let gated = self.gate.run(&self.raw, &Settings::from(config));
         clock.lap("consent gate");
-        // The output scan (see `crate::audit::scan`) searches pages as they are written, and
-        // the whole folder once it is complete.
-        let scan = match scan {
-            true => {
-                let scan = Restricted::collect(&self.raw, &gated.site).start()?;
-                clock.lap("prepare the output scan");
-                Some(scan)
-            }
-            false => None,
-        };
         let mut report = BuildReport {
             as_of: config.as_of.to_string(),
             output: config.output_dir.clone(),
@@ -243,15 +233,28 @@ impl Session {
             ..BuildReport::default()
         };
         fail_if_strict(strict, &report)?;
-        let (images, image_problems) =
-            images::publish(&gated.site, &config.images, &config.root, dir);
+        // Videos, audio and documents first: one that cannot be cleaned leaves the public model
+        // (with its poster, captions and transcript) before anything else reads it.
+        let mut site = gated.site;
+        let (media, media_problems) = media::publish(&site, &config.root, dir);
+        media::prune(&mut site, &media);
+        report.problems.extend(media_problems);
+        report.problems.extend(cases::check(&site, &media));
+        clock.lap("media");
+        // The output scan (see `crate::audit::scan`) searches pages as they are written, and
+        // the whole folder once it is complete.
+        let scan = match scan {
+            true => {
+                let scan = Restricted::collect(&self.raw, &site).start()?;
+                clock.lap("prepare the output scan");
+                Some(scan)
+            }
+            false => None,
+        };
+        let (images, image_problems) = images::publish(&site, &config.images, &config.root, dir);
         report.problems.extend(image_problems);
         report.images = images.stats.clone();
         clock.lap("images");
-        let (media, media_problems) = media::publish(&gated.site, &config.root, dir);
-        report.problems.extend(media_problems);
-        report.problems.extend(cases::check(&gated.site, &media));
-        clock.lap("media");
         let sink = |path: &str, bytes: &[u8]| {
             if let Some(scan) = &scan {
                 scan.file(path, bytes);
@@ -261,7 +264,7 @@ impl Session {
         let sink: Option<render::Sink> = if stream { Some(&sink) } else { None };
         let mut rendered = render::render(
             config,
-            &gated.site,
+            &site,
             &mut self.theme,
             &images,
             &media,
@@ -355,8 +358,8 @@ impl Session {
         }
         report.timings = clock.laps;
         report.published = Published {
-            contests: gated.site.contests.len(),
-            entries: gated.site.contests.iter().map(|c| c.entries.len()).sum(),
+            contests: site.contests.len(),
+            entries: site.contests.iter().map(|c| c.entries.len()).sum(),
             media: images.by_source.len() + media.by_source.len(),
             pages,
             files_written: self.written.len(),
@@ -365,7 +368,7 @@ impl Session {
         // 10-15 ms at 10,000 entries.
         crate::drop_in_background((
             std::mem::replace(&mut self.memo, rendered.memo),
-            gated.site,
+            site,
             rendered.files,
         ));
         Ok(Outcome {

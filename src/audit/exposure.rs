@@ -204,13 +204,18 @@ fn used_files(raw: &RawSite, root: &Path) -> (HashSet<String>, HashSet<String>) 
 const MAX_READ: u64 = 512 << 20;
 
 /// The metadata an original media file carries, if any.
-fn original_metadata(path: &Path) -> Option<Vec<&'static str>> {
+fn original_metadata(path: &Path) -> Option<Vec<String>> {
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(u64::MAX);
     if size > MAX_READ {
-        return Some(vec!["unknown metadata (too large to inspect)"]);
+        return Some(vec!["unknown metadata (too large to inspect)".into()]);
     }
     let bytes = std::fs::read(path).ok()?;
-    let found = super::metadata::any_blocks(&bytes);
+    // What a cleaned file may not hold but is no metadata (an unusual box, a damaged part)
+    // would only lengthen the list.
+    let found: Vec<String> = super::metadata::leftovers(&bytes)
+        .into_iter()
+        .filter(|f| !f.starts_with("unexpected") && !f.starts_with("unreadable"))
+        .collect();
     (!found.is_empty()).then_some(found)
 }
 

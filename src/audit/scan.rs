@@ -349,10 +349,15 @@ impl Scan<'_> {
                 }
             });
         }
-        for block in metadata::blocks(bytes) {
+        let kind = metadata::Kind::of(bytes);
+        for left in metadata::leftovers(bytes) {
+            let what = match kind {
+                Some(metadata::Kind::Image) => format!("image metadata: {left}"),
+                _ => format!("media metadata: {left}"),
+            };
             found.push(Finding {
                 file: rel.to_string(),
-                what: format!("image metadata: {block}"),
+                what,
             });
         }
         for copy in self.copies.get(&(bytes.len() as u64)).into_iter().flatten() {

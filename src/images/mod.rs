@@ -17,6 +17,8 @@
 //! builds.
 
 mod budget;
+
+pub(crate) use budget::isolate;
 mod cache;
 mod color;
 mod decode;

@@ -1,14 +1,20 @@
-//! MEDIA: consented videos, audio, documents and caption files, cleaned of their metadata and
-//! written under names that reveal nothing.
+//! MEDIA: consented videos, audio, documents and caption files, rebuilt from what playing or
+//! showing them needs and written under names that reveal nothing.
 //!
 //! Takes the consented media of the public model (like [`crate::images`], this stage never looks
 //! for files itself) and produces files in the staging folder plus a [`MediaFiles`] index that
 //! pages use for addresses, sizes, durations and page counts. No file is ever copied as it is:
-//! MP4/MOV/M4A containers are rewritten without `udta`/`meta`/`uuid` boxes ([`mp4`]), PDFs are
-//! rewritten without Info/XMP metadata, thumbnails and comments ([`pdf`]), WebVTT captions without
-//! comments and styles ([`vtt`]). A file that cannot be cleaned is refused, reported with the
-//! entry file, the field and a hint, and left out; the rest of the site builds. Output names are
-//! the entry slug and a hash of the cleaned bytes (`testing-together-1a2b3c4d5e.mp4`).
+//! MP4/MOV/M4A files are rebuilt from the boxes and samples playback needs ([`mp4`]), PDFs from
+//! what their pages show ([`pdf`]), WebVTT captions from their cues ([`vtt`]). Every rebuilt file
+//! is then checked again, from its bytes, by [`crate::audit::metadata`] (code that shares nothing
+//! with the cleaners) and refused on any finding.
+//!
+//! A file that cannot be cleaned is refused, reported with the entry file, the field and a hint,
+//! and left out; the rest of the site builds. A refused video, audio or document takes its
+//! poster, captions and transcript with it: [`prune`] removes the item from the public model, so
+//! no page, card, preview, structured data or export mentions it. Cleaning runs behind the same
+//! panic isolation as images, after size limits are checked. Output names are the entry slug and
+//! a hash of the cleaned bytes (`testing-together-1a2b3c4d5e.mp4`).
 
 pub mod mp4;
 pub mod pdf;
@@ -19,14 +25,20 @@ pub mod vtt;
 use crate::public::{Contest, Entry, Media, MediaKind, PublicSite};
 use crate::report::{Problem, display_path};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// GitHub Pages refuses files larger than this.
 pub const PAGES_FILE_LIMIT: u64 = 100 * 1000 * 1000;
 /// Larger files are refused before being read: a file is held in memory twice while it is
 /// rewritten (source and cleaned copy), on each core; Pages refuses it anyway.
 pub const MAX_FILE: u64 = 512 * 1000 * 1000;
+/// Documents larger than this are refused before being read: the PDF reader holds several
+/// times a document's size while it parses it.
+pub const MAX_DOCUMENT: u64 = 100 * 1000 * 1000;
+/// Caption files larger than this are refused (captions are text).
+pub const MAX_CAPTIONS: u64 = 10 * 1000 * 1000;
 
 /// One published (cleaned) file.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,10 +52,12 @@ pub struct PublishedFile {
     pub seconds: Option<f64>,
 }
 
-/// Source file → its published, cleaned copy (media files and caption files alike).
+/// Source file → its published, cleaned copy (media files and caption files alike), and the
+/// files that were refused.
 #[derive(Debug, Default)]
 pub struct MediaFiles {
     pub by_source: HashMap<PathBuf, PublishedFile>,
+    pub refused: HashSet<PathBuf>,
 }
 
 impl MediaFiles {
@@ -58,6 +72,8 @@ struct Job<'a> {
     /// As listed in front matter.
     file: &'a str,
     what: Kind,
+    /// The media item (for caption jobs, the item the captions belong to).
+    item: &'a Media,
     contest: &'a Contest,
     entry: &'a Entry,
 }
@@ -68,50 +84,101 @@ enum Kind {
     Captions,
 }
 
-/// Cleans and writes every consented video, audio, document and caption file of `site`.
+/// What cleaning one file gave: its published copy (and a warning), or why it was refused.
+type Outcome = Result<(PublishedFile, Option<Problem>), Problem>;
+
+/// Cleans and writes every consented video, audio, document and caption file of `site`. An
+/// item's captions are cleaned only once its own file was: the captions of a refused video are
+/// never written.
 pub fn publish(site: &PublicSite, root: &Path, out: &Path) -> (MediaFiles, Vec<Problem>) {
-    let jobs = jobs(site);
-    let results: Vec<Result<(PublishedFile, Option<Problem>), Problem>> =
-        jobs.par_iter().map(|job| run(job, root, out)).collect();
+    let items = jobs(site);
+    let results: Vec<Vec<(&Path, Outcome)>> = items
+        .par_iter()
+        .map(|jobs| {
+            let mut done = Vec::with_capacity(jobs.len());
+            for job in jobs {
+                let outcome = run(job, root, out);
+                let refused = outcome.is_err();
+                done.push((job.source, outcome));
+                if refused && matches!(job.what, Kind::Media(_)) {
+                    break;
+                }
+            }
+            done
+        })
+        .collect();
     let mut files = MediaFiles::default();
     let mut problems = Vec::new();
-    for (job, result) in jobs.iter().zip(results) {
+    for (source, result) in results.into_iter().flatten() {
         match result {
             Ok((file, warning)) => {
                 problems.extend(warning);
-                files.by_source.insert(job.source.to_path_buf(), file);
+                files.by_source.insert(source.to_path_buf(), file);
             }
-            Err(problem) => problems.push(problem),
+            Err(problem) => {
+                problems.push(problem);
+                files.refused.insert(source.to_path_buf());
+            }
         }
     }
     (files, problems)
 }
 
-fn jobs(site: &PublicSite) -> Vec<Job<'_>> {
-    let mut jobs = Vec::new();
+/// Removes from `site` every media item whose file was refused (its poster, captions and
+/// transcript go with it) and every refused caption track. Contests without a refusal stay
+/// shared as they are.
+pub fn prune(site: &mut PublicSite, files: &MediaFiles) {
+    if files.refused.is_empty() {
+        return;
+    }
+    let refused = |m: &Media| is_cleaned_here(m) && files.refused.contains(&m.path);
+    for contest in &mut site.contests {
+        let touched = contest
+            .entries
+            .iter()
+            .flat_map(|e| &e.media)
+            .any(|m| refused(m) || m.captions.iter().any(|c| files.refused.contains(&c.path)));
+        if !touched {
+            continue;
+        }
+        for entry in &mut Arc::make_mut(contest).entries {
+            entry.media.retain(|m| !refused(m));
+            for m in &mut entry.media {
+                m.captions.retain(|c| !files.refused.contains(&c.path));
+            }
+        }
+    }
+}
+
+/// The jobs of each media item: its own file first, then its caption tracks.
+fn jobs(site: &PublicSite) -> Vec<Vec<Job<'_>>> {
+    let mut items = Vec::new();
     for contest in &site.contests {
         for entry in &contest.entries {
             for media in entry.media.iter().filter(|m| is_cleaned_here(m)) {
-                jobs.push(Job {
+                let mut jobs = vec![Job {
                     source: &media.path,
                     file: &media.file,
                     what: Kind::Media(media.kind),
+                    item: media,
                     contest,
                     entry,
-                });
+                }];
                 for track in &media.captions {
                     jobs.push(Job {
                         source: &track.path,
                         file: &track.file,
                         what: Kind::Captions,
+                        item: media,
                         contest,
                         entry,
                     });
                 }
+                items.push(jobs);
             }
         }
     }
-    jobs
+    items
 }
 
 /// Local videos, audio and documents (images go through [`crate::images`]).
@@ -124,16 +191,27 @@ pub fn is_cleaned_here(media: &Media) -> bool {
         )
 }
 
-fn run(job: &Job, root: &Path, out: &Path) -> Result<(PublishedFile, Option<Problem>), Problem> {
+fn run(job: &Job, root: &Path, out: &Path) -> Outcome {
     let (label, field) = match job.what {
         Kind::Media(kind) => (kind.id(), "media.file"),
         Kind::Captions => ("captions", "media.captions"),
+    };
+    // A refused item takes the files that belong to it along (see `prune`).
+    let parts = [
+        job.item.poster.as_ref().map(|_| "poster"),
+        (!job.item.captions.is_empty()).then_some("captions"),
+        job.item.transcript.as_ref().map(|_| "transcript"),
+    ];
+    let parts: Vec<&str> = parts.into_iter().flatten().collect();
+    let along = match (job.what, parts.as_slice()) {
+        (Kind::Captions, _) | (_, []) => String::new(),
+        (_, parts) => format!("; so are its {}", parts.join(", ")),
     };
     let refuse = |message: String, hint: &str| {
         Problem::warning(
             job.entry.body.file.clone(),
             format!(
-                "{label} `{}` ({}) not published: {message}",
+                "{label} `{}` ({}) not published: {message}{along}",
                 job.file,
                 display_path(root, job.source)
             ),
@@ -149,9 +227,17 @@ fn run(job: &Job, root: &Path, out: &Path) -> Result<(PublishedFile, Option<Prob
             )
         })?
         .len();
-    if size > MAX_FILE {
+    let limit = match job.what {
+        Kind::Media(MediaKind::Document) => MAX_DOCUMENT,
+        Kind::Media(_) => MAX_FILE,
+        Kind::Captions => MAX_CAPTIONS,
+    };
+    if size > limit {
         return Err(refuse(
-            format!("{} MB is more than sesh reads", size / 1_000_000),
+            format!(
+                "{} MB is more than sesh reads for this kind of file",
+                size / 1_000_000
+            ),
             "publish a shorter or more compressed version, or link to it with url = \"…\"",
         ));
     }
@@ -161,35 +247,26 @@ fn run(job: &Job, root: &Path, out: &Path) -> Result<(PublishedFile, Option<Prob
             "check the file's permissions",
         )
     })?;
-    let (bytes, extension, pages, seconds) = match job.what {
-        Kind::Media(MediaKind::Document) => {
-            let public = pdf::Public {
-                title: &job.entry.title,
-                author: &credit(job.entry),
-            };
-            let cleaned = pdf::clean(&data, &public).map_err(|m| {
-                refuse(m, "export the document again as a PDF without a password (File › Export › PDF); sesh publishes only documents it can clean of their author data")
-            })?;
-            (cleaned.bytes, "pdf".to_string(), Some(cleaned.pages), None)
-        }
-        Kind::Media(_) => {
-            let cleaned = mp4::clean(&data).map_err(|m| {
-                refuse(m, "export it again as MP4 (video) or M4A (audio) from a video or audio editor; sesh publishes only files whose metadata it can remove")
-            })?;
-            let extension = job
-                .source
-                .extension()
-                .map(|e| e.to_string_lossy().to_lowercase())
-                .unwrap_or_else(|| "mp4".into());
-            (cleaned.bytes, extension, None, cleaned.seconds)
-        }
-        Kind::Captions => {
-            let text = vtt::clean(&data).map_err(|m| {
-                refuse(m, "save the captions as WebVTT (.vtt, UTF-8, first line WEBVTT); most subtitle editors can export it")
-            })?;
-            (text.into_bytes(), "vtt".to_string(), None, None)
-        }
-    };
+    let cleaned = crate::images::isolate(|| clean(job, &data)).unwrap_or_else(|panic| {
+        Err((
+            format!("sesh's cleaner failed on it ({panic})"),
+            "this is a bug in sesh: please report it with the file if you can share it; export the file again to work around it",
+        ))
+    });
+    let Cleaned {
+        bytes,
+        extension,
+        pages,
+        seconds,
+    } = cleaned.map_err(|(message, hint)| refuse(message, hint))?;
+    // The independent check of what is about to be written.
+    let left = crate::audit::metadata::leftovers(&bytes);
+    if !left.is_empty() {
+        return Err(refuse(
+            format!("metadata survived cleaning: {}", left.join("; ")),
+            "this is a bug in sesh: please report it; export the file again to work around it",
+        ));
+    }
     drop(data);
     let hash = blake3::hash(&bytes).to_hex();
     let path = format!(
@@ -222,6 +299,62 @@ fn run(job: &Job, root: &Path, out: &Path) -> Result<(PublishedFile, Option<Prob
         },
         warning,
     ))
+}
+
+/// A cleaned file, before the check.
+struct Cleaned {
+    bytes: Vec<u8>,
+    extension: String,
+    pages: Option<usize>,
+    seconds: Option<f64>,
+}
+
+/// Runs the cleaner of the job's kind on `data`; an error says what happened and how to fix it.
+fn clean(job: &Job, data: &[u8]) -> Result<Cleaned, (String, &'static str)> {
+    Ok(match job.what {
+        Kind::Media(MediaKind::Document) => {
+            let public = pdf::Public {
+                title: &job.entry.title,
+                author: &credit(job.entry),
+            };
+            let cleaned = pdf::clean(data, &public).map_err(|m| {
+                (m, "export the document again as a PDF without a password (File › Export › PDF); sesh publishes only documents it can rebuild")
+            })?;
+            Cleaned {
+                bytes: cleaned.bytes,
+                extension: "pdf".into(),
+                pages: Some(cleaned.pages),
+                seconds: None,
+            }
+        }
+        Kind::Media(_) => {
+            let cleaned = mp4::clean(data).map_err(|m| {
+                (m, "export it again as MP4 (video) or M4A (audio) from a video or audio editor; sesh publishes only files it can rebuild")
+            })?;
+            let extension = job
+                .source
+                .extension()
+                .map(|e| e.to_string_lossy().to_lowercase())
+                .unwrap_or_else(|| "mp4".into());
+            Cleaned {
+                bytes: cleaned.bytes,
+                extension,
+                pages: None,
+                seconds: cleaned.seconds,
+            }
+        }
+        Kind::Captions => {
+            let text = vtt::clean(data).map_err(|m| {
+                (m, "save the captions as WebVTT (.vtt, UTF-8, first line WEBVTT); most subtitle editors can export it")
+            })?;
+            Cleaned {
+                bytes: text.into_bytes(),
+                extension: "vtt".into(),
+                pages: None,
+                seconds: None,
+            }
+        }
+    })
 }
 
 /// The public credit written into a document's Info dictionary (names as consented).

@@ -1,33 +1,31 @@
-//! MP4 / QuickTime (MP4, MOV, M4V, M4A): the container rewritten without its metadata boxes.
+//! MP4 / QuickTime (MP4, MOV, M4V, M4A): a new file built from what playback needs.
 //!
 //! Phones write the recording place (`©xyz`, `com.apple.quicktime.location.ISO6709`), the device
-//! and the owner's name into `udta` and `meta` boxes, and XMP into `uuid` boxes. [`clean`] walks
-//! the box tree and writes a new file that keeps only what playback needs: `ftyp`, `mdat` (bytes
-//! unchanged) and `moov` with its track structure, from which every `udta`, `meta`, `uuid`,
-//! `free`/`skip`/`wide` box is dropped and the creation/modification times of `mvhd`, `tkhd` and
-//! `mdhd` are zeroed. No sample is re-encoded.
+//! and the owner's name into `udta` and `meta` boxes, XMP into `uuid` boxes, and timed location
+//! into metadata *tracks* whose samples sit in the media data. One damaged byte turns `udta` into
+//! an unknown box, so nothing is removed by name: [`clean`] reads the allow-listed structure
+//! (`ftyp`; `moov` with `mvhd` and the audio and video `trak`s, each with `tkhd`, `edts`/`elst`,
+//! `mdia` with `mdhd`, `hdlr` and `minf` with its media header and sample tables) and writes a new
+//! file from it alone:
 //!
-//! Removing boxes moves the media data when `moov` comes before `mdat` ("fast start" files): the
-//! chunk offsets of every `stco`/`co64` table are then rewritten to the data's new position. An
-//! offset that does not point into an `mdat`, a fragmented file (`moof`), an unknown top-level box
-//! or any malformed size makes the file refused (fail closed), never copied as it is.
+//! - every other box, at every level, is left behind, as are tracks other than audio and video
+//!   (metadata, text, timecode, chapters);
+//! - the new media data holds only the chunks the kept tracks point to, copied byte for byte in
+//!   their original order, so bytes nothing plays (a metadata track's samples, padding, leftovers
+//!   of earlier edits) are not carried over; chunk offsets are rewritten, and `moov` is written
+//!   before `mdat` (playback can start before the whole file has loaded);
+//! - dates are zeroed, handler names, compressor names and vendor codes blanked, data references
+//!   replaced by "this file", and codec configuration kept only for the boxes decoders need.
 //!
-//! No crate was used: `mp4` (0.14) and `re_mp4` read but do not write back arbitrary files, and
-//! `mp4-atom` rewrites only the boxes it models (dropping or failing on the others); this walker
-//! copies the boxes it does not touch byte for byte.
+//! What playback needs and cannot be read (a damaged sample table, a chunk outside the media
+//! data, overlapping chunks, an unknown sample format, a fragmented file) refuses the file: it is
+//! never copied as it is. The written bytes are then checked by [`crate::audit::metadata`], which
+//! shares no code with this module.
+//!
+//! No crate was used: `mp4` (0.14) and `re_mp4` read but do not write arbitrary files, and
+//! `mp4-atom` rewrites only the boxes it models.
 
 use std::ops::Range;
-
-/// Top-level boxes kept as they are (`moov` is rewritten, `mdat` moved).
-const KEEP_TOP: &[&[u8; 4]] = &[b"ftyp", b"moov", b"mdat"];
-/// Boxes dropped wherever they appear: metadata, vendor extensions and padding.
-const DROP: &[&[u8; 4]] = &[
-    b"udta", b"meta", b"uuid", b"free", b"skip", b"wide", b"pnot", b"PICT",
-];
-/// Containers inside `moov` whose children are walked (the others are copied whole).
-const CONTAINERS: &[&[u8; 4]] = &[b"trak", b"mdia", b"minf", b"stbl", b"edts", b"dinf"];
-/// Full boxes whose creation and modification times are zeroed.
-const TIMED: &[&[u8; 4]] = &[b"mvhd", b"tkhd", b"mdhd"];
 
 /// A cleaned file and what was learnt while reading it.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,17 +33,41 @@ pub struct Cleaned {
     pub bytes: Vec<u8>,
     /// From `mvhd` (duration / timescale), when it declares one.
     pub seconds: Option<f64>,
-    /// Whether a `vide` track exists (else the file is audio only).
+    /// Whether a video track was kept (else the file is audio only).
     pub has_video: bool,
 }
 
-#[derive(Debug, Clone, Copy)]
+/// Boxes whose body is a list of boxes.
+const CONTAINERS: &[&[u8; 4]] = &[
+    b"moov", b"trak", b"mdia", b"minf", b"stbl", b"edts", b"dinf",
+];
+
+const VIDEO_FORMATS: &[&[u8; 4]] = &[
+    b"avc1", b"avc3", b"hvc1", b"hev1", b"av01", b"vp08", b"vp09", b"mp4v", b"s263", b"apch",
+    b"apcn", b"apcs", b"apco", b"ap4h", b"ap4x", b"jpeg", b"mjpa", b"mjpb",
+];
+const AUDIO_FORMATS: &[&[u8; 4]] = &[
+    b"mp4a", b"ac-3", b"ec-3", b"Opus", b"fLaC", b"alac", b"lpcm", b"sowt", b"twos", b"ipcm",
+    b"fpcm", b"ulaw", b"alaw", b".mp3", b"samr", b"sawb",
+];
+/// Codec configuration a video decoder reads (`colr` only with numeric colour information: an
+/// embedded ICC profile names its maker and device).
+const VIDEO_CONFIG: &[&[u8; 4]] = &[
+    b"avcC", b"hvcC", b"av1C", b"vpcC", b"dvcC", b"dvvC", b"esds", b"d263", b"colr", b"pasp",
+    b"btrt", b"fiel", b"clap", b"mdcv", b"clli", b"gama",
+];
+const AUDIO_CONFIG: &[&[u8; 4]] = &[
+    b"esds", b"dOps", b"dac3", b"dec3", b"dfLa", b"alac", b"chan", b"wave", b"btrt",
+];
+/// Inside QuickTime's `wave` (the terminator box has type zero).
+const WAVE_CONFIG: &[&[u8; 4]] = &[b"frma", b"esds", b"enda", b"chan", b"mp4a", b"\0\0\0\0"];
+
+#[derive(Debug, Clone)]
 struct Box_ {
     kind: [u8; 4],
     /// The whole box, header included, within the parent's bytes.
-    start: usize,
-    end: usize,
-    header: usize,
+    whole: Range<usize>,
+    body: Range<usize>,
 }
 
 /// The boxes directly inside `data`, or why they cannot be read.
@@ -54,20 +76,17 @@ fn boxes(data: &[u8]) -> Result<Vec<Box_>, String> {
     let mut at = 0usize;
     while at < data.len() {
         let rest = &data[at..];
-        if rest.len() < 8 {
+        let Some(head) = rest.get(..8) else {
             return Err(format!("{} stray bytes at the end of a box", rest.len()));
-        }
-        let size32 = u32::from_be_bytes([rest[0], rest[1], rest[2], rest[3]]) as u64;
-        let kind = [rest[4], rest[5], rest[6], rest[7]];
-        let (size, header) = match size32 {
-            0 => ((rest.len()) as u64, 8),
-            1 => {
-                let big = rest
-                    .get(8..16)
-                    .ok_or("a box with a 64-bit size is truncated")?;
-                (u64::from_be_bytes(big.try_into().unwrap_or_default()), 16)
-            }
-            n => (n, 8),
+        };
+        let kind = [head[4], head[5], head[6], head[7]];
+        let (size, header) = match u32::from_be_bytes([head[0], head[1], head[2], head[3]]) {
+            0 => (rest.len() as u64, 8),
+            1 => (
+                read_u64(rest, 8).ok_or("a box with a 64-bit size is truncated")?,
+                16,
+            ),
+            n => (n as u64, 8),
         };
         if size < header as u64 || size > rest.len() as u64 {
             return Err(format!(
@@ -76,13 +95,13 @@ fn boxes(data: &[u8]) -> Result<Vec<Box_>, String> {
                 rest.len()
             ));
         }
+        let end = at + size as usize;
         out.push(Box_ {
             kind,
-            start: at,
-            end: at + size as usize,
-            header,
+            whole: at..end,
+            body: at + header..end,
         });
-        at += size as usize;
+        at = end;
     }
     Ok(out)
 }
@@ -98,96 +117,19 @@ fn name(kind: &[u8; 4]) -> String {
         .collect()
 }
 
-fn is(kind: &[u8; 4], set: &[&[u8; 4]]) -> bool {
-    set.contains(&kind)
+fn read_u32(data: &[u8], at: usize) -> Option<u32> {
+    let b = data.get(at..at.checked_add(4)?)?;
+    Some(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
 }
 
-/// Rewrites `data` (an MP4/MOV/M4A file) without metadata boxes.
-pub fn clean(data: &[u8]) -> Result<Cleaned, String> {
-    if data.get(4..8) != Some(b"ftyp") {
-        return Err("not an MP4/QuickTime file (it does not start with an `ftyp` box)".into());
-    }
-    let top = boxes(data)?;
-    for b in &top {
-        if b.kind == *b"moof" || b.kind == *b"mfra" || b.kind == *b"sidx" {
-            return Err("fragmented MP4 (streaming segments) is not supported".into());
-        }
-        if !is(&b.kind, KEEP_TOP) && !is(&b.kind, DROP) {
-            return Err(format!("unknown top-level box `{}`", name(&b.kind)));
-        }
-    }
-    let moovs: Vec<&Box_> = top.iter().filter(|b| b.kind == *b"moov").collect();
-    let [moov] = moovs.as_slice() else {
-        return Err(format!("{} `moov` boxes (expected one)", moovs.len()));
-    };
-    let moov_data = &data[moov.start + moov.header..moov.end];
-    // First pass: the new moov's size (independent of the offsets' values).
-    let size = rewrite_moov(moov_data, &|o| Ok(o))?.len();
-    // Layout of the new file, and where each mdat moves.
-    let mut position = 0usize;
-    let mut moved: Vec<(Range<usize>, usize)> = Vec::new();
-    for b in top.iter().filter(|b| is(&b.kind, KEEP_TOP)) {
-        if b.kind == *b"mdat" {
-            moved.push((b.start..b.end, position));
-        }
-        position += match &b.kind {
-            b"moov" => size,
-            _ => b.end - b.start,
-        };
-    }
-    let map = |offset: u64| -> Result<u64, String> {
-        let o = usize::try_from(offset).map_err(|_| "chunk offset too large".to_string())?;
-        moved
-            .iter()
-            .find(|(range, _)| range.start + 8 <= o && o <= range.end)
-            .map(|(range, new)| (o - range.start + new) as u64)
-            .ok_or_else(|| format!("a chunk offset ({offset}) points outside the media data"))
-    };
-    let new_moov = rewrite_moov(moov_data, &map)?;
-    debug_assert_eq!(new_moov.len(), size);
-    let mut out = Vec::with_capacity(position);
-    for b in top.iter().filter(|b| is(&b.kind, KEEP_TOP)) {
-        match &b.kind {
-            b"moov" => out.extend_from_slice(&new_moov),
-            _ => out.extend_from_slice(&data[b.start..b.end]),
-        }
-    }
-    Ok(Cleaned {
-        seconds: duration(moov_data),
-        has_video: has_handler(moov_data, b"vide"),
-        bytes: out,
-    })
+fn read_u64(data: &[u8], at: usize) -> Option<u64> {
+    let b = data.get(at..at.checked_add(8)?)?;
+    let mut a = [0u8; 8];
+    a.copy_from_slice(b);
+    Some(u64::from_be_bytes(a))
 }
 
-type OffsetMap<'a> = dyn Fn(u64) -> Result<u64, String> + 'a;
-
-/// The `moov` box rebuilt from its children.
-fn rewrite_moov(children: &[u8], map: &OffsetMap) -> Result<Vec<u8>, String> {
-    let body = rewrite_children(children, map)?;
-    Ok(wrap(b"moov", &body))
-}
-
-fn rewrite_children(data: &[u8], map: &OffsetMap) -> Result<Vec<u8>, String> {
-    let mut out = Vec::with_capacity(data.len());
-    for b in boxes(data)? {
-        let whole = &data[b.start..b.end];
-        let inner = &data[b.start + b.header..b.end];
-        if is(&b.kind, DROP) {
-            continue;
-        } else if is(&b.kind, CONTAINERS) {
-            out.extend(wrap(&b.kind, &rewrite_children(inner, map)?));
-        } else if is(&b.kind, TIMED) {
-            out.extend(wrap(&b.kind, &zero_times(inner, &b.kind)?));
-        } else if b.kind == *b"stco" || b.kind == *b"co64" {
-            out.extend(wrap(&b.kind, &offsets(inner, b.kind == *b"co64", map)?));
-        } else {
-            out.extend_from_slice(whole);
-        }
-    }
-    Ok(out)
-}
-
-/// A box with a (32-bit) size header around `body`.
+/// A box with a 32-bit size header around `body`.
 fn wrap(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(body.len() + 8);
     out.extend_from_slice(&((body.len() + 8) as u32).to_be_bytes());
@@ -196,80 +138,518 @@ fn wrap(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
     out
 }
 
-/// `mvhd`/`tkhd`/`mdhd` with creation and modification times set to zero ("unknown").
-fn zero_times(body: &[u8], kind: &[u8; 4]) -> Result<Vec<u8>, String> {
-    let mut out = body.to_vec();
-    let width = match body.first() {
-        Some(0) => 4,
-        Some(1) => 8,
+/// The one child of kind `kind` in `list`, when there is exactly one.
+fn only<'b>(list: &'b [Box_], kind: &[u8; 4]) -> Result<Option<&'b Box_>, String> {
+    let mut found = list.iter().filter(|b| b.kind == *kind);
+    match (found.next(), found.next()) {
+        (first, None) => Ok(first),
+        _ => Err(format!("more than one `{}` box", name(kind))),
+    }
+}
+
+fn required<'b>(list: &'b [Box_], kind: &[u8; 4], parent: &str) -> Result<&'b Box_, String> {
+    only(list, kind)?.ok_or_else(|| format!("`{parent}` has no `{}` box", name(kind)))
+}
+
+/// Rebuilds `data` (an MP4/MOV/M4A file) from what playback needs.
+pub fn clean(data: &[u8]) -> Result<Cleaned, String> {
+    if data.get(4..8) != Some(b"ftyp") {
+        return Err("not an MP4/QuickTime file (it does not start with an `ftyp` box)".into());
+    }
+    let top = boxes(data)?;
+    if let Some(b) = top
+        .iter()
+        .find(|b| matches!(&b.kind, b"moof" | b"mfra" | b"sidx" | b"styp"))
+    {
+        return Err(format!(
+            "fragmented MP4 (streaming segments, `{}`) is not supported",
+            name(&b.kind)
+        ));
+    }
+    let ftyp = brands(&data[required(&top, b"ftyp", "file")?.body.clone()])?;
+    let moov = required(&top, b"moov", "file")?;
+    let media: Vec<Range<usize>> = top
+        .iter()
+        .filter(|b| b.kind == *b"mdat")
+        .map(|b| b.body.clone())
+        .collect();
+    let movie = Movie::read(&data[moov.body.clone()])?;
+    // The kept tracks' chunks, in file order, each moved to the new media data.
+    let mut chunks: Vec<(Range<usize>, usize, usize)> = Vec::new();
+    for (t, track) in movie.tracks.iter().enumerate() {
+        for (c, &(offset, size)) in track.chunks.iter().enumerate() {
+            let start = usize::try_from(offset).map_err(|_| "a chunk offset is too large")?;
+            let end = usize::try_from(size)
+                .ok()
+                .and_then(|s| start.checked_add(s))
+                .ok_or("a chunk is too large")?;
+            if !media.iter().any(|m| m.start <= start && end <= m.end) {
+                return Err(format!(
+                    "a chunk ({size} bytes at {offset}) lies outside the media data"
+                ));
+            }
+            chunks.push((start..end, t, c));
+        }
+    }
+    chunks.sort_by_key(|(range, _, _)| (range.start, range.end));
+    if chunks.windows(2).any(|w| w[1].0.start < w[0].0.end) {
+        return Err("two chunks overlap".into());
+    }
+    let payload: usize = chunks.iter().map(|(r, _, _)| r.len()).sum();
+    // The size of `moov` does not depend on the offsets' values, only on their width: 32 bits
+    // if everything fits below 4 GiB, else 64.
+    let mut offsets: Vec<Vec<u64>> = movie
+        .tracks
+        .iter()
+        .map(|t| vec![0; t.chunks.len()])
+        .collect();
+    let wide_size = movie.write(&offsets, true).len();
+    let wide = ftyp.len() + wide_size + 16 + payload > u32::MAX as usize;
+    let moov_size = movie.write(&offsets, wide).len();
+    let header = if payload + 8 > u32::MAX as usize {
+        16
+    } else {
+        8
+    };
+    let mut position = ftyp.len() + moov_size + header;
+    for (range, t, c) in &chunks {
+        offsets[*t][*c] = position as u64;
+        position += range.len();
+    }
+    let new_moov = movie.write(&offsets, wide);
+    debug_assert_eq!(new_moov.len(), moov_size);
+    let mut out = Vec::with_capacity(position);
+    out.extend_from_slice(&ftyp);
+    out.extend_from_slice(&new_moov);
+    if header == 16 {
+        out.extend_from_slice(&1u32.to_be_bytes());
+        out.extend_from_slice(b"mdat");
+        out.extend_from_slice(&((payload + 16) as u64).to_be_bytes());
+    } else {
+        out.extend_from_slice(&((payload + 8) as u32).to_be_bytes());
+        out.extend_from_slice(b"mdat");
+    }
+    for (range, _, _) in &chunks {
+        out.extend_from_slice(&data[range.clone()]);
+    }
+    Ok(Cleaned {
+        seconds: movie.seconds,
+        has_video: movie.tracks.iter().any(|t| t.handler == *b"vide"),
+        bytes: out,
+    })
+}
+
+/// `ftyp` rebuilt from its brands, which must be printable.
+fn brands(body: &[u8]) -> Result<Vec<u8>, String> {
+    if body.len() < 8 || !body.len().is_multiple_of(4) {
+        return Err("the `ftyp` box is damaged".into());
+    }
+    let brand_ok = |b: &[u8]| b.iter().all(|&c| c.is_ascii_alphanumeric() || c == b' ');
+    let brands = [&body[..4]].into_iter().chain(body[8..].chunks(4));
+    if !brands.into_iter().all(brand_ok) {
+        return Err("the `ftyp` box names an unreadable brand".into());
+    }
+    Ok(wrap(b"ftyp", body))
+}
+
+/// What a rebuilt `moov` is made from.
+struct Movie {
+    mvhd: Vec<u8>,
+    tracks: Vec<Track>,
+    seconds: Option<f64>,
+}
+
+struct Track {
+    handler: [u8; 4],
+    tkhd: Vec<u8>,
+    /// `edts` rebuilt around its `elst`, if it had a readable one.
+    edts: Option<Vec<u8>>,
+    mdhd: Vec<u8>,
+    /// `vmhd` or `smhd`.
+    header: Vec<u8>,
+    /// The sample tables, rebuilt, but the chunk offsets (written last, once known).
+    tables: Vec<u8>,
+    /// Every chunk, in chunk order.
+    chunks: Vec<Chunk>,
+}
+
+impl Movie {
+    fn read(moov: &[u8]) -> Result<Movie, String> {
+        let children = boxes(moov)?;
+        if children.iter().any(|b| b.kind == *b"mvex") {
+            return Err("fragmented MP4 (`mvex`) is not supported".into());
+        }
+        let mvhd = &moov[required(&children, b"mvhd", "moov")?.body.clone()];
+        let seconds = duration(mvhd);
+        let mvhd = timed(b"mvhd", mvhd, [100, 112])?;
+        let mut tracks = Vec::new();
+        for trak in children.iter().filter(|b| b.kind == *b"trak") {
+            if let Some(track) = Track::read(&moov[trak.body.clone()])? {
+                tracks.push(track);
+            }
+        }
+        if tracks.is_empty() {
+            return Err("no audio or video track".into());
+        }
+        Ok(Movie {
+            mvhd,
+            tracks,
+            seconds,
+        })
+    }
+
+    /// The `moov` box, with `offsets[track][chunk]` as chunk offsets (of 64 bits if `wide`).
+    fn write(&self, offsets: &[Vec<u64>], wide: bool) -> Vec<u8> {
+        let mut body = self.mvhd.clone();
+        for (track, offsets) in self.tracks.iter().zip(offsets) {
+            body.extend(track.write(offsets, wide));
+        }
+        wrap(b"moov", &body)
+    }
+}
+
+impl Track {
+    /// A `trak`: `None` for a track playback does not need (metadata, text, timecode…).
+    fn read(trak: &[u8]) -> Result<Option<Track>, String> {
+        let children = boxes(trak)?;
+        let mdia_box = required(&children, b"mdia", "trak")?;
+        let mdia = &trak[mdia_box.body.clone()];
+        let mdia_children = boxes(mdia)?;
+        let hdlr = &mdia[required(&mdia_children, b"hdlr", "mdia")?.body.clone()];
+        let handler: [u8; 4] = hdlr
+            .get(8..12)
+            .and_then(|h| h.try_into().ok())
+            .ok_or("a track's handler (`hdlr`) is truncated")?;
+        if handler != *b"vide" && handler != *b"soun" {
+            return Ok(None);
+        }
+        let tkhd = timed(
+            b"tkhd",
+            &trak[required(&children, b"tkhd", "trak")?.body.clone()],
+            [84, 96],
+        )?;
+        let edts = only(&children, b"edts")?.and_then(|e| edit_list(&trak[e.body.clone()]));
+        let mdhd = timed(
+            b"mdhd",
+            &mdia[required(&mdia_children, b"mdhd", "mdia")?.body.clone()],
+            [24, 36],
+        )?;
+        let minf = &mdia[required(&mdia_children, b"minf", "mdia")?.body.clone()];
+        let minf_children = boxes(minf)?;
+        let header = media_header(&handler, minf, &minf_children)?;
+        let stbl = &minf[required(&minf_children, b"stbl", "minf")?.body.clone()];
+        let (tables, chunks) = sample_tables(stbl, &handler)?;
+        Ok(Some(Track {
+            handler,
+            tkhd,
+            edts,
+            mdhd,
+            header,
+            tables,
+            chunks,
+        }))
+    }
+
+    fn write(&self, offsets: &[u64], wide: bool) -> Vec<u8> {
+        let mut stbl = self.tables.clone();
+        let mut table = Vec::with_capacity(8 + offsets.len() * 8);
+        table.extend_from_slice(&[0, 0, 0, 0]);
+        table.extend_from_slice(&(offsets.len() as u32).to_be_bytes());
+        for &o in offsets {
+            match wide {
+                true => table.extend_from_slice(&o.to_be_bytes()),
+                false => table.extend_from_slice(&(o as u32).to_be_bytes()),
+            }
+        }
+        stbl.extend(wrap(if wide { b"co64" } else { b"stco" }, &table));
+        let mut hdlr = vec![0u8; 8];
+        hdlr.extend_from_slice(&self.handler);
+        hdlr.extend_from_slice(&[0u8; 13]);
+        // One data reference: the samples are in this file (flag 1), no path or address.
+        let dref = wrap(b"dref", b"\0\0\0\0\0\0\0\x01\0\0\0\x0curl \0\0\0\x01");
+        let mut minf = self.header.clone();
+        minf.extend(wrap(b"dinf", &dref));
+        minf.extend(wrap(b"stbl", &stbl));
+        let mut mdia = self.mdhd.clone();
+        mdia.extend(wrap(b"hdlr", &hdlr));
+        mdia.extend(wrap(b"minf", &minf));
+        let mut trak = self.tkhd.clone();
+        if let Some(edts) = &self.edts {
+            trak.extend_from_slice(edts);
+        }
+        trak.extend(wrap(b"mdia", &mdia));
+        wrap(b"trak", &trak)
+    }
+}
+
+/// A full box with dates (`mvhd`, `tkhd`, `mdhd`) rebuilt with them zeroed ("unknown"),
+/// `lengths` being its body's length in versions 0 and 1 (anything after is left behind).
+fn timed(kind: &[u8; 4], body: &[u8], lengths: [usize; 2]) -> Result<Vec<u8>, String> {
+    let (length, width) = match body.first() {
+        Some(0) => (lengths[0], 4),
+        Some(1) => (lengths[1], 8),
         _ => return Err(format!("unknown `{}` version", name(kind))),
     };
-    let times = out
-        .get_mut(4..4 + 2 * width)
-        .ok_or_else(|| format!("`{}` box truncated", name(kind)))?;
-    times.fill(0);
+    let mut out = body
+        .get(..length)
+        .ok_or_else(|| format!("the `{}` box is truncated", name(kind)))?
+        .to_vec();
+    out[4..4 + 2 * width].fill(0);
+    Ok(wrap(kind, &out))
+}
+
+/// `edts` with its edit list, if readable (without it playback only loses an offset).
+fn edit_list(edts: &[u8]) -> Option<Vec<u8>> {
+    let list = boxes(edts).ok()?;
+    let elst = &edts[only(&list, b"elst").ok()??.body.clone()];
+    let width = match elst.first()? {
+        0 => 12,
+        1 => 20,
+        _ => return None,
+    };
+    let count = read_u32(elst, 4)? as usize;
+    let length = count.checked_mul(width)?.checked_add(8)?;
+    Some(wrap(b"edts", &wrap(b"elst", elst.get(..length)?)))
+}
+
+/// `vmhd` for video, `smhd` for sound: the original's fixed fields, or the defaults.
+fn media_header(handler: &[u8; 4], minf: &[u8], children: &[Box_]) -> Result<Vec<u8>, String> {
+    let (kind, default): (&[u8; 4], &[u8]) = match handler {
+        b"vide" => (b"vmhd", &[0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]),
+        _ => (b"smhd", &[0u8; 8]),
+    };
+    let body = only(children, kind)?
+        .and_then(|b| minf[b.body.clone()].get(..default.len()))
+        .unwrap_or(default);
+    Ok(wrap(kind, body))
+}
+
+/// (offset, size) of a chunk of samples in the original file.
+type Chunk = (u64, u64);
+
+/// The sample tables of `stbl` rebuilt (all but the chunk offsets), and every chunk.
+fn sample_tables(stbl: &[u8], handler: &[u8; 4]) -> Result<(Vec<u8>, Vec<Chunk>), String> {
+    let list = boxes(stbl)?;
+    let body = |kind: &[u8; 4]| -> Result<Option<&[u8]>, String> {
+        Ok(only(&list, kind)?.map(|b| &stbl[b.body.clone()]))
+    };
+    let need = |kind: &[u8; 4]| -> Result<&[u8], String> {
+        body(kind)?.ok_or_else(|| format!("the sample tables have no `{}` box", name(kind)))
+    };
+    let stsd = descriptions(need(b"stsd")?, handler)?;
+    let stts = table(b"stts", need(b"stts")?, 8)?;
+    let stsc = table(b"stsc", need(b"stsc")?, 12)?;
+    let stsz = need(b"stsz")?;
+    let sizes = SampleSizes::read(stsz)?;
+    let (offsets, wide) = match (body(b"stco")?, body(b"co64")?) {
+        (Some(b), None) => (b, false),
+        (None, Some(b)) => (b, true),
+        _ => return Err("the sample tables need exactly one chunk offset table".into()),
+    };
+    let offsets = chunk_table(offsets, wide)?;
+    let chunks = chunk_sizes(&offsets, &stsc, &sizes)?;
+    let mut out = wrap(b"stsd", &stsd);
+    out.extend(wrap(b"stts", &stts));
+    if let Some(ctts) = body(b"ctts")? {
+        out.extend(wrap(b"ctts", &table(b"ctts", ctts, 8)?));
+    }
+    for kind in [b"stss", b"stps"] {
+        if let Some(b) = body(kind)? {
+            out.extend(wrap(kind, &table(kind, b, 4)?));
+        }
+    }
+    if let Some(sdtp) = body(b"sdtp")? {
+        // One byte per sample after the version and flags.
+        let length = 4 + sizes.count as usize;
+        let sdtp = sdtp.get(..length).ok_or("the `sdtp` table is truncated")?;
+        out.extend(wrap(b"sdtp", sdtp));
+    }
+    out.extend(wrap(b"stsc", &stsc));
+    out.extend(wrap(b"stsz", &stsz[..sizes.length]));
+    Ok((out, chunks))
+}
+
+/// A full box holding a count and `count` entries of `width` bytes, cut to that length.
+fn table(kind: &[u8; 4], body: &[u8], width: usize) -> Result<Vec<u8>, String> {
+    let count =
+        read_u32(body, 4).ok_or_else(|| format!("the `{}` table is truncated", name(kind)))?;
+    let length = (count as usize)
+        .checked_mul(width)
+        .and_then(|n| n.checked_add(8))
+        .filter(|&n| n <= body.len())
+        .ok_or_else(|| format!("the `{}` table is shorter than its count", name(kind)))?;
+    Ok(body[..length].to_vec())
+}
+
+struct SampleSizes<'a> {
+    /// Every sample's size when they are all equal, else 0.
+    uniform: u32,
+    count: u32,
+    table: &'a [u8],
+    /// Bytes of `stsz` that hold this (the rest is left behind).
+    length: usize,
+}
+
+impl SampleSizes<'_> {
+    fn read(stsz: &[u8]) -> Result<SampleSizes<'_>, String> {
+        let (Some(uniform), Some(count)) = (read_u32(stsz, 4), read_u32(stsz, 8)) else {
+            return Err("the `stsz` table is truncated".into());
+        };
+        let entries = if uniform == 0 { count as usize } else { 0 };
+        let length = entries
+            .checked_mul(4)
+            .and_then(|n| n.checked_add(12))
+            .filter(|&n| n <= stsz.len())
+            .ok_or("the `stsz` table is shorter than its count")?;
+        Ok(SampleSizes {
+            uniform,
+            count,
+            table: &stsz[12..length],
+            length,
+        })
+    }
+
+    fn size(&self, sample: usize) -> u64 {
+        match self.uniform {
+            0 => read_u32(self.table, sample * 4).unwrap_or(0) as u64,
+            n => n as u64,
+        }
+    }
+}
+
+/// The offsets of a `stco` (or, `wide`, `co64`) table.
+fn chunk_table(body: &[u8], wide: bool) -> Result<Vec<u64>, String> {
+    let width = if wide { 8 } else { 4 };
+    let body = table(if wide { b"co64" } else { b"stco" }, body, width)?;
+    Ok(body[8..]
+        .chunks_exact(width)
+        .map(|e| match wide {
+            true => read_u64(e, 0).unwrap_or(0),
+            false => read_u32(e, 0).unwrap_or(0) as u64,
+        })
+        .collect())
+}
+
+/// Each chunk's (offset, size): `stsc` says how many samples each chunk holds, `stsz` their
+/// sizes. Every sample must belong to exactly one chunk.
+fn chunk_sizes(
+    offsets: &[u64],
+    stsc: &[u8],
+    sizes: &SampleSizes,
+) -> Result<Vec<(u64, u64)>, String> {
+    let runs: Vec<(u64, u64)> = stsc[8..]
+        .chunks_exact(12)
+        .map(|e| {
+            (
+                read_u32(e, 0).unwrap_or(0) as u64,
+                read_u32(e, 4).unwrap_or(0) as u64,
+            )
+        })
+        .collect();
+    if runs.first().map(|r| r.0) != Some(1) || runs.windows(2).any(|w| w[1].0 <= w[0].0) {
+        return Err("the sample-to-chunk table (`stsc`) is damaged".into());
+    }
+    let mut chunks = Vec::with_capacity(offsets.len());
+    let mut sample = 0u64;
+    let mut run = 0;
+    for (i, &offset) in offsets.iter().enumerate() {
+        let number = i as u64 + 1;
+        while runs.get(run + 1).is_some_and(|r| r.0 <= number) {
+            run += 1;
+        }
+        let per_chunk = runs[run].1;
+        let end = sample
+            .checked_add(per_chunk)
+            .filter(|&e| e <= sizes.count as u64)
+            .ok_or("the chunks hold more samples than the sample size table (`stsz`) lists")?;
+        let size = match sizes.uniform {
+            0 => (sample..end).map(|s| sizes.size(s as usize)).sum(),
+            n => n as u64 * per_chunk,
+        };
+        chunks.push((offset, size));
+        sample = end;
+    }
+    if sample != sizes.count as u64 {
+        return Err(
+            "the chunks hold fewer samples than the sample size table (`stsz`) lists".into(),
+        );
+    }
+    Ok(chunks)
+}
+
+/// `stsd` rebuilt: each sample description of a known format, its fixed fields copied with the
+/// data reference set to "this file" and the text fields (compressor name, vendor) blanked,
+/// followed by the codec configuration boxes decoders need.
+fn descriptions(stsd: &[u8], handler: &[u8; 4]) -> Result<Vec<u8>, String> {
+    let entries = stsd.get(8..).ok_or("the `stsd` box is truncated")?;
+    let list = boxes(entries)?;
+    if list.is_empty() {
+        return Err("a track has no sample description".into());
+    }
+    let mut out = vec![0, 0, 0, 0];
+    out.extend_from_slice(&(list.len() as u32).to_be_bytes());
+    for b in list {
+        let entry = &entries[b.body.clone()];
+        let video = *handler == *b"vide";
+        let (fixed, config) = match video {
+            true if VIDEO_FORMATS.contains(&&b.kind) => (78, VIDEO_CONFIG),
+            false if AUDIO_FORMATS.contains(&&b.kind) => {
+                let extra = match entry.get(8..10) {
+                    Some([0, 1]) => 16,
+                    Some([0, 2]) => 36,
+                    _ => 0,
+                };
+                (28 + extra, AUDIO_CONFIG)
+            }
+            _ => {
+                return Err(format!(
+                    "unknown {} format `{}`",
+                    if video { "video" } else { "audio" },
+                    name(&b.kind)
+                ));
+            }
+        };
+        let mut body = entry
+            .get(..fixed)
+            .ok_or_else(|| format!("the `{}` description is truncated", name(&b.kind)))?
+            .to_vec();
+        body[6..8].copy_from_slice(&[0, 1]);
+        match video {
+            true => body[42..74].fill(0),
+            false => body[12..16].fill(0),
+        }
+        body.extend(configuration(&entry[fixed..], config)?);
+        out.extend(wrap(&b.kind, &body));
+    }
     Ok(out)
 }
 
-/// A chunk offset table with every offset moved by `map`.
-fn offsets(body: &[u8], wide: bool, map: &OffsetMap) -> Result<Vec<u8>, String> {
-    let count = body
-        .get(4..8)
-        .map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]) as usize)
-        .ok_or("chunk offset table truncated")?;
-    let width = if wide { 8 } else { 4 };
-    if body.len() != 8 + count.saturating_mul(width) {
-        return Err("chunk offset table size does not match its entry count".into());
-    }
-    let mut out = body[..8].to_vec();
-    for entry in body[8..].chunks_exact(width) {
-        let old = match wide {
-            true => u64::from_be_bytes(entry.try_into().unwrap_or_default()),
-            false => u32::from_be_bytes(entry.try_into().unwrap_or_default()) as u64,
-        };
-        let new = map(old)?;
-        if wide {
-            out.extend_from_slice(&new.to_be_bytes());
-        } else {
-            let new = u32::try_from(new).map_err(|_| "a chunk offset overflows 32 bits")?;
-            out.extend_from_slice(&new.to_be_bytes());
+/// The configuration boxes of a sample description that are on `allowed`, rebuilt.
+fn configuration(data: &[u8], allowed: &[&[u8; 4]]) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    for b in boxes(data)? {
+        let body = &data[b.body.clone()];
+        if !allowed.contains(&&b.kind) {
+            continue;
+        }
+        match &b.kind {
+            b"colr" if !matches!(body.get(..4), Some(b"nclx" | b"nclc")) => {}
+            b"wave" => out.extend(wrap(b"wave", &configuration(body, WAVE_CONFIG)?)),
+            _ => out.extend_from_slice(&data[b.whole.clone()]),
         }
     }
     Ok(out)
 }
 
-/// Seconds declared by `mvhd`.
-fn duration(moov: &[u8]) -> Option<f64> {
-    let mvhd = boxes(moov).ok()?.into_iter().find(|b| b.kind == *b"mvhd")?;
-    let body = &moov[mvhd.start + mvhd.header..mvhd.end];
+/// Seconds declared by `mvhd`'s body.
+fn duration(body: &[u8]) -> Option<f64> {
     let (scale, length) = match body.first()? {
-        0 => (
-            u32::from_be_bytes(body.get(12..16)?.try_into().ok()?) as u64,
-            u32::from_be_bytes(body.get(16..20)?.try_into().ok()?) as u64,
-        ),
-        1 => (
-            u32::from_be_bytes(body.get(20..24)?.try_into().ok()?) as u64,
-            u64::from_be_bytes(body.get(24..32)?.try_into().ok()?),
-        ),
+        0 => (read_u32(body, 12)? as u64, read_u32(body, 16)? as u64),
+        1 => (read_u32(body, 20)? as u64, read_u64(body, 24)?),
         _ => return None,
     };
     (scale > 0 && length > 0 && length != u64::MAX && length != u32::MAX as u64)
         .then(|| length as f64 / scale as f64)
-}
-
-/// Whether a track of `moov` has the handler type `kind` (`vide`, `soun`).
-fn has_handler(moov: &[u8], kind: &[u8; 4]) -> bool {
-    let Ok(children) = boxes(moov) else {
-        return false;
-    };
-    children.iter().any(|b| {
-        let inner = &moov[b.start + b.header..b.end];
-        match &b.kind {
-            b"trak" | b"mdia" => has_handler(inner, kind),
-            b"hdlr" => inner.get(8..12) == Some(&kind[..]),
-            _ => false,
-        }
-    })
 }
 
 /// Every box type in a file, depth first (for tests and audits): containers known to hold
@@ -287,12 +667,12 @@ fn walk(data: &[u8], out: &mut Vec<String>) {
     };
     for b in list {
         out.push(name(&b.kind));
-        let inner = &data[b.start + b.header..b.end];
+        let inner = &data[b.body.clone()];
         if b.kind == *b"meta" {
             if let Some(rest) = inner.get(4..) {
                 walk(rest, out);
             }
-        } else if is(&b.kind, CONTAINERS) || matches!(&b.kind, b"moov" | b"udta" | b"ilst") {
+        } else if CONTAINERS.contains(&&b.kind) || matches!(&b.kind, b"udta" | b"ilst") {
             walk(inner, out);
         }
     }
@@ -302,24 +682,18 @@ fn walk(data: &[u8], out: &mut Vec<String>) {
 pub fn chunk_offsets(data: &[u8]) -> Result<Vec<u64>, String> {
     let mut found = Vec::new();
     for b in boxes(data)?.iter().filter(|b| b.kind == *b"moov") {
-        offsets_in(&data[b.start + b.header..b.end], &mut found)?;
+        offsets_in(&data[b.body.clone()], &mut found)?;
     }
     Ok(found)
 }
 
 fn offsets_in(data: &[u8], found: &mut Vec<u64>) -> Result<(), String> {
     for b in boxes(data)? {
-        let inner = &data[b.start + b.header..b.end];
-        if is(&b.kind, CONTAINERS) {
+        let inner = &data[b.body.clone()];
+        if CONTAINERS.contains(&&b.kind) {
             offsets_in(inner, found)?;
         } else if b.kind == *b"stco" || b.kind == *b"co64" {
-            let seen = std::cell::RefCell::new(Vec::new());
-            let collect = |o: u64| {
-                seen.borrow_mut().push(o);
-                Ok(o)
-            };
-            offsets(inner, b.kind == *b"co64", &collect)?;
-            found.extend(seen.into_inner());
+            found.extend(chunk_table(inner, b.kind == *b"co64")?);
         }
     }
     Ok(())
@@ -329,95 +703,130 @@ fn offsets_in(data: &[u8], found: &mut Vec<u64>) -> Result<(), String> {
 pub mod tests {
     use super::*;
 
-    /// A minimal MP4: one video track whose two chunks hold `SAMPLE-A` and `SAMPLE-B`, a `udta`
-    /// with a `©xyz` place and an owner name, a `meta` box, and `moov` before or after `mdat`.
+    /// A small MP4 whose metadata (boxes, fields, a metadata track, unreferenced bytes) names
+    /// `CANARY Owner`; see [`crate::media::testdata::mp4`].
     pub fn sample(moov_first: bool, wide: bool) -> Vec<u8> {
         crate::media::testdata::mp4(moov_first, wide, "CANARY Owner")
     }
 
-    fn chunk_bytes(file: &[u8]) -> Vec<Vec<u8>> {
-        let top = boxes(file).unwrap();
-        let moov = top.iter().find(|b| b.kind == *b"moov").unwrap();
-        let mut found = Vec::new();
-        find_offsets(&file[moov.start + 8..moov.end], &mut found);
-        found
-            .into_iter()
-            .map(|o| file[o as usize..o as usize + 8].to_vec())
-            .collect()
+    fn has(bytes: &[u8], needle: &[u8]) -> bool {
+        bytes.windows(needle.len()).any(|w| w == needle)
     }
 
-    fn find_offsets(data: &[u8], found: &mut Vec<u64>) {
-        for b in boxes(data).unwrap() {
-            let inner = &data[b.start + b.header..b.end];
-            if is(&b.kind, CONTAINERS) {
-                find_offsets(inner, found);
-            } else if b.kind == *b"stco" {
-                found.extend(
-                    inner[8..]
-                        .chunks(4)
-                        .map(|c| u32::from_be_bytes(c.try_into().unwrap()) as u64),
-                );
-            } else if b.kind == *b"co64" {
-                found.extend(
-                    inner[8..]
-                        .chunks(8)
-                        .map(|c| u64::from_be_bytes(c.try_into().unwrap())),
-                );
-            }
-        }
+    /// What a published file must satisfy: no canary, and nothing the independent check finds.
+    fn assert_clean(bytes: &[u8], context: &str) {
+        assert!(!has(bytes, b"CANARY"), "a canary survived ({context})");
+        let left = crate::audit::metadata::leftovers(bytes);
+        assert!(left.is_empty(), "{context}: {left:?}");
     }
 
     #[test]
-    fn metadata_boxes_are_removed_and_chunks_still_point_at_their_samples() {
+    fn only_what_playback_needs_is_written_and_chunks_keep_their_samples() {
         for moov_first in [true, false] {
             for wide in [false, true] {
                 let original = sample(moov_first, wide);
                 assert!(box_types(&original).contains(&"©xyz".to_string()));
-                assert_eq!(
-                    chunk_bytes(&original),
-                    vec![b"SAMPLE-A".to_vec(), b"SAMPLE-B".to_vec()]
-                );
                 let cleaned = clean(&original).unwrap();
-                let types = box_types(&cleaned.bytes);
-                for gone in ["udta", "meta", "©xyz", "free", "uuid"] {
-                    assert!(!types.contains(&gone.to_string()), "{gone} in {types:?}");
-                }
-                assert!(
-                    !cleaned.bytes.windows(6).any(|w| w == b"CANARY"),
-                    "owner name left"
+                assert_clean(
+                    &cleaned.bytes,
+                    &format!("moov_first={moov_first} wide={wide}"),
                 );
-                assert!(cleaned.bytes.len() < original.len());
+                let types: Vec<String> = box_types(&cleaned.bytes);
                 assert_eq!(
-                    chunk_bytes(&cleaned.bytes),
-                    vec![b"SAMPLE-A".to_vec(), b"SAMPLE-B".to_vec()],
-                    "moov_first={moov_first} wide={wide}"
+                    types,
+                    [
+                        "ftyp", "moov", "mvhd", "trak", "tkhd", "mdia", "mdhd", "hdlr", "minf",
+                        "vmhd", "dinf", "dref", "stbl", "stsd", "stts", "stsc", "stsz", "stco",
+                        "mdat"
+                    ],
+                    "one track (the metadata track is gone), moov before mdat"
+                );
+                let offsets = chunk_offsets(&cleaned.bytes).unwrap();
+                let chunk = |o: u64| cleaned.bytes[o as usize..o as usize + 8].to_vec();
+                assert_eq!(
+                    offsets.iter().map(|&o| chunk(o)).collect::<Vec<_>>(),
+                    [b"SAMPLE-A".to_vec(), b"SAMPLE-B".to_vec()]
+                );
+                assert!(
+                    cleaned.bytes.ends_with(b"mdatSAMPLE-ASAMPLE-B"),
+                    "only played bytes"
                 );
                 assert_eq!(cleaned.seconds, Some(192.0));
                 assert!(cleaned.has_video);
-                // Cleaning is idempotent.
-                assert_eq!(clean(&cleaned.bytes).unwrap().bytes, cleaned.bytes);
+                assert_eq!(
+                    clean(&cleaned.bytes).unwrap().bytes,
+                    cleaned.bytes,
+                    "idempotent"
+                );
             }
         }
     }
 
     #[test]
-    fn malformed_files_are_refused() {
-        let good = sample(true, false);
-        assert!(clean(b"not a video at all").is_err());
-        assert!(clean(&good[..good.len() - 3]).is_err(), "truncated");
-        let mut unknown = good.clone();
-        unknown.extend_from_slice(&[0, 0, 0, 8, b'z', b'z', b'z', b'z']);
+    fn a_renamed_metadata_box_is_left_behind_like_any_unknown_box() {
+        let mut original = sample(true, false);
+        for from in [&b"udta"[..], b"meta", b"uuid", b"ilst", b"\xa9xyz"] {
+            let at = original.windows(4).position(|w| w == from).unwrap();
+            original[at + 1] ^= 0x20;
+        }
+        assert_clean(&clean(&original).unwrap().bytes, "renamed boxes");
+    }
+
+    #[test]
+    fn every_damaged_copy_is_refused_or_clean() {
+        let original = sample(true, false);
+        let (mut refused, mut cleaned) = (0, 0);
+        for at in 0..original.len() {
+            for bit in [0x01u8, 0x20, 0x80] {
+                let mut damaged = original.clone();
+                damaged[at] ^= bit;
+                match clean(&damaged) {
+                    Ok(c) => {
+                        assert_clean(&c.bytes, &format!("byte {at} ^ {bit:#x}"));
+                        cleaned += 1;
+                    }
+                    Err(_) => refused += 1,
+                }
+            }
+        }
+        for n in 0..original.len() {
+            if let Ok(c) = clean(&original[..n]) {
+                assert_clean(&c.bytes, &format!("truncated to {n}"));
+            }
+        }
         assert!(
-            clean(&unknown)
-                .unwrap_err()
-                .contains("unknown top-level box")
+            refused > 0 && cleaned > 0,
+            "{refused} refused, {cleaned} cleaned"
         );
+    }
+
+    #[test]
+    fn what_playback_needs_and_cannot_be_read_refuses_the_file() {
+        let good = sample(true, false);
+        let refuse = |bytes: &[u8], why: &str| {
+            let err = clean(bytes).unwrap_err();
+            assert!(err.contains(why), "{err}");
+        };
+        refuse(b"not a video at all", "not an MP4");
+        refuse(&good[..good.len() - 3], "declares");
         let mut fragmented = good.clone();
         fragmented.extend_from_slice(&[0, 0, 0, 8, b'm', b'o', b'o', b'f']);
-        assert!(clean(&fragmented).unwrap_err().contains("fragmented"));
-        let mut huge = good.clone();
-        huge[3] = 0xFF; // ftyp claims more bytes than the file has
-        huge[2] = 0xFF;
-        assert!(clean(&huge).is_err());
+        refuse(&fragmented, "fragmented");
+        let mut no_moov = good.clone();
+        let at = no_moov.windows(4).position(|w| w == b"moov").unwrap();
+        no_moov[at] = b'x';
+        refuse(&no_moov, "no `moov`");
+        let mut unknown_format = good.clone();
+        let at = unknown_format
+            .windows(4)
+            .position(|w| w == b"avc1")
+            .unwrap();
+        unknown_format[at] = b'x';
+        refuse(&unknown_format, "unknown video format");
+        // A chunk offset pointing at the metadata in `moov` is not media data.
+        let mut outside = good.clone();
+        let at = outside.windows(4).position(|w| w == b"stco").unwrap() + 12;
+        outside[at..at + 4].copy_from_slice(&40u32.to_be_bytes());
+        refuse(&outside, "outside the media data");
     }
 }

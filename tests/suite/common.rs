@@ -546,3 +546,16 @@ impl Drop for Serve {
         let _ = self.child.wait();
     }
 }
+
+/// Whether a test tool (a linter, a metadata reader) is installed: when it is not, a loud skip,
+/// or a failure under SESH_REQUIRE_TOOLS=1, which `.ci/run` sets after installing them.
+pub fn tool_ready(program: &str, ready: bool) -> bool {
+    if !ready {
+        let message = format!("TOOL TEST SKIPPED: {program} is missing; bash .ci/run installs it");
+        if std::env::var("SESH_REQUIRE_TOOLS").is_ok_and(|v| v == "1") {
+            panic!("{message}, and SESH_REQUIRE_TOOLS=1 forbids skipping");
+        }
+        eprintln!("\n*** {message} ***\n");
+    }
+    ready
+}

@@ -6,6 +6,7 @@ mod audit;
 mod browser;
 
 mod consent;
+mod damage;
 mod deploy;
 mod docs;
 mod errors;

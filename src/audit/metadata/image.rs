@@ -1,9 +1,6 @@
-//! Finds metadata blocks in image bytes: EXIF (which holds GPS positions), XMP, IPTC, ICC
-//! profiles, comments and text chunks, in JPEG, PNG, WebP and GIF files recognised by content.
-//! Published images are re-encoded from pixels, so they should carry none of these.
-//!
-//! [`any_blocks`] also looks into the other media kinds sesh publishes (MP4/QuickTime boxes, PDF
-//! document information and XMP, WebVTT notes): what an original file in the sources gives away.
+//! Metadata blocks in image bytes: EXIF (which holds GPS positions), XMP, IPTC, ICC profiles,
+//! comments and text chunks, in JPEG, PNG, WebP and GIF files recognised by content. Published
+//! images are re-encoded from pixels, so they should carry none of these.
 
 /// The metadata blocks found in `bytes` (empty for a clean image or a file that is not one).
 pub fn blocks(bytes: &[u8]) -> Vec<&'static str> {
@@ -20,93 +17,9 @@ pub fn blocks(bytes: &[u8]) -> Vec<&'static str> {
     }
 }
 
-/// The metadata in any media file sesh publishes: [`blocks`] for images, plus metadata boxes of
-/// MP4/QuickTime files (outside the media data), a PDF's document information keys and XMP, a
-/// WebVTT file's `NOTE` blocks, and an XMP packet in any other file.
-pub fn any_blocks(bytes: &[u8]) -> Vec<&'static str> {
-    let mut found = blocks(bytes);
-    if bytes.get(4..8) == Some(b"ftyp") {
-        found.extend(mp4(bytes));
-    } else if bytes.starts_with(b"%PDF") {
-        found.extend(pdf(bytes));
-    } else if (bytes.starts_with(b"WEBVTT") || bytes.starts_with("\u{feff}WEBVTT".as_bytes()))
-        && vtt_notes(bytes)
-    {
-        found.push("WebVTT NOTE comments");
-    }
-    if found.is_empty() && (contains(bytes, b"<?xpacket") || contains(bytes, b"x:xmpmeta")) {
-        found.push("XMP");
-    }
-    found
-}
-
-/// Whether a WebVTT file has a `NOTE` block (a block, after a blank line, whose first line is
-/// `NOTE` alone or followed by a space or tab).
-fn vtt_notes(bytes: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(bytes).replace("\r\n", "\n");
-    text.split("\n\n").skip(1).any(|block| {
-        let first = block.trim_start_matches('\n').lines().next().unwrap_or("");
-        first == "NOTE" || first.starts_with("NOTE ") || first.starts_with("NOTE\t")
-    })
-}
-
-/// Metadata boxes anywhere in an MP4/QuickTime file but its media data (`mdat`), found by
-/// walking the top-level boxes and searching the others for the box types that carry metadata.
-fn mp4(bytes: &[u8]) -> Vec<&'static str> {
-    const KINDS: &[(&[u8; 4], &str)] = &[
-        (b"udta", "udta (user data: place, device, owner)"),
-        (b"meta", "meta (QuickTime metadata)"),
-        (b"uuid", "uuid (XMP or vendor data)"),
-        (b"\xA9xyz", "\u{a9}xyz (recording place)"),
-        (b"loci", "loci (recording place)"),
-    ];
-    let mut found = Vec::new();
-    let mut at = 0usize;
-    while at + 8 <= bytes.len() {
-        let size32 = u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
-        let kind = &bytes[at + 4..at + 8];
-        let size = match size32 {
-            0 => bytes.len() - at,
-            1 => bytes.get(at + 8..at + 16).map_or(0, |b| {
-                u64::from_be_bytes(b.try_into().unwrap_or_default()) as usize
-            }),
-            n => n as usize,
-        };
-        let end = at.saturating_add(size.max(8)).min(bytes.len());
-        if kind != b"mdat" {
-            let body = &bytes[at..end];
-            for (name, what) in KINDS {
-                if contains(body, &name[..]) && !found.contains(what) {
-                    found.push(*what);
-                }
-            }
-        }
-        at = end;
-    }
-    found
-}
-
-/// A PDF's document information keys and XMP, found in its bytes (objects compressed into
-/// object streams are not read: such a file counts as possibly carrying metadata).
-fn pdf(bytes: &[u8]) -> Vec<&'static str> {
-    const KEYS: &[(&[u8], &str)] = &[
-        (b"/Author", "/Author"),
-        (b"/Creator", "/Creator"),
-        (b"/Producer", "/Producer"),
-        (b"/Subject", "/Subject"),
-        (b"/Keywords", "/Keywords"),
-        (b"<?xpacket", "XMP"),
-        (b"/Metadata", "/Metadata (XMP)"),
-        (
-            b"/ObjStm",
-            "compressed objects (may hold document information)",
-        ),
-    ];
-    KEYS.iter()
-        .filter(|(key, _)| contains(bytes, key))
-        .map(|(_, what)| *what)
-        .collect()
-}
+/// The Adobe APP14 segment: how to read the colours of a CMYK or YCCK JPEG, no metadata (PDF
+/// writers keep it in embedded JPEGs).
+pub const ADOBE: &str = "Adobe APP14 (colour transform)";
 
 fn jpeg(bytes: &[u8]) -> Vec<&'static str> {
     let mut found = Vec::new();
@@ -130,6 +43,7 @@ fn jpeg(bytes: &[u8]) -> Vec<&'static str> {
             0xE1 if body.starts_with(b"http://ns.adobe.com/") => found.push("XMP"),
             0xE1 => found.push("APP1 segment"),
             0xE2 if body.starts_with(b"ICC_PROFILE") => found.push("ICC profile"),
+            0xEE if body.starts_with(b"Adobe") => found.push(ADOBE),
             0xED => found.push("IPTC (Photoshop APP13)"),
             0xFE => found.push("JPEG comment"),
             0xE2..=0xEF => found.push("APPn segment"),
@@ -294,29 +208,6 @@ mod tests {
     }
 
     #[test]
-    fn videos_documents_and_captions_are_looked_into() {
-        let mut mp4 = b"\0\0\0\x10ftypisom\0\0\0\0".to_vec();
-        mp4.extend_from_slice(b"\0\0\0\x10mdatudtameta");
-        assert!(any_blocks(&mp4).is_empty(), "media data is not metadata");
-        mp4.extend_from_slice(b"\0\0\0\x18moov\0\0\0\x10udta\xA9xyz+12");
-        assert_eq!(
-            any_blocks(&mp4),
-            [
-                "udta (user data: place, device, owner)",
-                "\u{a9}xyz (recording place)"
-            ]
-        );
-        let pdf = b"%PDF-1.7\n1 0 obj << /Producer (x) /Author (y) >> endobj";
-        assert_eq!(any_blocks(pdf), ["/Author", "/Producer"]);
-        assert_eq!(
-            any_blocks(b"WEBVTT\n\nNOTE by a translator\n"),
-            ["WebVTT NOTE comments"]
-        );
-        assert!(any_blocks(b"WEBVTT\n\n00:00.000 --> 00:01.000\nNOTE is a cue\n").is_empty());
-        assert!(any_blocks(b"plain text").is_empty());
-    }
-
-    #[test]
     fn truncated_inputs_do_not_panic() {
         for n in 0..40 {
             let mut b = jpeg_with(&seg(0xE1, b"Exif\0\0MM\0\x2a"));
@@ -325,9 +216,6 @@ mod tests {
             let mut p = b"\x89PNG\r\n\x1a\n\xff\xff\xff\xfftEXt".to_vec();
             p.truncate(n);
             let _ = blocks(&p);
-            let mut m = b"\0\0\0\x01ftypisom\xff\xff\xff\xff\xff\xff\xff\xffudta".to_vec();
-            m.truncate(n);
-            let _ = any_blocks(&m);
         }
     }
 }
