@@ -51,7 +51,8 @@ const AUDIO_FORMATS: &[&[u8; 4]] = &[
     b"fpcm", b"ulaw", b"alaw", b".mp3", b"samr", b"sawb",
 ];
 /// Codec configuration a video decoder reads (`colr` only with numeric colour information: an
-/// embedded ICC profile names its maker and device).
+/// embedded ICC profile names its maker and device). Each is cut to its own length
+/// ([`config_length`]).
 const VIDEO_CONFIG: &[&[u8; 4]] = &[
     b"avcC", b"hvcC", b"av1C", b"vpcC", b"dvcC", b"dvvC", b"esds", b"d263", b"colr", b"pasp",
     b"btrt", b"fiel", b"clap", b"mdcv", b"clli", b"gama",
@@ -65,8 +66,6 @@ const WAVE_CONFIG: &[&[u8; 4]] = &[b"frma", b"esds", b"enda", b"chan", b"mp4a", 
 #[derive(Debug, Clone)]
 struct Box_ {
     kind: [u8; 4],
-    /// The whole box, header included, within the parent's bytes.
-    whole: Range<usize>,
     body: Range<usize>,
 }
 
@@ -98,7 +97,6 @@ fn boxes(data: &[u8]) -> Result<Vec<Box_>, String> {
         let end = at + size as usize;
         out.push(Box_ {
             kind,
-            whole: at..end,
             body: at + header..end,
         });
         at = end;
@@ -239,17 +237,31 @@ pub fn clean(data: &[u8]) -> Result<Cleaned, String> {
     })
 }
 
-/// `ftyp` rebuilt from its brands, which must be printable.
+/// Brands of MP4, QuickTime, 3GPP and their profiles that players know.
+const BRANDS: &[&[u8; 4]] = &[
+    b"isom", b"iso2", b"iso3", b"iso4", b"iso5", b"iso6", b"iso7", b"iso8", b"iso9", b"mp41",
+    b"mp42", b"mp71", b"avc1", b"avc2", b"avc3", b"hvc1", b"hev1", b"av01", b"dash", b"msdh",
+    b"qt  ", b"M4A ", b"M4B ", b"M4P ", b"M4V ", b"M4VH", b"M4VP", b"3gp4", b"3gp5", b"3gp6",
+    b"3gp7", b"3gg6", b"3g2a", b"3g2b", b"3g2c", b"mmp4", b"F4V ", b"f4v ", b"MSNV", b"XAVC",
+    b"cmfc", b"cmf2", b"caqv", b"NDAS", b"kddi",
+];
+
+/// `ftyp` rebuilt from the brands players know (an unknown major brand becomes `isom`; the
+/// minor version, a free number, is zeroed).
 fn brands(body: &[u8]) -> Result<Vec<u8>, String> {
-    if body.len() < 8 || !body.len().is_multiple_of(4) {
-        return Err("the `ftyp` box is damaged".into());
+    let major = body.get(..4).ok_or("the `ftyp` box is damaged")?;
+    let known = |b: &[u8]| BRANDS.iter().any(|k| k[..] == *b);
+    let mut out = match known(major) {
+        true => major.to_vec(),
+        false => b"isom".to_vec(),
+    };
+    out.extend_from_slice(&[0, 0, 0, 0]);
+    for brand in body.get(8..).unwrap_or(&[]).chunks_exact(4) {
+        if known(brand) {
+            out.extend_from_slice(brand);
+        }
     }
-    let brand_ok = |b: &[u8]| b.iter().all(|&c| c.is_ascii_alphanumeric() || c == b' ');
-    let brands = [&body[..4]].into_iter().chain(body[8..].chunks(4));
-    if !brands.into_iter().all(brand_ok) {
-        return Err("the `ftyp` box names an unreadable brand".into());
-    }
-    Ok(wrap(b"ftyp", body))
+    Ok(wrap(b"ftyp", &out))
 }
 
 /// What a rebuilt `moov` is made from.
@@ -281,7 +293,7 @@ impl Movie {
         }
         let mvhd = &moov[required(&children, b"mvhd", "moov")?.body.clone()];
         let seconds = duration(mvhd);
-        let mvhd = timed(b"mvhd", mvhd, [100, 112])?;
+        let mvhd = header(b"mvhd", mvhd)?;
         let mut tracks = Vec::new();
         for trak in children.iter().filter(|b| b.kind == *b"trak") {
             if let Some(track) = Track::read(&moov[trak.body.clone()])? {
@@ -323,16 +335,14 @@ impl Track {
         if handler != *b"vide" && handler != *b"soun" {
             return Ok(None);
         }
-        let tkhd = timed(
+        let tkhd = header(
             b"tkhd",
             &trak[required(&children, b"tkhd", "trak")?.body.clone()],
-            [84, 96],
         )?;
         let edts = only(&children, b"edts")?.and_then(|e| edit_list(&trak[e.body.clone()]));
-        let mdhd = timed(
+        let mdhd = header(
             b"mdhd",
             &mdia[required(&mdia_children, b"mdhd", "mdia")?.body.clone()],
-            [24, 36],
         )?;
         let minf = &mdia[required(&mdia_children, b"minf", "mdia")?.body.clone()];
         let minf_children = boxes(minf)?;
@@ -382,19 +392,26 @@ impl Track {
     }
 }
 
-/// A full box with dates (`mvhd`, `tkhd`, `mdhd`) rebuilt with them zeroed ("unknown"),
-/// `lengths` being its body's length in versions 0 and 1 (anything after is left behind).
-fn timed(kind: &[u8; 4], body: &[u8], lengths: [usize; 2]) -> Result<Vec<u8>, String> {
-    let (length, width) = match body.first() {
-        Some(0) => (lengths[0], 4),
-        Some(1) => (lengths[1], 8),
+/// A movie, track or media header (`mvhd`, `tkhd`, `mdhd`) rebuilt at its standard length
+/// with its dates ("unknown") and its reserved fields zeroed: only the values playback reads
+/// (time scale, duration, rate, volume, matrix, track id, size, language) are copied.
+fn header(kind: &[u8; 4], body: &[u8]) -> Result<Vec<u8>, String> {
+    let (length, zero): (usize, &[Range<usize>]) = match (kind, body.first()) {
+        (b"mvhd", Some(0)) => (100, &[4..12, 26..36, 72..96]),
+        (b"mvhd", Some(1)) => (112, &[4..20, 38..48, 84..108]),
+        (b"tkhd", Some(0)) => (84, &[4..12, 16..20, 24..32, 38..40]),
+        (b"tkhd", Some(1)) => (96, &[4..20, 24..28, 36..44, 50..52]),
+        (b"mdhd", Some(0)) => (24, &[4..12, 22..24]),
+        (b"mdhd", Some(1)) => (36, &[4..20, 34..36]),
         _ => return Err(format!("unknown `{}` version", name(kind))),
     };
     let mut out = body
         .get(..length)
         .ok_or_else(|| format!("the `{}` box is truncated", name(kind)))?
         .to_vec();
-    out[4..4 + 2 * width].fill(0);
+    for range in zero {
+        out[range.clone()].fill(0);
+    }
     Ok(wrap(kind, &out))
 }
 
@@ -624,7 +641,10 @@ fn descriptions(stsd: &[u8], handler: &[u8; 4]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// The configuration boxes of a sample description that are on `allowed`, rebuilt.
+/// The configuration boxes of a sample description that are on `allowed`, each cut to the
+/// length its own structure gives (bytes after it, which a damaged size may have swallowed, are
+/// left behind). One a decoder needs and that cannot be read refuses the file; an optional one
+/// is dropped.
 fn configuration(data: &[u8], allowed: &[&[u8; 4]]) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     for b in boxes(data)? {
@@ -632,13 +652,137 @@ fn configuration(data: &[u8], allowed: &[&[u8; 4]]) -> Result<Vec<u8>, String> {
         if !allowed.contains(&&b.kind) {
             continue;
         }
-        match &b.kind {
-            b"colr" if !matches!(body.get(..4), Some(b"nclx" | b"nclc")) => {}
-            b"wave" => out.extend(wrap(b"wave", &configuration(body, WAVE_CONFIG)?)),
-            _ => out.extend_from_slice(&data[b.whole.clone()]),
+        if b.kind == *b"wave" {
+            out.extend(wrap(b"wave", &configuration(body, WAVE_CONFIG)?));
+            continue;
+        }
+        match (
+            config_length(&b.kind, body),
+            NEEDED_CONFIG.contains(&&b.kind),
+        ) {
+            (Some(length), _) => out.extend(wrap(&b.kind, &body[..length])),
+            (None, true) => {
+                return Err(format!(
+                    "the decoder configuration `{}` is damaged",
+                    name(&b.kind)
+                ));
+            }
+            (None, false) => {}
         }
     }
     Ok(out)
+}
+
+/// Configuration a decoder cannot do without.
+const NEEDED_CONFIG: &[&[u8; 4]] = &[
+    b"avcC", b"hvcC", b"av1C", b"vpcC", b"esds", b"dOps", b"dac3", b"dec3", b"dfLa", b"alac",
+    b"d263", b"frma",
+];
+
+/// The length of a configuration box's body as its own fields give it (`None` if it is shorter
+/// than that, or not of a readable form).
+fn config_length(kind: &[u8; 4], body: &[u8]) -> Option<usize> {
+    let fixed = |n: usize| (body.len() >= n).then_some(n);
+    let byte = |i: usize| body.get(i).copied().map(usize::from);
+    let u16_at = |i: usize| Some(u16::from_be_bytes([*body.get(i)?, *body.get(i + 1)?]) as usize);
+    match kind {
+        b"pasp" => fixed(8),
+        b"btrt" => fixed(12),
+        b"fiel" => fixed(2),
+        b"clap" => fixed(32),
+        b"mdcv" => fixed(24),
+        b"clli" | b"gama" | b"frma" | b"mp4a" => fixed(4),
+        b"enda" => fixed(2),
+        b"dac3" => fixed(3),
+        b"d263" => fixed(7),
+        b"dvcC" | b"dvvC" => fixed(24),
+        b"alac" => fixed(28),
+        b"\0\0\0\0" => Some(0),
+        b"colr" => match body.get(..4)? {
+            b"nclx" => fixed(11),
+            b"nclc" => fixed(10),
+            _ => None,
+        },
+        b"vpcC" => fixed(12 + u16_at(10)?),
+        b"chan" => fixed(16 + read_u32(body, 12)? as usize * 20),
+        b"dOps" => match byte(10)? {
+            0 => fixed(11),
+            _ => fixed(13 + byte(1)?),
+        },
+        b"dec3" | b"av1C" => (body.len() <= 256).then_some(body.len()),
+        b"avcC" => avc_length(body),
+        b"hvcC" => hevc_length(body),
+        b"esds" => descriptor_length(body, 4),
+        b"dfLa" => flac_length(body),
+        _ => None,
+    }
+}
+
+/// `avcC`: a header, the sequence and picture parameter sets, and (for High profiles) the
+/// chroma and bit-depth extension.
+fn avc_length(body: &[u8]) -> Option<usize> {
+    let mut at = 6;
+    let sets = |at: &mut usize, count: usize| -> Option<()> {
+        for _ in 0..count {
+            let length = u16::from_be_bytes([*body.get(*at)?, *body.get(*at + 1)?]) as usize;
+            *at += 2 + length;
+        }
+        (*at <= body.len()).then_some(())
+    };
+    if body.first() != Some(&1) {
+        return None;
+    }
+    sets(&mut at, (*body.get(5)? & 0x1F) as usize)?;
+    let pictures = *body.get(at)? as usize;
+    at += 1;
+    sets(&mut at, pictures)?;
+    if matches!(body[1], 100 | 110 | 122 | 144) && body.len() >= at + 4 {
+        let extensions = body[at + 3] as usize;
+        at += 4;
+        sets(&mut at, extensions)?;
+    }
+    Some(at)
+}
+
+/// `hvcC`: a 23-byte header, then arrays of parameter sets.
+fn hevc_length(body: &[u8]) -> Option<usize> {
+    let arrays = *body.get(22)? as usize;
+    let mut at = 23;
+    for _ in 0..arrays {
+        let count = u16::from_be_bytes([*body.get(at + 1)?, *body.get(at + 2)?]) as usize;
+        at += 3;
+        for _ in 0..count {
+            at += 2 + u16::from_be_bytes([*body.get(at)?, *body.get(at + 1)?]) as usize;
+        }
+    }
+    (at <= body.len()).then_some(at)
+}
+
+/// `esds`: after `skip` bytes, one descriptor (tag, length in up to four 7-bit bytes, body).
+fn descriptor_length(body: &[u8], skip: usize) -> Option<usize> {
+    let mut at = skip + 1;
+    let mut length = 0usize;
+    for _ in 0..4 {
+        let b = *body.get(at)?;
+        at += 1;
+        length = (length << 7) | (b & 0x7F) as usize;
+        if b & 0x80 == 0 {
+            break;
+        }
+    }
+    (at + length <= body.len()).then_some(at + length)
+}
+
+/// `dfLa`: FLAC metadata blocks up to the one marked last.
+fn flac_length(body: &[u8]) -> Option<usize> {
+    let mut at = 4;
+    loop {
+        let head = body.get(at..at + 4)?;
+        at += 4 + u32::from_be_bytes([0, head[1], head[2], head[3]]) as usize;
+        if head[0] & 0x80 != 0 {
+            return (at <= body.len()).then_some(at);
+        }
+    }
 }
 
 /// Seconds declared by `mvhd`'s body.

@@ -226,6 +226,16 @@ const DRAWING_KEYS: &[&[u8]] = &[
     b"VE",
 ];
 
+/// The drawing keys whose value may be text.
+const TEXT_KEYS: &[&[u8]] = &[
+    b"FontFamily",
+    b"Registry",
+    b"Ordering",
+    b"CharSet",
+    b"Lang",
+    b"Name",
+];
+
 /// The categories of a resource dictionary (their values map resource names to objects).
 const RESOURCE_KEYS: &[&[u8]] = &[
     b"Font",
@@ -389,8 +399,7 @@ impl<'a> Copy<'a> {
             let (true, Some(uri), Some(rect)) = (link, uri, rect) else {
                 continue;
             };
-            let web = uri.starts_with(b"https://") || uri.starts_with(b"http://");
-            if !web || !numbers(&rect) {
+            if !is_web_address(uri) || !numbers(&rect) {
                 continue;
             }
             out.push(Object::Dictionary(Dictionary::from_iter([
@@ -440,6 +449,9 @@ impl<'a> Copy<'a> {
         let new = self.new.new_object_id();
         self.map.insert((id, role), new);
         let copied = match self.old.get_object(id) {
+            // Drawing never needs a string kept as an object of its own; a damaged reference
+            // could point at one that was the author's name.
+            Ok(Object::String(..)) => Object::Null,
             Ok(object) => self.object(object, role, depth + 1)?,
             // A reference to nothing is null in PDF.
             Err(_) => Object::Null,
@@ -458,6 +470,14 @@ impl<'a> Copy<'a> {
         for (key, value) in dict.iter() {
             let key = key.as_slice();
             let inner = match role {
+                // A name map maps names to objects: a string or number there is not a resource.
+                Role::Names if !is_object(value) => continue,
+                // Text is a value of a few drawing keys only (a font's family, a layer's name).
+                Role::Drawing
+                    if matches!(value, Object::String(..)) && !TEXT_KEYS.contains(&key) =>
+                {
+                    continue;
+                }
                 Role::Drawing if !DRAWING_KEYS.contains(&key) => continue,
                 Role::Drawing if key == b"Resources" => Role::Resources,
                 Role::Drawing if key == b"CharProcs" => Role::Names,
@@ -472,6 +492,33 @@ impl<'a> Copy<'a> {
         }
         Ok(out)
     }
+}
+
+/// Whether `uri` is a plain web address (printable ASCII, no spaces or markup, of a sane
+/// length) that the `url` crate reads as http(s).
+fn is_web_address(uri: &[u8]) -> bool {
+    let printable = uri.len() <= 2048
+        && uri
+            .iter()
+            .all(|&b| b.is_ascii_graphic() && !matches!(b, b'<' | b'>' | b'"' | b'\\'));
+    printable
+        && std::str::from_utf8(uri)
+            .ok()
+            .and_then(|u| url::Url::parse(u).ok())
+            .is_some_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+}
+
+/// Whether `value` can be a resource: a reference, dictionary, stream, array or name (a colour
+/// space such as `/DeviceRGB`).
+fn is_object(value: &Object) -> bool {
+    matches!(
+        value,
+        Object::Reference(_)
+            | Object::Dictionary(_)
+            | Object::Stream(_)
+            | Object::Array(_)
+            | Object::Name(_)
+    )
 }
 
 /// A stream's bytes with what an image format carries besides the picture left out: for a
@@ -521,6 +568,9 @@ fn jpeg_picture(data: &[u8]) -> Result<Vec<u8>, String> {
             *data.get(i + 2).ok_or_else(damaged)?,
             *data.get(i + 3).ok_or_else(damaged)?,
         ]) as usize;
+        if length < 2 {
+            return Err(damaged());
+        }
         let segment = data.get(i..i + 2 + length).ok_or_else(damaged)?;
         let body = &segment[4..];
         match marker {

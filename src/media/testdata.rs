@@ -71,7 +71,10 @@ fn moov(wide: bool, video: [u64; 2], place_at: u64, place_len: u32, owner: &str)
     let mut avc1 = vec![0u8; 78];
     avc1[7] = 1;
     avc1[42..42 + owner.len().min(31)].copy_from_slice(&owner.as_bytes()[..owner.len().min(31)]);
-    avc1.extend(wrap(b"avcC", b"\x01\x64\0\x1f\xff\xe0"));
+    avc1.extend(wrap(
+        b"avcC",
+        b"\x01\x42\0\x1f\xff\xe1\0\x04\x67\x42\0\x1f\x01\0\x02\x68\xce",
+    ));
     avc1.extend(wrap(b"uuid", format!("XMP {owner}").as_bytes()));
     let video_track = track(b"vide", &wrap(b"avc1", &avc1), &video, 8, wide, owner);
     let mut meta_entry = vec![0u8; 8];

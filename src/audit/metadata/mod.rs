@@ -16,7 +16,7 @@ mod vtt;
 pub use image::blocks;
 
 /// Byte sequences that start or wrap an XMP packet.
-const XMP_MARKERS: &[&[u8]] = &[b"<?xpacket", b"x:xmpmeta", b"rdf:RDF"];
+const XMP_MARKERS: &[&[u8]] = &[b"<?xpacket", b"x:xmpmeta", b"rdf:RDF", b"rdf:Description"];
 
 /// The kinds of file that [`leftovers`] knows, recognised by their first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -232,14 +232,31 @@ impl Check {
         }
     }
 
+    /// A compressed stream's bytes, or `None` if it does not inflate to its end (damaged or
+    /// truncated data is not half read) or is larger than the limits.
     fn inflate(&mut self, bytes: &[u8]) -> Option<Vec<u8>> {
-        use std::io::Read;
+        use flate2::{Decompress, FlushDecompress, Status};
         let limit = MAX_STREAM.min(MAX_TOTAL.saturating_sub(self.inflated));
-        let mut out = Vec::new();
-        let mut reader = flate2::read::ZlibDecoder::new(bytes).take(limit as u64 + 1);
-        reader.read_to_end(&mut out).ok()?;
-        if out.len() > limit {
-            return None;
+        let mut inflater = Decompress::new(true);
+        let mut out = Vec::with_capacity((bytes.len() * 4).min(limit));
+        loop {
+            if out.len() == out.capacity() {
+                if out.len() >= limit {
+                    return None;
+                }
+                out.reserve((out.len() + 4096).min(limit - out.len()));
+            }
+            let read = inflater.total_in() as usize;
+            let input = bytes.get(read..)?;
+            let before = (inflater.total_in(), inflater.total_out());
+            let status = inflater
+                .decompress_vec(input, &mut out, FlushDecompress::None)
+                .ok()?;
+            match status {
+                Status::StreamEnd => break,
+                _ if (inflater.total_in(), inflater.total_out()) == before => return None,
+                _ => {}
+            }
         }
         self.inflated += out.len();
         Some(out)
