@@ -25,7 +25,7 @@ fn main() {
     let config = Config::load(Path::new(&args[0]), &Overrides::default()).expect("sesh.toml");
     let raw = sesh::content::load(&config).expect("content");
     let gated = sesh::consent::gate(&raw, &sesh::consent::Settings::from(&config));
-    let restricted = Restricted::collect(&raw, &gated.site);
+    let restricted = Restricted::collect(&raw, &gated.site, &config.scan_allow);
     let texts = restricted.texts().to_vec();
     let files: Vec<Vec<u8>> = walkdir::WalkDir::new(&args[1])
         .into_iter()

@@ -5,7 +5,7 @@
 
 use crate::audit::exposure::{self, Exposed, Visibility};
 use crate::config::Config;
-use crate::report::{Exclusion, Problem, Severity};
+use crate::report::{Exclusion, Log, Problem, Severity};
 use crate::site::Session;
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -46,6 +46,9 @@ pub struct CheckReport {
     /// withholds (listed when that is anyone but the people given access).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sources: Option<Sources>,
+    /// Texts a log others may read must not show (see [`crate::report::Log`]).
+    #[serde(skip)]
+    pub withheld: Vec<String>,
 }
 
 /// What the sources expose to who can read them.
@@ -103,7 +106,7 @@ pub fn language_gaps(
 }
 
 /// Builds `config`'s site into a temporary folder and checks it.
-pub fn check(config: &Config, visibility: Option<Visibility>) -> Result<CheckReport> {
+pub fn check(config: &Config, visibility: Option<Visibility>, log: Log) -> Result<CheckReport> {
     let dir = TempDir::new()?;
     let mut session = Session::open(config.clone())?;
     let sources = visibility.map(|visibility| Sources {
@@ -127,6 +130,10 @@ pub fn check(config: &Config, visibility: Option<Visibility>) -> Result<CheckRep
             .filter(|f| f.severity == Severity::Error)
             .count();
     let warnings = outcome.report.problems.len() + crawl.findings.len() - errors;
+    let withheld = match log {
+        Log::Public => session.withheld(&outcome.report.excluded),
+        Log::Full => Vec::new(),
+    };
     Ok(CheckReport {
         as_of: outcome.report.as_of.clone(),
         pages: crawl.pages,
@@ -137,6 +144,7 @@ pub fn check(config: &Config, visibility: Option<Visibility>) -> Result<CheckRep
         excluded: outcome.report.excluded,
         external_links: crawl.external,
         translations: session.translation_report(),
+        withheld,
         sources,
     })
 }
@@ -336,7 +344,9 @@ fn resolve(
 
 impl CheckReport {
     /// The report as people read it in a terminal.
-    pub fn table(&self) -> String {
+    /// The report as text; in a log others may read ([`Log::Public`]), exclusions and what the
+    /// sources expose are counted and withheld texts replaced.
+    pub fn table(&self, log: Log) -> String {
         let mut out = format!(
             "sesh check: {} pages, {} error(s), {} warning(s) (as of {})\n",
             self.pages, self.errors, self.warnings, self.as_of
@@ -350,10 +360,14 @@ impl CheckReport {
                 out.push_str(&format!("  {}\n", line.replace('\n', "\n  ")));
             }
         };
+        let shown = |p: &Problem| match log {
+            Log::Full => p.labelled(),
+            Log::Public => crate::report::redact(&p.labelled(), &self.withheld),
+        };
         section(
             &mut out,
             "Content problems",
-            self.problems.iter().map(Problem::labelled).collect(),
+            self.problems.iter().map(shown).collect(),
         );
         section(
             &mut out,
@@ -363,14 +377,26 @@ impl CheckReport {
                 .map(|f| format!("{}: {}: {}", f.kind, f.page, f.detail))
                 .collect(),
         );
-        section(
-            &mut out,
-            "Not published (consent gate)",
-            self.excluded
+        let excluded = match log {
+            Log::Full => self
+                .excluded
                 .iter()
                 .map(|e| format!("{} {}: {}", e.kind, e.path, e.reason))
                 .collect(),
-        );
+            Log::Public => {
+                let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+                for e in &self.excluded {
+                    *counts.entry((e.kind, e.rule)).or_default() += 1;
+                }
+                counts
+                    .into_iter()
+                    .map(|((kind, rule), n)| {
+                        format!("{kind}, {rule}: {n} (which ones: --verbose on your computer)")
+                    })
+                    .collect()
+            }
+        };
+        section(&mut out, "Not published (consent gate)", excluded);
         section(
             &mut out,
             "External links (listed, not fetched)",
@@ -412,10 +438,11 @@ impl CheckReport {
             );
         }
         if let Some(sources) = &self.sources {
-            out.push_str(&format!(
-                "\nSource repository\n{}",
-                exposure::report(sources.visibility, &sources.exposed)
-            ));
+            let text = match log {
+                Log::Full => exposure::report(sources.visibility, &sources.exposed),
+                Log::Public => exposure::counted(sources.visibility, &sources.exposed),
+            };
+            out.push_str(&format!("\nSource repository\n{text}"));
         }
         out
     }

@@ -2,7 +2,7 @@
 
 use crate::audit::exposure::Visibility;
 use crate::config::{AsOf, Config, Overrides};
-use crate::report::BuildReport;
+use crate::report::{BuildReport, Log};
 use crate::site::{self, BuildOptions, StrictFailure};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
@@ -100,6 +100,10 @@ pub struct BuildArgs {
     /// Do not scan the output for restricted text, private values and image metadata
     #[arg(long)]
     pub no_scan: bool,
+    /// List every excluded item and show problems as they are, even when not writing to a
+    /// terminal (a CI log others may read otherwise gets counts and [withheld] texts)
+    #[arg(long, short)]
+    pub verbose: bool,
     #[command(flatten)]
     pub sources: SourcesArgs,
 }
@@ -142,24 +146,21 @@ impl BuildArgs {
             }
         }
         let started = std::time::Instant::now();
+        let log = Log::detect(self.verbose);
         let options = BuildOptions {
             force: self.force,
             strict: self.strict,
             no_scan: self.no_scan,
             source_visibility: self.sources.visibility(),
+            log,
         };
         let report = match site::build(&config, &options) {
             Ok(report) => report,
-            Err(e) => {
-                if let Some(failure) = e.downcast_ref::<StrictFailure>() {
-                    print_problems(&failure.report, false);
-                }
-                return Err(e);
-            }
+            Err(e) => return Err(failure(e, log)),
         };
-        print_problems(&report, self.quiet);
+        print_problems(&report, self.quiet, log);
         if !self.quiet {
-            println!("{}", report.summary());
+            println!("{}", report.summary(log));
             if let Some(scan) = &report.scan {
                 println!("{}", scan.summary());
             }
@@ -227,12 +228,37 @@ impl PublishArgs {
     }
 }
 
-fn print_problems(report: &BuildReport, quiet: bool) {
+fn print_problems(report: &BuildReport, quiet: bool, log: Log) {
     for problem in &report.problems {
         if !quiet || problem.severity == crate::report::Severity::Error {
-            eprintln!("{}", problem.labelled());
+            eprintln!("{}", report.shown(problem, log));
         }
     }
+}
+
+/// A failed build's error as `log` may show it: a strict build's problems are printed first;
+/// in a public log, the list of what the sources expose becomes counts and a leak's item
+/// names are withheld.
+fn failure(error: anyhow::Error, log: Log) -> anyhow::Error {
+    if let Some(failure) = error.downcast_ref::<StrictFailure>() {
+        print_problems(&failure.report, false, log);
+    }
+    let leak = error.downcast_ref::<crate::audit::scan::LeakFound>();
+    if let Some(leak) = leak {
+        print_problems(&leak.1, false, log);
+    }
+    if log == Log::Public {
+        if let Some(refused) = error.downcast_ref::<crate::audit::exposure::Refused>() {
+            return anyhow::anyhow!("{}", refused.summary());
+        }
+        if let Some(leak) = leak {
+            return anyhow::anyhow!(
+                "{}",
+                crate::report::redact(&leak.to_string(), &leak.1.withheld)
+            );
+        }
+    }
+    error
 }
 
 #[derive(Debug, Args)]
@@ -346,16 +372,21 @@ pub struct CheckArgs {
     /// internal, or unknown); never fails because of it
     #[arg(long, env = "SESH_SOURCE_VISIBILITY", value_parser = Visibility::parse, value_name = "VISIBILITY")]
     pub source_visibility: Option<Visibility>,
+    /// List every excluded item and show problems as they are, even when not writing to a
+    /// terminal (a CI log others may read otherwise gets counts and [withheld] texts)
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 impl CheckArgs {
     pub fn run(self) -> Result<()> {
         let overrides = self.site.overrides(None);
         let config = Config::load(&self.site.root, &overrides)?;
-        let report = crate::check::check(&config, self.source_visibility)?;
+        let log = Log::detect(self.verbose);
+        let report = crate::check::check(&config, self.source_visibility, log)?;
         let json = serde_json::to_string_pretty(&report)?;
         match self.format {
-            Format::Table => print!("{}", report.table()),
+            Format::Table => print!("{}", report.table(log)),
             Format::Json => println!("{json}"),
         }
         if let Some(path) = &self.report {
@@ -399,7 +430,11 @@ impl AuditArgs {
             if !dir.is_dir() {
                 bail!("`{}` is not a folder; build the site first", dir.display());
             }
-            let restricted = crate::audit::scan::Restricted::collect(&raw, &gated.site);
+            let restricted =
+                crate::audit::scan::Restricted::collect(&raw, &gated.site, &config.scan_allow);
+            for problem in &restricted.problems {
+                eprintln!("{}", problem.labelled());
+            }
             let report = restricted.scan(dir)?;
             match self.format {
                 AuditFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),

@@ -43,9 +43,33 @@ pub struct RawConfig {
     pub cache_dir: Option<PathBuf>,
     #[serde(default)]
     pub images: RawImages,
+    /// The output scan: `[[scan.allow]]` texts that may appear although something withheld
+    /// has them too (a common name), each with its reason.
+    #[serde(default)]
+    pub scan: RawScan,
+    /// E-mail addresses and phone numbers published on purpose (the organisers'), which the
+    /// check for contact details in published text does not report.
+    #[serde(default)]
+    pub public_contacts: Vec<String>,
     /// Free-form values for themes (colours, logo, footer text…).
     #[serde(default)]
     pub extra: toml::Table,
+}
+
+/// `[scan]` in `sesh.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScan {
+    #[serde(default)]
+    pub allow: Vec<toml::Spanned<RawAllow>>,
+}
+
+/// One `[[scan.allow]]` item.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAllow {
+    pub text: String,
+    pub reason: String,
 }
 
 /// `[translations.<language>]` in `sesh.toml`.
@@ -103,6 +127,10 @@ pub struct Config {
     pub license: Option<String>,
     pub cname: Option<String>,
     pub images: ImageSettings,
+    /// Texts the output scan may find in the output (`[[scan.allow]]`).
+    pub scan_allow: Vec<crate::audit::scan::Allowed>,
+    /// Contact details published on purpose (`public_contacts`).
+    pub public_contacts: Vec<String>,
     pub extra: toml::Table,
     /// "Today" for every consent date.
     pub as_of: AsOf,
@@ -201,6 +229,7 @@ impl Config {
                     .into());
             }
         };
+        let scan_allow = resolve_allow(raw.scan, text)?;
         let output_dir = match (&o.output, &raw.output_dir) {
             (Some(dir), _) => absolute(dir)?,
             (None, Some(dir)) => root.join(dir),
@@ -220,6 +249,8 @@ impl Config {
             license: raw.license,
             cname,
             images,
+            scan_allow,
+            public_contacts: raw.public_contacts,
             extra: raw.extra,
             as_of: o.as_of.clone().unwrap_or_else(AsOf::now),
             root,
@@ -257,6 +288,34 @@ impl Config {
     }
 }
 
+/// `[[scan.allow]]` items, each with a text and a reason (an allowance nobody can explain is
+/// not reviewable).
+fn resolve_allow(scan: RawScan, text: &str) -> Result<Vec<crate::audit::scan::Allowed>> {
+    let mut out = Vec::new();
+    for item in scan.allow {
+        let line = Some(line_of(text, item.span().start));
+        let item = item.into_inner();
+        let missing = match (item.text.trim().is_empty(), item.reason.trim().is_empty()) {
+            (true, _) => Some("text"),
+            (_, true) => Some("reason"),
+            _ => None,
+        };
+        if let Some(field) = missing {
+            return Err(Problem::error(CONFIG_FILE, format!("a [[scan.allow]] item has an empty `{field}`"))
+                .at_line(line)
+                .field(format!("scan.allow.{field}"))
+                .hint("each item names the exact text and why it may appear, e.g. text = \"Wei Li\", reason = \"a different Wei Li is credited in the 2024 contest\"")
+                .into());
+        }
+        out.push(crate::audit::scan::Allowed {
+            text: item.text,
+            reason: item.reason,
+            line,
+        });
+    }
+    Ok(out)
+}
+
 /// Parses `sesh.toml` text, turning TOML errors into a message with line and field.
 pub fn parse(text: &str) -> Result<RawConfig> {
     toml::from_str(text).map_err(|e| {
@@ -264,7 +323,7 @@ pub fn parse(text: &str) -> Result<RawConfig> {
         let problem = Problem::error(CONFIG_FILE, e.message().trim().to_string()).at_line(line);
         let problem = match e.message() {
             m if m.contains("unknown field") => problem.hint(
-                "check the spelling; allowed keys: title, description, base_url, language, languages, [translations.<language>], search, theme, license, output_dir, cname, cache_dir, [images] (widths, quality, webp, background, max_file_mb, max_megapixels, memory_mb), [extra]",
+                "check the spelling; allowed keys: title, description, base_url, language, languages, [translations.<language>], search, theme, license, output_dir, cname, cache_dir, [images] (widths, quality, webp, background, max_file_mb, max_megapixels, memory_mb), [[scan.allow]] (text, reason), public_contacts, [extra]",
             ),
             m if m.contains("missing field") => {
                 problem.hint("sesh.toml needs at least: title = \"…\" and base_url = \"https://…/\"")

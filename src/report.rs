@@ -170,6 +170,47 @@ pub struct BuildReport {
     pub scan: Option<crate::audit::scan::ScanReport>,
     /// Milliseconds spent in each stage of the build.
     pub timings: Vec<(String, f64)>,
+    /// Texts a log that others may read must not show (restricted texts, the paths and file
+    /// names of what was withheld), longest first; see [`Log::Public`]. Never written out.
+    #[serde(skip)]
+    pub withheld: Vec<String>,
+}
+
+/// How much a log may say. On a terminal it is read by the organiser at their computer; a log
+/// that is not (a CI service's, which may be readable by more people than the sources) says
+/// nothing that identifies what the gate withheld.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Log {
+    #[default]
+    /// Every excluded item and every problem as it is.
+    Full,
+    /// Exclusions as counts by reason; restricted texts in problems replaced by `[withheld]`.
+    Public,
+}
+
+impl Log {
+    /// `Full` when both standard output and standard error are terminals, or when asked for.
+    pub fn detect(full: bool) -> Log {
+        use std::io::IsTerminal;
+        match full || (std::io::stdout().is_terminal() && std::io::stderr().is_terminal()) {
+            true => Log::Full,
+            false => Log::Public,
+        }
+    }
+}
+
+/// Items listed one by one in a summary before "… and N more".
+const LISTED: usize = 20;
+
+/// `text` with every occurrence of the `withheld` texts (longest first) replaced.
+pub fn redact(text: &str, withheld: &[String]) -> String {
+    let mut out = text.to_string();
+    for w in withheld {
+        if out.contains(w.as_str()) {
+            out = out.replace(w.as_str(), "[withheld]");
+        }
+    }
+    out
 }
 
 impl BuildReport {
@@ -184,8 +225,9 @@ impl BuildReport {
         self.problems.len() - self.errors()
     }
 
-    /// The short summary printed after every build.
-    pub fn summary(&self) -> String {
+    /// The short summary printed after every build: what was published, and what was
+    /// excluded, item by item (the first [`LISTED`]) or, in a public log, as counts by reason.
+    pub fn summary(&self, log: Log) -> String {
         let p = &self.published;
         let mut out = format!(
             "Published {} contest{}, {} entr{}, {} media file{} and {} page{} (as of {}).",
@@ -199,17 +241,50 @@ impl BuildReport {
             plural(p.pages),
             self.as_of,
         );
-        if !self.excluded.is_empty() {
-            out.push_str(&format!(
-                "\nExcluded {} item{}:",
-                self.excluded.len(),
-                plural(self.excluded.len())
-            ));
-            for e in &self.excluded {
-                out.push_str(&format!("\n  - {} {}: {}", e.kind, e.path, e.reason));
+        if self.excluded.is_empty() {
+            return out;
+        }
+        out.push_str(&format!(
+            "\nExcluded {} item{}",
+            self.excluded.len(),
+            plural(self.excluded.len())
+        ));
+        match log {
+            Log::Full => {
+                out.push(':');
+                for e in self.excluded.iter().take(LISTED) {
+                    out.push_str(&format!("\n  - {} {}: {}", e.kind, e.path, e.reason));
+                }
+                if self.excluded.len() > LISTED {
+                    out.push_str(&format!(
+                        "\n  … and {} more (all of them: sesh audit, or --report FILE)",
+                        self.excluded.len() - LISTED
+                    ));
+                }
+            }
+            Log::Public => {
+                out.push_str(
+                    " (which ones is not printed in a log others may read: see sesh audit, sesh check or --report FILE on your computer, or --verbose):",
+                );
+                let mut counts: std::collections::BTreeMap<(&str, &str), usize> =
+                    std::collections::BTreeMap::new();
+                for e in &self.excluded {
+                    *counts.entry((e.kind, e.rule)).or_default() += 1;
+                }
+                for ((kind, rule), n) in counts {
+                    out.push_str(&format!("\n  - {kind}, {rule}: {n}"));
+                }
             }
         }
         out
+    }
+
+    /// A problem as printed in `log`.
+    pub fn shown(&self, problem: &Problem, log: Log) -> String {
+        match log {
+            Log::Full => problem.labelled(),
+            Log::Public => redact(&problem.labelled(), &self.withheld),
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 //! rendered pages) so that `sesh serve` can rebuild after an edit by redoing only what changed;
 //! every rebuild still runs the whole pipeline, the consent gate included, on the whole site.
 
+use crate::audit::contacts;
 use crate::audit::exposure::{self, Exposed, Visibility};
 use crate::audit::scan::{LeakFound, Restricted};
 use crate::cases;
@@ -14,7 +15,7 @@ use crate::images;
 use crate::media;
 use crate::output::{self, MARKER, Staging, Written};
 use crate::render::{self, Memo, theme::Theme};
-use crate::report::{BuildReport, Published};
+use crate::report::{BuildReport, Log, Published};
 use crate::search;
 use anyhow::{Context, Result};
 use std::collections::HashSet;
@@ -32,6 +33,9 @@ pub struct BuildOptions {
     /// Who can read the sources, when known or asked (GitHub Actions): unless private, the build
     /// is refused if they hold anything the site withholds ([`exposure::guard`]).
     pub source_visibility: Option<Visibility>,
+    /// Where the report will be printed: for a public log, the build also lists the texts the
+    /// log must not show ([`BuildReport::withheld`]).
+    pub log: Log,
 }
 
 /// Builds the site into `config.output_dir`, replacing it only if everything succeeded.
@@ -51,13 +55,16 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
     staging.generation(session.generation())?;
     session.assume_written(staging.previous());
     let outcome = session.build_into(staging.dir(), options.strict, true, !options.no_scan)?;
-    fail_if_strict(options.strict, &outcome.report)?;
     let mut report = outcome.report;
+    if options.log == Log::Public {
+        report.withheld = session.withheld(&report.excluded);
+    }
+    fail_if_strict(options.strict, &report)?;
     // The staging folder is complete: nothing restricted may be in it when it goes live.
-    if let Some(scan) = &report.scan
+    if let Some(scan) = report.scan.clone()
         && !scan.findings.is_empty()
     {
-        return Err(LeakFound(scan.clone()).into());
+        return Err(LeakFound(scan, Box::new(report)).into());
     }
     let committing = std::time::Instant::now();
     staging.commit(&session.written)?;
@@ -185,6 +192,12 @@ impl Session {
         exposure::exposure(&config.root, &config.content_dir, &self.raw, &gated)
     }
 
+    /// The texts a public log must not show ([`crate::audit::scan::withheld`]).
+    pub fn withheld(&mut self, excluded: &[crate::report::Exclusion]) -> Vec<String> {
+        let gated = self.gate.run(&self.raw, &Settings::from(&self.config));
+        crate::audit::scan::withheld(&self.raw, &gated.site, excluded)
+    }
+
     /// Refuses to build when people who did not consent can read the sources (`visibility`)
     /// and the sources hold anything the site withholds.
     pub fn guard_sources(&mut self, visibility: Visibility) -> Result<()> {
@@ -240,12 +253,17 @@ impl Session {
         media::prune(&mut site, &media);
         report.problems.extend(media_problems);
         report.problems.extend(cases::check(&site, &media));
+        report
+            .problems
+            .extend(contacts::check(&site, &config.public_contacts, strict));
         clock.lap("media");
         // The output scan (see `crate::audit::scan`) searches pages as they are written, and
         // the whole folder once it is complete.
         let scan = match scan {
             true => {
-                let scan = Restricted::collect(&self.raw, &site).start()?;
+                let restricted = Restricted::collect(&self.raw, &site, &config.scan_allow);
+                report.problems.extend(restricted.problems.iter().cloned());
+                let scan = restricted.start()?;
                 clock.lap("prepare the output scan");
                 Some(scan)
             }

@@ -242,6 +242,17 @@ impl std::fmt::Display for Refused {
     }
 }
 
+impl Refused {
+    /// The refusal with counts by kind instead of the items (for a log others may read).
+    pub fn summary(&self) -> String {
+        format!(
+            "not building: {}, and {}; which ones is not printed in a log others may read: run `sesh check --source-visibility public` on your computer, or build with --verbose\n{WHY}\n  hint: {HINT}",
+            self.visibility.describe(),
+            counts(&self.exposed)
+        )
+    }
+}
+
 const WHY: &str = "Anyone can download a public repository, and its history keeps every file it ever held, even after you delete it.";
 const HINT: &str = "keep the sources in a private repository and publish only the built site to a public one (`sesh init --deploy site-repo` writes that workflow; README, \"Publish to GitHub Pages\"), or keep them off GitHub and publish with `sesh publish --to URL`. If the repository is in fact private, pass --source-visibility private.";
 
@@ -268,6 +279,32 @@ pub fn report(visibility: Visibility, exposed: &[Exposed]) -> String {
         exposed.len(),
         if exposed.len() == 1 { "" } else { "s" },
         list(exposed)
+    )
+}
+
+/// [`report`] with counts by kind instead of the items (for a log others may read).
+pub fn counted(visibility: Visibility, exposed: &[Exposed]) -> String {
+    if exposed.is_empty() || !visibility.exposes() {
+        return report(visibility, exposed);
+    }
+    format!(
+        "{}; which ones is not printed in a log others may read (run sesh check --source-visibility public --verbose on your computer)\n",
+        counts(exposed)
+    )
+}
+
+/// "N things the site withholds (entry: 9, private: 1…)".
+fn counts(exposed: &[Exposed]) -> String {
+    let mut by_kind: std::collections::BTreeMap<&str, usize> = Default::default();
+    for e in exposed {
+        *by_kind.entry(e.kind).or_default() += 1;
+    }
+    let by_kind: Vec<String> = by_kind.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+    format!(
+        "the sources hold {} thing{} the site withholds ({})",
+        exposed.len(),
+        if exposed.len() == 1 { "" } else { "s" },
+        by_kind.join(", ")
     )
 }
 

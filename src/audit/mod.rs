@@ -11,6 +11,7 @@
 //! [`scan`] is the other half: it checks a built site's bytes for restricted text, private
 //! values and image metadata.
 
+pub mod contacts;
 pub mod exposure;
 pub mod format;
 pub mod matcher;

@@ -76,11 +76,33 @@ pub struct Restricted<'a> {
     needles: Vec<String>,
     /// What each needle is (same index): never the text itself.
     what: Vec<String>,
-    /// Whether a match is dropped when a published text contains the needle (not addresses).
-    may_be_public: Vec<bool>,
+    /// When a match of each needle is not a finding (same index).
+    exempt: Vec<Exempt>,
     files: Vec<(PathBuf, String)>,
     /// Texts not searched because they are shorter than their minimum.
     pub too_short: usize,
+    /// Problems with the allow-list (`[[scan.allow]]` items that match nothing, or that name a
+    /// `[private]` value).
+    pub problems: Vec<crate::report::Problem>,
+}
+
+/// When a restricted text found in the output is not a finding: only when consent published
+/// the same text in the same kind of field (a common name credited in another entry, two
+/// entries with one title, one caption reused), never because a body or caption happens to
+/// contain it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Exempt {
+    /// Never: `[private]` values and addresses of unpublished items.
+    Never,
+    /// Names, pseudonyms and affiliations: when a published credit has them.
+    Credits,
+    /// Titles, summaries and contest descriptions: when a published one has them.
+    Titles,
+    /// Alt texts and captions: when a published one has them.
+    Captions,
+    /// Sentences of unpublished bodies: when any published text has them (calls and case
+    /// studies repeat the same boilerplate).
+    Anything,
 }
 
 /// One leak.
@@ -133,10 +155,11 @@ impl ScanReport {
     }
 }
 
-/// A scan that found something: the build fails and the previous output stays.
+/// A scan that found something: the build fails and the previous output stays. With it, the
+/// build's report: its problems (to be printed first) and the texts a public log must not show.
 #[derive(Debug, thiserror::Error)]
-#[error("{}", failure_message(.0))]
-pub struct LeakFound(pub ScanReport);
+#[error("{}", failure_message(&.0))]
+pub struct LeakFound(pub ScanReport, pub Box<crate::report::BuildReport>);
 
 fn failure_message(report: &ScanReport) -> String {
     let mut s = format!(
@@ -154,15 +177,20 @@ fn failure_message(report: &ScanReport) -> String {
 }
 
 impl<'a> Restricted<'a> {
-    /// Everything restricted in `raw`, given what the gate published from it (`site`).
-    pub fn collect(raw: &RawSite, site: &'a PublicSite) -> Restricted<'a> {
+    /// Everything restricted in `raw`, given what the gate published from it (`site`), but the
+    /// texts `allow` lists (`[[scan.allow]]` in `sesh.toml`; never a `[private]` value).
+    pub fn collect(raw: &RawSite, site: &'a PublicSite, allow: &[Allowed]) -> Restricted<'a> {
+        let allowed: HashSet<&str> = allow.iter().map(|a| a.text.trim()).collect();
         // Contest by contest in parallel, merged in order (the first description of a text
         // wins, as in one pass).
         let parts: Vec<Collector> = raw
             .contests
             .par_iter()
             .map(|contest| {
-                let mut c = Collector::default();
+                let mut c = Collector {
+                    allowed: Some(&allowed),
+                    ..Collector::default()
+                };
                 c.contest(contest, site);
                 c
             })
@@ -171,7 +199,10 @@ impl<'a> Restricted<'a> {
         for part in parts {
             all.merge(part);
         }
-        all.finish(site)
+        let problems = allow_problems(allow, &all);
+        let mut restricted = all.finish(site);
+        restricted.problems = problems;
+        restricted
     }
 
     /// The texts searched for (sorted).
@@ -257,7 +288,7 @@ impl Scan<'_> {
         };
         // Whether published items contain the texts found so far is looked up while the
         // folder is listed; texts found only in files read back are looked up after.
-        let may_be_public = |i: &usize| restricted.may_be_public[*i];
+        let may_be_public = |i: &usize| restricted.exempt[*i] != Exempt::Never;
         let early: HashSet<usize> = seen
             .values()
             .flat_map(|(_, (_, texts))| texts.iter().map(|m| m.1))
@@ -404,16 +435,24 @@ fn files_under(dir: &Path, prefix: &str) -> Result<Vec<(String, u64)>> {
 }
 
 #[derive(Default)]
-struct Collector {
-    /// Text → what it is (the first description wins).
-    texts: HashMap<String, String>,
-    /// Addresses are searched even when a published text contains them.
-    addresses: HashMap<String, String>,
+struct Collector<'s> {
+    /// Text → (when it is exempt, what it is); the first description of a text wins, the
+    /// strictest exemption too.
+    texts: HashMap<String, (Exempt, String)>,
     files: Vec<(PathBuf, String)>,
     too_short: usize,
+    /// Texts the allow-list exempts, and those of them met (names, titles…).
+    allowed: Option<&'s HashSet<&'s str>>,
+    allowed_met: HashSet<String>,
+    /// `[private]` values the allow-list names (never exempt).
+    private_allowed: HashSet<String>,
+    /// File names (as written) of media that is not published.
+    media_names: Vec<String>,
+    /// Keep whole texts, not their first [`NEEDLE_MAX`] bytes (for [`withheld`]).
+    uncapped: bool,
 }
 
-impl Collector {
+impl Collector<'_> {
     /// What is restricted in one contest (its own text if unpublished, and its entries').
     fn contest(&mut self, contest: &RawContest, site: &PublicSite) {
         let path = consent::folder_of(&contest.source, &contest.slug);
@@ -423,11 +462,8 @@ impl Collector {
             if let Ok(f) = &contest.front {
                 let what = format!("unpublished contest {path}");
                 for text in [Some(&f.title), f.summary.as_ref(), f.purpose.as_ref()] {
-                    self.add(
-                        text,
-                        TEXT_MIN,
-                        &format!("{what} (title, summary or purpose)"),
-                    );
+                    let what = format!("{what} (title, summary or purpose)");
+                    self.add(text, TEXT_MIN, Exempt::Titles, &what);
                 }
             }
             self.body(
@@ -455,11 +491,11 @@ impl Collector {
                     let mut values = Vec::new();
                     super::strings(value, &mut values);
                     for v in values {
-                        self.add(
-                            Some(&v),
-                            PRIVATE_MIN,
-                            &format!("[private].{key} of {}", entry.source.display),
-                        );
+                        if self.is_allowed(v.trim()) {
+                            self.private_allowed.insert(v.trim().to_string());
+                        }
+                        let what = format!("[private].{key} of {}", entry.source.display);
+                        self.insert(Some(&v), PRIVATE_MIN, Exempt::Never, &what);
                     }
                 }
             }
@@ -483,13 +519,14 @@ impl Collector {
                 if published.is_some_and(|e| e.media.iter().any(|m| m.file == normal)) {
                     continue;
                 }
+                if !file.is_empty() {
+                    self.media_names.push(file.to_string());
+                }
                 let what = format!("unpublished media {epath}/{file}");
-                self.add(item.alt.as_ref(), TEXT_MIN, &format!("alt text of {what}"));
-                self.add(
-                    item.caption.as_ref(),
-                    TEXT_MIN,
-                    &format!("caption of {what}"),
-                );
+                let alt = format!("alt text of {what}");
+                self.add(item.alt.as_ref(), TEXT_MIN, Exempt::Captions, &alt);
+                let caption = format!("caption of {what}");
+                self.add(item.caption.as_ref(), TEXT_MIN, Exempt::Captions, &caption);
                 if let Located::Found(source) = located {
                     self.files
                         .push((source.clone(), format!("a copy of {what}")));
@@ -500,26 +537,50 @@ impl Collector {
 
     /// Adds what `other` collected; a text already described keeps its description.
     fn merge(&mut self, other: Collector) {
-        for (text, what) in other.texts {
-            self.texts.entry(text).or_insert(what);
-        }
-        for (text, what) in other.addresses {
-            self.addresses.entry(text).or_insert(what);
+        for (text, (exempt, what)) in other.texts {
+            self.keep(text, exempt, what);
         }
         self.files.extend(other.files);
         self.too_short += other.too_short;
+        self.allowed_met.extend(other.allowed_met);
+        self.private_allowed.extend(other.private_allowed);
+    }
+
+    fn is_allowed(&self, text: &str) -> bool {
+        self.allowed.is_some_and(|a| a.contains(text))
+    }
+
+    /// Records `text`: a text already recorded keeps its description and the strictest
+    /// exemption of the two.
+    fn keep(&mut self, text: String, exempt: Exempt, what: String) {
+        let text = match self.uncapped {
+            true => text,
+            false => capped(&text).to_string(),
+        };
+        let entry = self.texts.entry(text).or_insert((exempt, what));
+        entry.0 = entry.0.min(exempt);
+    }
+
+    /// A name, title, summary, alt text or caption of something withheld: searched unless the
+    /// allow-list names it, exempt only where consent published the same text (`exempt`).
+    fn add(&mut self, text: Option<&String>, min: usize, exempt: Exempt, what: &str) {
+        if let Some(t) = text.map(|t| t.trim())
+            && self.is_allowed(t)
+        {
+            self.allowed_met.insert(t.to_string());
+            return;
+        }
+        self.insert(text, min, exempt, what);
     }
 
     /// `text` and, when escaping could change it, its pieces between escapable characters.
-    fn add(&mut self, text: Option<&String>, min: usize, what: &str) {
+    fn insert(&mut self, text: Option<&String>, min: usize, exempt: Exempt, what: &str) {
         let Some(text) = text.map(|t| t.trim()).filter(|t| !t.is_empty()) else {
             return;
         };
         let mut any = false;
         if text.len() >= min && !text.contains(ESCAPED) {
-            self.texts
-                .entry(capped(text).to_string())
-                .or_insert_with(|| what.to_string());
+            self.keep(text.to_string(), exempt, what.to_string());
             any = true;
         }
         if text.contains(ESCAPED) {
@@ -528,9 +589,7 @@ impl Collector {
                 .map(str::trim)
                 .filter(|p| p.len() >= min)
             {
-                self.texts
-                    .entry(capped(piece).to_string())
-                    .or_insert_with(|| what.to_string());
+                self.keep(piece.to_string(), exempt, what.to_string());
                 any = true;
             }
         }
@@ -549,7 +608,7 @@ impl Collector {
                 .replace("%2D", "-")
                 .replace("%5F", "_");
         for a in [address.to_string(), encoded] {
-            self.addresses.entry(a).or_insert_with(|| what.clone());
+            self.keep(a, Exempt::Never, what.clone());
         }
     }
 
@@ -570,33 +629,30 @@ impl Collector {
         }
         pieces.sort_by_key(|p| std::cmp::Reverse(p.len()));
         for piece in pieces.into_iter().take(BODY_PIECES) {
-            self.texts
-                .entry(capped(piece).to_string())
-                .or_insert_with(|| what.to_string());
+            if self.is_allowed(piece) {
+                self.allowed_met.insert(piece.to_string());
+                continue;
+            }
+            self.keep(piece.to_string(), Exempt::Anything, what.to_string());
         }
     }
 
     fn unpublished_entry(&mut self, front: &EntryFront, body: &str, path: &str) {
         let what = format!("unpublished entry {path}");
-        self.add(Some(&front.title), TEXT_MIN, &format!("title of {what}"));
-        self.add(
-            front.summary.as_ref(),
-            TEXT_MIN,
-            &format!("summary of {what}"),
-        );
+        let title = format!("title of {what}");
+        self.add(Some(&front.title), TEXT_MIN, Exempt::Titles, &title);
+        let summary = format!("summary of {what}");
+        self.add(front.summary.as_ref(), TEXT_MIN, Exempt::Titles, &summary);
         for (i, a) in front.authors.iter().enumerate() {
             let who = format!("author {} of {what}", i + 1);
-            self.add(a.name.as_ref(), NAME_MIN, &format!("name of {who}"));
-            self.add(
-                a.pseudonym.as_ref(),
-                NAME_MIN,
-                &format!("pseudonym of {who}"),
-            );
-            self.add(
-                a.affiliation.as_ref(),
-                NAME_MIN,
-                &format!("affiliation of {who}"),
-            );
+            for (text, field) in [
+                (&a.name, "name"),
+                (&a.pseudonym, "pseudonym"),
+                (&a.affiliation, "affiliation"),
+            ] {
+                let what = format!("{field} of {who}");
+                self.add(text.as_ref(), NAME_MIN, Exempt::Credits, &what);
+            }
         }
         self.body(body, &format!("body text of {what}"));
     }
@@ -606,103 +662,209 @@ impl Collector {
         for (i, (a, credit)) in front.authors.iter().zip(credits).enumerate() {
             let who = format!("author {} of {path} (credited as {})", i + 1, credit.kind());
             if !matches!(credit, Credit::Name { .. }) {
-                self.add(a.name.as_ref(), NAME_MIN, &format!("name of {who}"));
+                let name = format!("name of {who}");
+                self.add(a.name.as_ref(), NAME_MIN, Exempt::Credits, &name);
+                let affiliation = format!("affiliation of {who}");
                 self.add(
                     a.affiliation.as_ref(),
                     NAME_MIN,
-                    &format!("affiliation of {who}"),
+                    Exempt::Credits,
+                    &affiliation,
                 );
             }
             if !matches!(credit, Credit::Pseudonym(_) | Credit::Name { .. }) {
-                self.add(
-                    a.pseudonym.as_ref(),
-                    NAME_MIN,
-                    &format!("pseudonym of {who}"),
-                );
+                let pseudonym = format!("pseudonym of {who}");
+                self.add(a.pseudonym.as_ref(), NAME_MIN, Exempt::Credits, &pseudonym);
             }
         }
     }
 
     /// The search lists, sorted (a deterministic order of findings).
     fn finish(self, site: &PublicSite) -> Restricted<'_> {
-        let mut all: Vec<(String, String, bool)> = self
-            .texts
-            .into_iter()
-            .map(|(t, w)| (t, w, true))
-            .chain(self.addresses.into_iter().map(|(t, w)| (t, w, false)))
-            .collect();
+        let mut all: Vec<(String, (Exempt, String))> = self.texts.into_iter().collect();
         all.sort();
         let mut out = Restricted {
             site,
             needles: Vec::with_capacity(all.len()),
             what: Vec::with_capacity(all.len()),
-            may_be_public: Vec::with_capacity(all.len()),
+            exempt: Vec::with_capacity(all.len()),
             files: self.files,
             too_short: self.too_short,
+            problems: Vec::new(),
         };
-        for (text, what, may_be_public) in all {
+        for (text, (exempt, what)) in all {
             out.needles.push(text);
             out.what.push(what);
-            out.may_be_public.push(may_be_public);
+            out.exempt.push(exempt);
         }
         out
     }
 }
 
-/// Those of the restricted texts `candidates` (indexes) that a published item contains.
-fn published_among(restricted: &Restricted, candidates: &HashSet<usize>) -> HashSet<usize> {
-    let candidates: Vec<usize> = candidates.iter().copied().collect();
-    let texts: Vec<&str> = candidates
-        .iter()
-        .map(|i| restricted.needles[*i].as_str())
-        .collect();
-    published_contains(restricted.site, &texts)
-        .into_iter()
-        .map(|k| candidates[k])
-        .collect()
+/// What a log that others may read must not show ([`crate::report::Log::Public`]): every
+/// restricted text (whole, not capped), the paths and folder names of what the gate excluded,
+/// and the file names of unpublished media; longest first, so that a text is replaced before
+/// a shorter one inside it.
+pub fn withheld(
+    raw: &RawSite,
+    site: &PublicSite,
+    excluded: &[crate::report::Exclusion],
+) -> Vec<String> {
+    let mut c = Collector {
+        uncapped: true,
+        ..Collector::default()
+    };
+    for contest in &raw.contests {
+        c.contest(contest, site);
+    }
+    let mut out: Vec<String> = c.texts.into_keys().collect();
+    out.extend(c.media_names);
+    for e in excluded {
+        out.push(e.path.clone());
+        let last = e.path.rsplit('/').next().unwrap_or("");
+        if last.chars().count() >= 3 {
+            out.push(last.to_string());
+        }
+    }
+    out.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    out.dedup();
+    out
 }
 
-/// Indexes of `texts` found in any text of the public model.
-fn published_contains(site: &PublicSite, texts: &[&str]) -> HashSet<usize> {
-    if texts.is_empty() {
+/// One `[[scan.allow]]` item of `sesh.toml`: a restricted text that may appear in the output,
+/// and why (for whoever reviews the list).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allowed {
+    pub text: String,
+    pub reason: String,
+    /// Line of `sesh.toml` (for messages).
+    pub line: Option<usize>,
+}
+
+/// Warnings about the allow-list: items that name a `[private]` value (which stay findings)
+/// and items that match nothing restricted (to be removed, so the list stays reviewable).
+fn allow_problems(allow: &[Allowed], all: &Collector) -> Vec<crate::report::Problem> {
+    use crate::report::Problem;
+    let mut problems = Vec::new();
+    for item in allow {
+        let text = item.text.trim();
+        let problem = if all.private_allowed.contains(text) {
+            Problem::warning(
+                crate::config::CONFIG_FILE,
+                "this text is a [private] value: the output scan still reports it",
+            )
+            .hint("[private] values can never be allowed; remove the text from the page that shows it")
+        } else if !all.allowed_met.contains(text) {
+            Problem::warning(
+                crate::config::CONFIG_FILE,
+                "this allowed text matches no restricted name, title or text",
+            )
+            .hint("remove the item: it no longer does anything")
+        } else {
+            continue;
+        };
+        problems.push(problem.at_line(item.line).field("scan.allow"));
+    }
+    problems
+}
+
+/// Those of the restricted texts `candidates` (indexes) that consent published in the same
+/// kind of field (see [`Exempt`]).
+fn published_among(restricted: &Restricted, candidates: &HashSet<usize>) -> HashSet<usize> {
+    let mut out = HashSet::new();
+    for class in [
+        Exempt::Credits,
+        Exempt::Titles,
+        Exempt::Captions,
+        Exempt::Anything,
+    ] {
+        let ids: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|i| restricted.exempt[*i] == class)
+            .collect();
+        let texts: Vec<&str> = ids
+            .iter()
+            .map(|i| restricted.needles[*i].as_str())
+            .collect();
+        out.extend(
+            published_contains(restricted.site, &texts, class)
+                .into_iter()
+                .map(|k| ids[k]),
+        );
+    }
+    out
+}
+
+/// Indexes of `texts` found in the public model's fields of the kind `class` exempts.
+fn published_contains(site: &PublicSite, texts: &[&str], class: Exempt) -> HashSet<usize> {
+    if texts.is_empty() || class == Exempt::Never {
         return HashSet::new();
     }
     // Unsearchable texts count as unpublished (every match a finding).
     let Ok(matcher) = Matcher::new(texts) else {
         return HashSet::new();
     };
+    let any = class == Exempt::Anything;
+    let (credits, titles, captions) = (
+        any || class == Exempt::Credits,
+        any || class == Exempt::Titles,
+        any || class == Exempt::Captions,
+    );
     let mut public: Vec<&str> = Vec::new();
     for page in site.home.iter().chain(&site.framework).chain(&site.pages) {
-        public.extend([page.title.as_str(), &page.body.markdown]);
-        public.extend(page.description.as_deref());
+        if titles {
+            public.push(&page.title);
+            public.extend(page.description.as_deref());
+        }
+        if any {
+            public.push(&page.body.markdown);
+        }
     }
     for c in &site.contests {
-        public.extend([c.title.as_str(), &c.body.markdown]);
-        public.extend(
-            [&c.summary, &c.purpose, &c.audience, &c.actions, &c.outcome]
-                .into_iter()
-                .flatten()
-                .map(String::as_str),
-        );
-        public.extend(c.organisers.iter().chain(&c.platforms).map(String::as_str));
+        if titles {
+            public.push(&c.title);
+            public.extend(
+                [&c.summary, &c.purpose, &c.audience, &c.actions, &c.outcome]
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str),
+            );
+        }
+        if credits {
+            public.extend(c.organisers.iter().map(String::as_str));
+        }
+        if any {
+            public.push(&c.body.markdown);
+            public.extend(c.platforms.iter().map(String::as_str));
+        }
         for e in &c.entries {
-            public.extend([e.title.as_str(), &e.body.markdown]);
-            public.extend(e.summary.as_deref());
-            public.extend(e.country.as_deref());
-            public.extend(e.tags.iter().map(String::as_str));
-            for credit in &e.credits {
-                public.extend(credit.text());
-                if let Credit::Name {
-                    affiliation: Some(a),
-                    ..
-                } = credit
-                {
-                    public.push(a);
+            if titles {
+                public.push(&e.title);
+                public.extend(e.summary.as_deref());
+            }
+            if credits {
+                for credit in &e.credits {
+                    public.extend(credit.text());
+                    if let Credit::Name {
+                        affiliation: Some(a),
+                        ..
+                    } = credit
+                    {
+                        public.push(a);
+                    }
                 }
             }
-            for m in &e.media {
-                public.push(&m.alt);
-                public.extend(m.caption.as_deref());
+            if captions {
+                for m in &e.media {
+                    public.push(&m.alt);
+                    public.extend(m.caption.as_deref());
+                }
+            }
+            if any {
+                public.push(&e.body.markdown);
+                public.extend(e.country.as_deref());
+                public.extend(e.tags.iter().map(String::as_str));
             }
         }
     }

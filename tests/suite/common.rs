@@ -45,8 +45,16 @@ impl Site {
         }
     }
 
-    /// Runs `sesh build` on the site with `--as-of` fixed, plus `args`.
+    /// Runs `sesh build` on the site with `--as-of` fixed, plus `args`; `--verbose`, so that
+    /// messages are printed as on a terminal.
     pub fn build(&self, args: &[&str]) -> Run {
+        let mut all = vec!["build", "--as-of", AS_OF, "--verbose"];
+        all.extend_from_slice(args);
+        self.sesh(&all)
+    }
+
+    /// Runs `sesh build` as a CI service would: not on a terminal, without `--verbose`.
+    pub fn build_in_ci(&self, args: &[&str]) -> Run {
         let mut all = vec!["build", "--as-of", AS_OF];
         all.extend_from_slice(args);
         self.sesh(&all)

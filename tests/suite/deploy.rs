@@ -318,7 +318,15 @@ fn public_sources_with_nothing_withheld_build_and_check_lists_what_would_be_expo
             .unwrap())
     };
     sesh(&["init", d]).success();
-    let check = sesh(&["check", "--root", d, "--source-visibility", "public"]).success();
+    let check = sesh(&[
+        "check",
+        "--root",
+        d,
+        "--source-visibility",
+        "public",
+        "--verbose",
+    ])
+    .success();
     let out = check.stdout();
     assert!(
         out.contains("they hold 2 things the site withholds")
@@ -359,7 +367,15 @@ fn public_sources_with_nothing_withheld_build_and_check_lists_what_would_be_expo
         out.join("contests/example-contest/consented-entry/index.html")
             .exists()
     );
-    let check = sesh(&["check", "--root", d, "--source-visibility", "public"]).success();
+    let check = sesh(&[
+        "check",
+        "--root",
+        d,
+        "--source-visibility",
+        "public",
+        "--verbose",
+    ])
+    .success();
     assert!(
         check
             .stdout()

@@ -293,7 +293,7 @@ fn unconsented_and_uncleanable_media_never_reach_the_output() {
 #[test]
 fn check_reports_missing_sections_and_videos_without_captions() {
     let site = Site::fixture("media-kinds");
-    let run = site.command(&["check", "--as-of", AS_OF]);
+    let run = site.command(&["check", "--as-of", AS_OF, "--verbose"]);
     let out = format!("{}{}", run.stdout(), run.stderr());
     assert!(
         out.contains(

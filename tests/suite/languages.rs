@@ -239,7 +239,7 @@ fn a_translation_cannot_change_consent_or_publish_a_withdrawn_entry() {
 #[test]
 fn check_reports_untranslated_items_per_language() {
     let site = Site::fixture("bilingual");
-    let run = site.command(&["check"]);
+    let run = site.command(&["check", "--verbose"]);
     let out = run.stdout();
     assert!(
         out.contains("Translation report for `zh-Hans`"),

@@ -19,6 +19,7 @@ mod media;
 mod open_data;
 mod output;
 mod publish;
+mod restricted;
 mod search;
 mod serve;
 mod theme;

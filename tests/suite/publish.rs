@@ -45,7 +45,7 @@ fn init_then_build_then_check_is_all_green() {
             .unwrap()
             .contains("Hepatitis &quot;B&quot; archive")
     );
-    let check = sesh(&["check", "--root", d]).success();
+    let check = sesh(&["check", "--root", d, "--verbose"]).success();
     assert!(
         check.stdout().contains("0 error(s), 0 warning(s)"),
         "{}",
@@ -345,7 +345,7 @@ fn check_fails_on_broken_links_and_missing_alt_text() {
         "exclusions are listed"
     );
     let table = site
-        .command(&["check", "--as-of", AS_OF])
+        .command(&["check", "--as-of", AS_OF, "--verbose"])
         .failure()
         .stdout();
     assert!(
