@@ -25,20 +25,48 @@ fuzz_target!(|data: &[u8]| {
     );
 });
 
-/// The file without the bytes between `stream` and `endstream`.
+/// The file without the data of its streams (each `/Length` bytes after `stream`, as the
+/// writer gives it; a stream's data may itself hold the word `endstream`).
 fn outside_streams(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut rest = bytes;
-    while let Some(start) = find(rest, b"stream") {
-        out.extend_from_slice(&rest[..start]);
-        rest = &rest[start + 6..];
-        match find(rest, b"endstream") {
-            Some(end) => rest = &rest[end + 9..],
-            None => return out,
-        }
+    while let Some(start) = find_stream(rest) {
+        let head = &rest[..start];
+        out.extend_from_slice(head);
+        let length = head
+            .windows(7)
+            .rposition(|w| w == b"/Length")
+            .and_then(|at| {
+                let digits: Vec<u8> = head[at + 7..]
+                    .iter()
+                    .skip_while(|b| b.is_ascii_whitespace())
+                    .take_while(|b| b.is_ascii_digit())
+                    .copied()
+                    .collect();
+                std::str::from_utf8(&digits).ok()?.parse::<usize>().ok()
+            });
+        rest = &rest[start + 7..];
+        let skip = match length {
+            Some(n) if n <= rest.len() => n,
+            _ => find(rest, b"endstream").unwrap_or(rest.len()),
+        };
+        rest = &rest[skip..];
     }
     out.extend_from_slice(rest);
     out
+}
+
+/// Where the next `stream` keyword (not the end of `endstream`) followed by a line end is.
+fn find_stream(bytes: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(at) = find(&bytes[from..], b"stream\n") {
+        let at = from + at;
+        if !bytes[..at].ends_with(b"end") {
+            return Some(at);
+        }
+        from = at + 7;
+    }
+    None
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

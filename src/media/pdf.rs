@@ -331,7 +331,7 @@ impl<'a> Copy<'a> {
         page.set("Type", Object::Name(b"Page".to_vec()));
         page.set("Parent", Object::Reference(parent));
         for key in PAGE_KEYS {
-            if let Some(value) = self.page_value(id, key) {
+            if let Some(value) = self.page_value(id, key).filter(|v| page_value_fits(key, v)) {
                 let role = match *key {
                     b"Resources" => Role::Resources,
                     _ => Role::Drawing,
@@ -491,6 +491,22 @@ impl<'a> Copy<'a> {
             out.set(key.to_vec(), value);
         }
         Ok(out)
+    }
+}
+
+/// Whether `value` has the type a page's `key` takes: boxes are four numbers, rotation and unit
+/// numbers, resources and groups dictionaries, contents streams or arrays of them (never text).
+fn page_value_fits(key: &[u8], value: &Object) -> bool {
+    let number = |o: &Object| matches!(o, Object::Integer(_) | Object::Real(_));
+    match (key, value) {
+        (b"Rotate" | b"UserUnit", v) => number(v),
+        (b"Resources" | b"Group", v) => matches!(v, Object::Dictionary(_) | Object::Reference(_)),
+        (b"Contents", Object::Array(items)) => {
+            items.iter().all(|i| matches!(i, Object::Reference(_)))
+        }
+        (b"Contents", v) => matches!(v, Object::Reference(_) | Object::Stream(_)),
+        (_, Object::Array(items)) => items.len() == 4 && items.iter().all(number),
+        (_, v) => matches!(v, Object::Reference(_)),
     }
 }
 

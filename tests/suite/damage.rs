@@ -442,17 +442,34 @@ fn inputs_that_once_failed_the_fuzzers_are_refused_or_clean() {
     eprintln!("fuzz regressions checked: {checked}");
 }
 
-/// A PDF without the bytes between `stream` and `endstream` (the pages' own content).
+/// A PDF without the data of its streams (the pages' own content): each `/Length` bytes after
+/// `stream`, as the writer gives it (stream data may itself hold the word `endstream`).
 fn outside_streams(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut rest = bytes;
-    while let Some(start) = positions(rest, b"stream").first().copied() {
-        out.extend_from_slice(&rest[..start]);
-        rest = &rest[start + 6..];
-        match positions(rest, b"endstream").first() {
-            Some(&end) => rest = &rest[end + 9..],
-            None => return out,
-        }
+    while let Some(&start) = positions(rest, b"stream\n")
+        .iter()
+        .find(|&&at| !rest[..at].ends_with(b"end"))
+    {
+        let head = &rest[..start];
+        out.extend_from_slice(head);
+        let length = positions(head, b"/Length").last().and_then(|&at| {
+            let digits: String = String::from_utf8_lossy(&head[at + 7..])
+                .trim_start()
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            digits.parse::<usize>().ok()
+        });
+        rest = &rest[start + 7..];
+        let skip = match length {
+            Some(n) if n <= rest.len() => n,
+            _ => positions(rest, b"endstream")
+                .first()
+                .copied()
+                .unwrap_or(rest.len()),
+        };
+        rest = &rest[skip..];
     }
     out.extend_from_slice(rest);
     out
