@@ -143,7 +143,10 @@ pub fn check(config: &Config, visibility: Option<Visibility>, log: Log) -> Resul
         findings: crawl.findings,
         excluded: outcome.report.excluded,
         external_links: crawl.external,
-        translations: session.translation_report(),
+        translations: {
+            let site = session.public_site();
+            language_gaps(config, &site, session.theme())
+        },
         withheld,
         sources,
     })

@@ -2,7 +2,8 @@
 
 use crate::audit::exposure::Visibility;
 use crate::config::{AsOf, Config, Overrides};
-use crate::report::{BuildReport, Log};
+use crate::report::Log;
+use crate::site::BuildReport;
 use crate::site::{self, BuildOptions, StrictFailure};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
@@ -243,7 +244,7 @@ fn failure(error: anyhow::Error, log: Log) -> anyhow::Error {
     if let Some(failure) = error.downcast_ref::<StrictFailure>() {
         print_problems(&failure.report, false, log);
     }
-    let leak = error.downcast_ref::<crate::audit::scan::LeakFound>();
+    let leak = error.downcast_ref::<crate::site::LeakFound>();
     if let Some(leak) = leak {
         print_problems(&leak.1, false, log);
     }

@@ -14,6 +14,16 @@ use url::Url;
 
 pub const CONFIG_FILE: &str = "sesh.toml";
 
+/// One `[[scan.allow]]` item of `sesh.toml`: a restricted text that may appear in the output,
+/// and why (for whoever reviews the list).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allowed {
+    pub text: String,
+    pub reason: String,
+    /// Line of `sesh.toml` (for messages).
+    pub line: Option<usize>,
+}
+
 /// `sesh.toml` exactly as written.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -128,7 +138,7 @@ pub struct Config {
     pub cname: Option<String>,
     pub images: ImageSettings,
     /// Texts the output scan may find in the output (`[[scan.allow]]`).
-    pub scan_allow: Vec<crate::audit::scan::Allowed>,
+    pub scan_allow: Vec<Allowed>,
     /// Contact details published on purpose (`public_contacts`).
     pub public_contacts: Vec<String>,
     pub extra: toml::Table,
@@ -290,7 +300,7 @@ impl Config {
 
 /// `[[scan.allow]]` items, each with a text and a reason (an allowance nobody can explain is
 /// not reviewable).
-fn resolve_allow(scan: RawScan, text: &str) -> Result<Vec<crate::audit::scan::Allowed>> {
+fn resolve_allow(scan: RawScan, text: &str) -> Result<Vec<Allowed>> {
     let mut out = Vec::new();
     for item in scan.allow {
         let line = Some(line_of(text, item.span().start));
@@ -307,7 +317,7 @@ fn resolve_allow(scan: RawScan, text: &str) -> Result<Vec<crate::audit::scan::Al
                 .hint("each item names the exact text and why it may appear, e.g. text = \"Wei Li\", reason = \"a different Wei Li is credited in the 2024 contest\"")
                 .into());
         }
-        out.push(crate::audit::scan::Allowed {
+        out.push(Allowed {
             text: item.text,
             reason: item.reason,
             line,

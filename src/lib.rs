@@ -16,12 +16,13 @@
 //! output for leaks; [`cli`] is the command line.
 
 pub mod audit;
-pub mod cases;
 pub mod check;
 pub mod cli;
 pub mod config;
 pub mod consent;
 pub mod content;
+pub mod csv_cell;
+pub mod entry_checks;
 pub mod images;
 pub mod init;
 pub mod licenses;
@@ -36,6 +37,9 @@ pub mod report;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod slug;
+pub mod web;
+pub mod words;
 
 /// Frees `value` on a thread of its own: dropping a large site's structures takes milliseconds
 /// that a build or rebuild need not wait for (a process that exits meanwhile simply ends it).

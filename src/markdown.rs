@@ -48,7 +48,7 @@ pub struct Html {
     pub html: String,
     pub headings: Vec<Heading>,
     pub dropped: Vec<Dropped>,
-    /// Words of the text a reader sees, image descriptions included ([`crate::cases::words`]).
+    /// Words of the text a reader sees, image descriptions included ([`crate::words::words`]).
     pub words: usize,
 }
 
@@ -212,7 +212,7 @@ impl<'a> Preparing<'a, '_> {
                 let text = plain_text(&inner);
                 let id = self
                     .ids
-                    .unique(id.as_deref().map(crate::content::slugify), &text);
+                    .unique(id.as_deref().map(crate::slug::slugify), &text);
                 let n = heading_number(level);
                 self.out
                     .events
@@ -224,7 +224,7 @@ impl<'a> Preparing<'a, '_> {
             Event::Start(Tag::Image { dest_url, .. }) => {
                 let inner = take_until(iter, |e| matches!(e, Event::End(TagEnd::Image)));
                 let alt = plain_text(&inner);
-                out.words += crate::cases::words(&alt);
+                out.words += crate::words::words(&alt);
                 out.image(&dest_url, &alt, self.links_open > 0, range, self.links);
             }
             Event::Start(Tag::Link {
@@ -304,7 +304,7 @@ impl<'a> Preparing<'a, '_> {
                 out.events.push(event);
             }
             Event::Text(ref t) | Event::Code(ref t) => {
-                out.words += crate::cases::words(t);
+                out.words += crate::words::words(t);
                 out.events.push(event);
             }
             other => out.events.push(other),
@@ -423,7 +423,7 @@ impl Ids {
     fn unique(&mut self, explicit: Option<String>, text: &str) -> String {
         let base = explicit
             .filter(|id| !id.is_empty())
-            .unwrap_or_else(|| crate::content::slugify(text));
+            .unwrap_or_else(|| crate::slug::slugify(text));
         let base = if base.is_empty() {
             "section".to_string()
         } else {
@@ -448,7 +448,7 @@ impl Footnotes {
     fn reference(&mut self, label: &CowStr) -> (String, usize) {
         let next = self.0.len() + 1;
         let (id, n) = self.0.entry(label.to_string()).or_insert_with(|| {
-            let slug = crate::content::slugify(label);
+            let slug = crate::slug::slugify(label);
             (
                 if slug.is_empty() {
                     next.to_string()

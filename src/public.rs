@@ -5,7 +5,6 @@
 //! already reduced to what the author agreed to show (a real name never sits behind an
 //! "anonymous" flag), and licenses are already resolved (entry, else contest, else site).
 
-use crate::content::raw::ContestStats;
 use jiff::civil::Date;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -321,4 +320,14 @@ pub struct Translation {
     pub media: BTreeMap<String, (Option<String>, Option<String>)>,
     /// `None` when the translation file has no body (the original's is shown).
     pub body: Option<Body>,
+}
+
+/// A contest's own figures (`[stats]`: entries submitted and eligible, countries), published as
+/// written: they describe the contest, not a participant.
+#[derive(Debug, Default, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContestStats {
+    pub submitted: Option<u32>,
+    pub eligible: Option<u32>,
+    pub countries: Option<u32>,
 }

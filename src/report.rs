@@ -1,13 +1,14 @@
-//! Problems and the build report.
+//! Problems, exclusions and how logs show them: the leaf every stage reports through.
 //!
 //! Every stage reports what it dropped or doubted as a [`Problem`] (which file, which line, which
 //! field, what happened, what to do) instead of failing the build: one bad entry must not stop an
-//! archive from publishing. The build collects them into a [`BuildReport`], prints a short summary
-//! and can write it as JSON (`--report FILE`). `--strict` turns any error into a failing build.
+//! archive from publishing; the gate reports what it kept out as an [`Exclusion`]. The build
+//! collects them into its report (`crate::site::BuildReport`). [`Log`] and [`redact`] decide
+//! what a log that others may read can show. This module uses nothing else of sesh.
 
 use serde::Serialize;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// How bad a problem is. Errors are input the organiser must fix (an invalid consent value, an
 /// unknown key); warnings are things sesh handled but that may surprise (a removed link).
@@ -117,32 +118,6 @@ pub fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
-/// Counts of what a build published.
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct Published {
-    pub contests: usize,
-    pub entries: usize,
-    pub media: usize,
-    pub pages: usize,
-    pub files_written: usize,
-}
-
-/// What the image stage did in a build (the cache's effect is visible here: a warm build has
-/// `decoded = 0`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct ImageStats {
-    /// Consented images the stage was given.
-    pub images: usize,
-    /// Images decoded in this build (cache misses).
-    pub decoded: usize,
-    /// Images whose outputs came from the cache.
-    pub reused: usize,
-    /// Images left out (unreadable, unsupported, over a limit).
-    pub refused: usize,
-    /// Cache entries removed because no published image uses them any more.
-    pub pruned: usize,
-}
-
 /// An item the consent gate kept out of the site, and the rule that decided it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Exclusion {
@@ -154,26 +129,6 @@ pub struct Exclusion {
     pub rule: &'static str,
     /// Human-readable reason.
     pub reason: String,
-}
-
-/// What `sesh build --report FILE` writes.
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct BuildReport {
-    pub as_of: String,
-    pub output: PathBuf,
-    pub published: Published,
-    pub images: ImageStats,
-    pub excluded: Vec<Exclusion>,
-    pub problems: Vec<Problem>,
-    /// The output scan run before the output was replaced (none with `--no-scan`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scan: Option<crate::audit::scan::ScanReport>,
-    /// Milliseconds spent in each stage of the build.
-    pub timings: Vec<(String, f64)>,
-    /// Texts a log that others may read must not show (restricted texts, the paths and file
-    /// names of what was withheld), longest first; see [`Log::Public`]. Never written out.
-    #[serde(skip)]
-    pub withheld: Vec<String>,
 }
 
 /// How much a log may say. On a terminal it is read by the organiser at their computer; a log
@@ -199,9 +154,6 @@ impl Log {
     }
 }
 
-/// Items listed one by one in a summary before "… and N more".
-const LISTED: usize = 20;
-
 /// `text` with every occurrence of the `withheld` texts (longest first) replaced.
 pub fn redact(text: &str, withheld: &[String]) -> String {
     let mut out = text.to_string();
@@ -211,85 +163,6 @@ pub fn redact(text: &str, withheld: &[String]) -> String {
         }
     }
     out
-}
-
-impl BuildReport {
-    pub fn errors(&self) -> usize {
-        self.problems
-            .iter()
-            .filter(|p| p.severity == Severity::Error)
-            .count()
-    }
-
-    pub fn warnings(&self) -> usize {
-        self.problems.len() - self.errors()
-    }
-
-    /// The short summary printed after every build: what was published, and what was
-    /// excluded, item by item (the first [`LISTED`]) or, in a public log, as counts by reason.
-    pub fn summary(&self, log: Log) -> String {
-        let p = &self.published;
-        let mut out = format!(
-            "Published {} contest{}, {} entr{}, {} media file{} and {} page{} (as of {}).",
-            p.contests,
-            plural(p.contests),
-            p.entries,
-            if p.entries == 1 { "y" } else { "ies" },
-            p.media,
-            plural(p.media),
-            p.pages,
-            plural(p.pages),
-            self.as_of,
-        );
-        if self.excluded.is_empty() {
-            return out;
-        }
-        out.push_str(&format!(
-            "\nExcluded {} item{}",
-            self.excluded.len(),
-            plural(self.excluded.len())
-        ));
-        match log {
-            Log::Full => {
-                out.push(':');
-                for e in self.excluded.iter().take(LISTED) {
-                    out.push_str(&format!("\n  - {} {}: {}", e.kind, e.path, e.reason));
-                }
-                if self.excluded.len() > LISTED {
-                    out.push_str(&format!(
-                        "\n  … and {} more (all of them: sesh audit, or --report FILE)",
-                        self.excluded.len() - LISTED
-                    ));
-                }
-            }
-            Log::Public => {
-                out.push_str(
-                    " (which ones is not printed in a log others may read: see sesh audit, sesh check or --report FILE on your computer, or --verbose):",
-                );
-                let mut counts: std::collections::BTreeMap<(&str, &str), usize> =
-                    std::collections::BTreeMap::new();
-                for e in &self.excluded {
-                    *counts.entry((e.kind, e.rule)).or_default() += 1;
-                }
-                for ((kind, rule), n) in counts {
-                    out.push_str(&format!("\n  - {kind}, {rule}: {n}"));
-                }
-            }
-        }
-        out
-    }
-
-    /// A problem as printed in `log`.
-    pub fn shown(&self, problem: &Problem, log: Log) -> String {
-        match log {
-            Log::Full => problem.labelled(),
-            Log::Public => redact(&problem.labelled(), &self.withheld),
-        }
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 #[cfg(test)]

@@ -99,17 +99,14 @@ fn yes_no(b: bool) -> &'static str {
 }
 
 fn row<const N: usize>(out: &mut String, cells: [&str; N]) {
-    let cells: Vec<String> = cells
-        .iter()
-        .map(|c| crate::render::data_csv::cell(c))
-        .collect();
+    let cells: Vec<String> = cells.iter().map(|c| crate::csv_cell::cell(c)).collect();
     out.push_str(&cells.join(","));
     out.push('\n');
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::render::data_csv::cell;
+    use crate::csv_cell::cell;
 
     #[test]
     fn csv_cells_are_quoted_and_formulas_defused() {

@@ -24,6 +24,7 @@
 
 use super::matcher::{Matcher, SHORTEST};
 use super::metadata;
+use crate::config::Allowed;
 use crate::consent;
 use crate::content::{EntryFront, Located, RawContest, RawSite};
 use crate::public::{Credit, PublicSite};
@@ -153,27 +154,6 @@ impl ScanReport {
             }
         )
     }
-}
-
-/// A scan that found something: the build fails and the previous output stays. With it, the
-/// build's report: its problems (to be printed first) and the texts a public log must not show.
-#[derive(Debug, thiserror::Error)]
-#[error("{}", failure_message(&.0))]
-pub struct LeakFound(pub ScanReport, pub Box<crate::report::BuildReport>);
-
-fn failure_message(report: &ScanReport) -> String {
-    let mut s = format!(
-        "the output scan found {} leak(s); nothing was published and the previous output is unchanged:",
-        report.findings.len()
-    );
-    for f in report.findings.iter().take(50) {
-        s.push_str(&format!("\n  {}: {}", f.file, f.what));
-    }
-    if report.findings.len() > 50 {
-        s.push_str(&format!("\n  … and {} more", report.findings.len() - 50));
-    }
-    s.push_str("\n  hint: this is a bug in sesh or a theme; report it. `--no-scan` skips the scan (not recommended)");
-    s
 }
 
 impl<'a> Restricted<'a> {
@@ -729,16 +709,6 @@ pub fn withheld(
     out.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
     out.dedup();
     out
-}
-
-/// One `[[scan.allow]]` item of `sesh.toml`: a restricted text that may appear in the output,
-/// and why (for whoever reviews the list).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Allowed {
-    pub text: String,
-    pub reason: String,
-    /// Line of `sesh.toml` (for messages).
-    pub line: Option<usize>,
 }
 
 /// Warnings about the allow-list: items that name a `[private]` value (which stay findings)

@@ -6,6 +6,7 @@ use super::{Gated, normalise, terms};
 use crate::content::{EntryFront, Located, MediaParts, RawEntry, RawMedia};
 use crate::public::{Captions, Media, MediaKind};
 use crate::report::Problem;
+use crate::web::web_host;
 use toml::Spanned;
 
 /// Image formats sesh re-encodes (and therefore can strip of metadata).
@@ -516,16 +517,6 @@ fn kind_of(extension: &str) -> Option<MediaKind> {
     } else {
         None
     }
-}
-
-/// The host of an `http(s)` address, without `www.`; `None` for anything else.
-pub fn web_host(address: &str) -> Option<String> {
-    let url = url::Url::parse(address.trim()).ok()?;
-    if !matches!(url.scheme(), "https" | "http") {
-        return None;
-    }
-    let host = url.host_str()?.to_lowercase();
-    Some(host.strip_prefix("www.").unwrap_or(&host).to_string())
 }
 
 /// `"3:12"` → 192, `"1:02:03"` → 3723, `"45"` → 45.

@@ -37,19 +37,6 @@ pub fn parse_doi(text: &str) -> Option<String> {
     .then(|| bare.to_string())
 }
 
-/// The resolvable link of a bare DOI.
-pub fn doi_url(doi: &str) -> String {
-    const SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
-        .add(b' ')
-        .add(b'#')
-        .add(b'%')
-        .add(b'?');
-    format!(
-        "https://doi.org/{}",
-        percent_encoding::utf8_percent_encode(doi, SET)
-    )
-}
-
 /// A checked `doi = "…"`; an invalid one is reported at `field` and dropped.
 pub fn doi(
     value: &Option<Spanned<String>>,
@@ -246,7 +233,6 @@ mod tests {
         ] {
             assert_eq!(parse_doi(text).as_deref(), want, "{text}");
         }
-        assert_eq!(doi_url("10.1000/a#b"), "https://doi.org/10.1000/a%23b");
     }
 
     fn source(front: &str) -> SourceFile {

@@ -38,7 +38,7 @@ pub struct Gated {
     pub problems: Vec<Problem>,
 }
 
-pub use media::{IMAGE_EXTENSIONS, parse_duration, web_host};
+pub use media::{IMAGE_EXTENSIONS, parse_duration};
 
 /// Applies every consent rule to `raw`.
 pub fn gate(raw: &RawSite, settings: &Settings) -> Gated {

@@ -13,12 +13,11 @@
 
 mod frontmatter;
 pub mod raw;
-mod slug;
 pub mod translation;
 
+pub use crate::slug::{is_ignored_name, slugify};
 pub use frontmatter::SourceFile;
 pub use raw::*;
-pub use slug::{is_ignored_name, slugify};
 
 use crate::config::Config;
 use crate::report::{Problem, display_path};

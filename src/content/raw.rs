@@ -5,6 +5,7 @@
 //! item and names the line). Everything else rejects unknown keys: a typo is reported, not ignored.
 
 use super::frontmatter::SourceFile;
+use crate::public::ContestStats;
 use crate::report::Problem;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -157,14 +158,6 @@ pub struct RawOutput {
     pub doi: Option<Spanned<String>>,
     pub year: Option<Spanned<i64>>,
     pub note: Option<String>,
-}
-
-#[derive(Debug, Default, Clone, Deserialize, serde::Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ContestStats {
-    pub submitted: Option<u32>,
-    pub eligible: Option<u32>,
-    pub countries: Option<u32>,
 }
 
 #[derive(Debug)]

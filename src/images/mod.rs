@@ -33,7 +33,7 @@ mod sniff;
 
 use crate::config::ImageSettings;
 use crate::public::{MediaKind, PublicSite};
-use crate::report::{ImageStats, Problem, display_path};
+use crate::report::{Problem, display_path};
 use budget::Budget;
 use cache::{Cache, Key};
 use job::Run;
@@ -53,6 +53,22 @@ pub struct Variant {
     pub path: String,
     /// The same size as WebP, when `webp = true`.
     pub webp: Option<String>,
+}
+
+/// What the image stage did in a build (the cache's effect is visible here: a warm build has
+/// `decoded = 0`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImageStats {
+    /// Consented images the stage was given.
+    pub images: usize,
+    /// Images decoded in this build (cache misses).
+    pub decoded: usize,
+    /// Images whose outputs came from the cache.
+    pub reused: usize,
+    /// Images left out (unreadable, unsupported, over a limit).
+    pub refused: usize,
+    /// Cache entries removed because no published image uses them any more.
+    pub pruned: usize,
 }
 
 /// The published sizes of one source image, smallest first (never empty).

@@ -7,8 +7,8 @@
 //! literals, never split into given and family names (sesh cannot know the order, and Chinese
 //! names put the family name first).
 
-use crate::consent::metadata::doi_url;
 use crate::public::{Credit, Entry};
+use crate::web::doi_url;
 use jiff::civil::Date;
 use serde_json::{Value, json};
 

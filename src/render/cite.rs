@@ -7,9 +7,9 @@ use super::citation::{self, Citation, Medium, Work};
 use super::jsonld;
 use super::view::{CiteView, DoiView, LinkView, MetaView, OutputView, ReuseContestView, ReuseView};
 use super::{OutputFile, Renderer, Spec};
-use crate::consent::metadata::doi_url;
 use crate::licenses;
 use crate::public::{Contest, Entry, Output};
+use crate::web::doi_url;
 use anyhow::Result;
 use std::sync::Arc;
 

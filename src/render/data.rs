@@ -6,8 +6,8 @@
 use super::cite::{output_view, stem};
 use super::view::{CiteView, CreditView, DoiView, LinkView, OutputView};
 use super::{OutputFile, Renderer};
-use crate::content::raw::ContestStats;
 use crate::licenses::{self, License};
+use crate::public::ContestStats;
 use crate::public::{Contest, Entry};
 use anyhow::Result;
 use rayon::prelude::*;

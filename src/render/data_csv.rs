@@ -1,5 +1,7 @@
 //! `data/entries.csv`: RFC 4180 text that spreadsheets open correctly, Chinese included.
 
+use crate::csv_cell::cell;
+
 /// Column names, in row order.
 pub const HEADER: [&str; 16] = [
     "id",
@@ -38,35 +40,9 @@ pub fn lines(rows: &[Vec<String>]) -> String {
     out
 }
 
-/// One cell: quoted when it holds a comma, quote or line break (quotes doubled); a leading
-/// `=`, `+`, `-`, `@`, tab or carriage return is prefixed with `'` so that a spreadsheet does
-/// not evaluate a submitted title as a formula. Also used by `sesh audit --format csv`.
-pub fn cell(value: &str) -> String {
-    let value = match value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        true => format!("'{value}"),
-        false => value.to_string(),
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cells_are_quoted_only_when_needed() {
-        assert_eq!(cell("plain"), "plain");
-        assert_eq!(cell("a, b"), "\"a, b\"");
-        assert_eq!(cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(cell("two\nlines"), "\"two\nlines\"");
-        assert_eq!(cell("检测，快乐"), "检测，快乐");
-        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(cell("\tcmd"), "'\tcmd");
-    }
 
     #[test]
     fn file_starts_with_bom_and_header() {

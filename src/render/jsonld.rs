@@ -3,8 +3,8 @@
 //! `<script type="application/ld+json">`.
 
 use super::citation::{Citation, Work};
-use crate::consent::metadata::doi_url;
 use crate::public::{Output, OutputKind};
+use crate::web::doi_url;
 use serde_json::{Value, json};
 
 /// What an entry's JSON-LD says beyond its citation.

@@ -10,9 +10,9 @@
 use super::Renderer;
 use super::links::BodyLinks;
 use super::view::{ImageView, LinkView, MediaView, TrackView};
-use crate::consent::web_host;
 use crate::markdown;
 use crate::public::{Entry, Media, MediaKind};
+use crate::web::web_host;
 use std::collections::HashSet;
 
 impl Renderer<'_> {

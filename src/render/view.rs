@@ -1,8 +1,8 @@
 //! Typed views: what templates receive. Built from the public model only, so no template can
 //! reach a private field or a restricted item, even by accident. `docs/themes.md` lists them.
 
-use crate::content::raw::ContestStats;
 use crate::licenses::License;
+use crate::public::ContestStats;
 use serde::{Serialize, Serializer};
 use std::cell::Cell;
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! path in, a [`Change`] out; [`Plan`] merges the changes of one debounced burst.
 
 use crate::config::CONFIG_FILE;
-use crate::content::is_ignored_name;
+use crate::slug::is_ignored_name;
 use std::collections::BTreeSet;
 use std::path::{Component, Path};
 

@@ -4,8 +4,8 @@
 //! else the copy built into sesh). Chains may be long; a loop is an error.
 
 use super::Source;
-use crate::content::is_ignored_name;
 use crate::report::{Problem, line_of};
+use crate::slug::is_ignored_name;
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};

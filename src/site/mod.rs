@@ -6,18 +6,21 @@
 
 use crate::audit::contacts;
 use crate::audit::exposure::{self, Exposed, Visibility};
-use crate::audit::scan::{LeakFound, Restricted};
-use crate::cases;
+use crate::audit::scan::Restricted;
 use crate::config::Config;
 use crate::consent::{self, Settings};
 use crate::content::{self, RawSite};
+use crate::entry_checks;
 use crate::images;
 use crate::media;
 use crate::output::{self, MARKER, Staging, Written};
 use crate::render::{self, Memo, theme::Theme};
-use crate::report::{BuildReport, Log, Published};
+use crate::report::Log;
 use crate::search;
 use anyhow::{Context, Result};
+
+mod report;
+pub use report::{BuildReport, LeakFound, Published};
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -178,11 +181,14 @@ impl Session {
         content::reload_entry(&self.config, &mut self.raw, contest, entry)
     }
 
-    /// What is missing in each language other than the default: published items without a
-    /// translation (through the same gate as a build) and UI strings.
-    pub fn translation_report(&self) -> Vec<crate::check::LanguageGaps> {
-        let gated = consent::gate(&self.raw, &Settings::from(&self.config));
-        crate::check::language_gaps(&self.config, &gated.site, &self.theme)
+    /// The theme pages are rendered with.
+    pub fn theme(&self) -> &Theme {
+        &self.theme
+    }
+
+    /// The public model, through the same gate as a build (remembered per contest).
+    pub fn public_site(&mut self) -> crate::public::PublicSite {
+        self.gate.run(&self.raw, &Settings::from(&self.config)).site
     }
 
     /// What the sources hold that the site withholds (see [`exposure`]).
@@ -252,7 +258,7 @@ impl Session {
         let (media, media_problems) = media::publish(&site, &config.root, dir);
         media::prune(&mut site, &media);
         report.problems.extend(media_problems);
-        report.problems.extend(cases::check(&site, &media));
+        report.problems.extend(entry_checks::check(&site, &media));
         report
             .problems
             .extend(contacts::check(&site, &config.public_contacts, strict));

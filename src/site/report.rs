@@ -1,0 +1,143 @@
+//! The build report: what a build published, what it excluded and why, every problem, the
+//! output scan and the time each stage took. Printed as a short summary after every build
+//! ([`BuildReport::summary`], as much as the [`Log`] may show) and written as JSON with
+//! `--report FILE`.
+
+use crate::audit::scan::ScanReport;
+use crate::images::ImageStats;
+use crate::report::{Exclusion, Log, Problem, Severity, redact};
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// Counts of what a build published.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Published {
+    pub contests: usize,
+    pub entries: usize,
+    pub media: usize,
+    pub pages: usize,
+    pub files_written: usize,
+}
+
+/// What `sesh build --report FILE` writes.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct BuildReport {
+    pub as_of: String,
+    pub output: PathBuf,
+    pub published: Published,
+    pub images: ImageStats,
+    pub excluded: Vec<Exclusion>,
+    pub problems: Vec<Problem>,
+    /// The output scan run before the output was replaced (none with `--no-scan`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scan: Option<ScanReport>,
+    /// Milliseconds spent in each stage of the build.
+    pub timings: Vec<(String, f64)>,
+    /// Texts a log that others may read must not show (restricted texts, the paths and file
+    /// names of what was withheld), longest first; see [`Log::Public`]. Never written out.
+    #[serde(skip)]
+    pub withheld: Vec<String>,
+}
+
+impl BuildReport {
+    pub fn errors(&self) -> usize {
+        self.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.problems.len() - self.errors()
+    }
+
+    /// The short summary printed after every build: what was published, and what was
+    /// excluded, item by item (the first [`LISTED`]) or, in a public log, as counts by reason.
+    pub fn summary(&self, log: Log) -> String {
+        let p = &self.published;
+        let mut out = format!(
+            "Published {} contest{}, {} entr{}, {} media file{} and {} page{} (as of {}).",
+            p.contests,
+            plural(p.contests),
+            p.entries,
+            if p.entries == 1 { "y" } else { "ies" },
+            p.media,
+            plural(p.media),
+            p.pages,
+            plural(p.pages),
+            self.as_of,
+        );
+        if self.excluded.is_empty() {
+            return out;
+        }
+        out.push_str(&format!(
+            "\nExcluded {} item{}",
+            self.excluded.len(),
+            plural(self.excluded.len())
+        ));
+        match log {
+            Log::Full => {
+                out.push(':');
+                for e in self.excluded.iter().take(LISTED) {
+                    out.push_str(&format!("\n  - {} {}: {}", e.kind, e.path, e.reason));
+                }
+                if self.excluded.len() > LISTED {
+                    out.push_str(&format!(
+                        "\n  … and {} more (all of them: sesh audit, or --report FILE)",
+                        self.excluded.len() - LISTED
+                    ));
+                }
+            }
+            Log::Public => {
+                out.push_str(
+                    " (which ones is not printed in a log others may read: see sesh audit, sesh check or --report FILE on your computer, or --verbose):",
+                );
+                let mut counts: std::collections::BTreeMap<(&str, &str), usize> =
+                    std::collections::BTreeMap::new();
+                for e in &self.excluded {
+                    *counts.entry((e.kind, e.rule)).or_default() += 1;
+                }
+                for ((kind, rule), n) in counts {
+                    out.push_str(&format!("\n  - {kind}, {rule}: {n}"));
+                }
+            }
+        }
+        out
+    }
+
+    /// A problem as printed in `log`.
+    pub fn shown(&self, problem: &Problem, log: Log) -> String {
+        match log {
+            Log::Full => problem.labelled(),
+            Log::Public => redact(&problem.labelled(), &self.withheld),
+        }
+    }
+}
+
+/// Items listed one by one in a summary before "… and N more".
+const LISTED: usize = 20;
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// A scan that found something: the build fails and the previous output stays. With it, the
+/// build's report: its problems (to be printed first) and the texts a public log must not show.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", failure_message(&.0))]
+pub struct LeakFound(pub ScanReport, pub Box<BuildReport>);
+
+fn failure_message(report: &ScanReport) -> String {
+    let mut s = format!(
+        "the output scan found {} leak(s); nothing was published and the previous output is unchanged:",
+        report.findings.len()
+    );
+    for f in report.findings.iter().take(50) {
+        s.push_str(&format!("\n  {}: {}", f.file, f.what));
+    }
+    if report.findings.len() > 50 {
+        s.push_str(&format!("\n  … and {} more", report.findings.len() - 50));
+    }
+    s.push_str("\n  hint: this is a bug in sesh or a theme; report it. `--no-scan` skips the scan (not recommended)");
+    s
+}
