@@ -116,7 +116,7 @@ pub fn check(config: &Config, visibility: Option<Visibility>, log: Log) -> Resul
             false => Vec::new(),
         },
     });
-    let outcome = session.build_into(&dir.0, false, true, false)?;
+    let outcome = session.build_into(&dir.0, crate::site::Mode::Check)?;
     let crawl = crawl(&dir.0, config)?;
     let errors = outcome
         .report

@@ -144,7 +144,7 @@ impl Preview {
         let result = self
             .apply(plan, everything)
             .and_then(|()| match &mut self.session {
-                Some(session) => session.build_into(&self.shared.dir, false, false, false),
+                Some(session) => session.build_into(&self.shared.dir, crate::site::Mode::Preview),
                 None => Err(anyhow!("the site could not be loaded")),
             });
         let what = if plan.paths.is_empty() {

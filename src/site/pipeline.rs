@@ -1,0 +1,309 @@
+//! THE PIPELINE: one build into a folder, a named call per stage, each taking what the last one
+//! gave and adding to the report.
+//!
+//! load (done by [`Session::open`]) → [`gate`](Session::gate) → [`media`](Session::media)
+//! (videos, audio, documents, captions; what cannot be cleaned leaves the public model) →
+//! [`scan`](Session::start_scan) (prepared, then fed every page as it is written) →
+//! [`images`](Session::images) → [`render`](Session::render) → [`search`](Session::search) →
+//! [`write`](Session::write) (statics, pages, index, extras; stale files removed) → the scan
+//! of the finished folder. Committing the folder is [`super::build`]'s job.
+
+use super::fail_if_strict;
+use super::{BuildReport, Clock, Mode, Outcome, Published, Session, Settings, bytes_fingerprint};
+use crate::audit::contacts;
+use crate::audit::scan::{Restricted, Scan};
+use crate::entry_checks;
+use crate::images::{self, Images};
+use crate::media::{self, MediaFiles};
+use crate::output::{self, Written, remove_files, remove_unknown, write_file};
+use crate::public::PublicSite;
+use crate::render::{self, Rendered};
+use crate::search;
+use anyhow::Result;
+use std::path::Path;
+
+/// The search index a build leaves: the files to write, and those of the last index kept.
+struct Index {
+    fingerprint: u64,
+    files: search::Files,
+    kept: Option<Vec<(String, u64)>>,
+}
+
+impl Session {
+    /// Runs the pipeline and brings `dir` up to date: writes the files whose bytes changed and
+    /// removes those no longer produced (see [`Mode`] for what each mode does differently).
+    pub fn build_into(&mut self, dir: &Path, mode: Mode) -> Result<Outcome> {
+        let mut clock = Clock::start();
+        let (mut site, mut report) = self.gate(&mut clock);
+        fail_if_strict(mode.strict(), &report)?;
+        let media = self.media(&mut site, dir, mode, &mut report, &mut clock);
+        let scan = self.start_scan(&site, mode, &mut report, &mut clock)?;
+        let images = self.images(&site, dir, &mut report, &mut clock);
+        let mut rendered =
+            self.render(&site, &images, &media, dir, mode, scan.as_ref(), &mut clock)?;
+        report.problems.append(&mut rendered.problems);
+        let index = self.search(&mut rendered, &mut clock)?;
+        let (written, removed) =
+            self.write(dir, &rendered, index, &images, &media, mode, &mut clock)?;
+        if let Some(scan) = scan {
+            report.scan = Some(scan.finish(dir)?);
+            clock.lap("scan output");
+        }
+        report.timings = clock.laps;
+        report.published = Published {
+            contests: site.contests.len(),
+            entries: site.contests.iter().map(|c| c.entries.len()).sum(),
+            media: images.by_source.len() + media.by_source.len(),
+            pages: rendered.files.len(),
+            files_written: self.written.len(),
+        };
+        let pages_rendered = rendered.pages_rendered;
+        // Freeing what this build replaces (the last memo and manifest, the public model) takes
+        // 10-15 ms at 10,000 entries.
+        crate::drop_in_background((
+            std::mem::replace(&mut self.memo, rendered.memo),
+            site,
+            rendered.files,
+        ));
+        Ok(Outcome {
+            report,
+            written,
+            removed,
+            pages_rendered,
+        })
+    }
+
+    /// THE GATE: the public model, and a report that starts with what it kept out.
+    fn gate(&mut self, clock: &mut Clock) -> (PublicSite, BuildReport) {
+        let config = &self.config;
+        let gated = self.gate.run(&self.raw, &Settings::from(config));
+        clock.lap("consent gate");
+        let report = BuildReport {
+            as_of: config.as_of.to_string(),
+            output: config.output_dir.clone(),
+            excluded: gated.excluded,
+            problems: gated.problems,
+            ..BuildReport::default()
+        };
+        (gated.site, report)
+    }
+
+    /// Videos, audio and documents first: one that cannot be cleaned leaves the public model
+    /// (with its poster, captions and transcript) before anything else reads it. Then the checks
+    /// of what is published: case-study sections and captions, contact details in texts.
+    fn media(
+        &self,
+        site: &mut PublicSite,
+        dir: &Path,
+        mode: Mode,
+        report: &mut BuildReport,
+        clock: &mut Clock,
+    ) -> MediaFiles {
+        let config = &self.config;
+        let (media, problems) = media::publish(site, &config.root, dir);
+        media::prune(site, &media);
+        report.problems.extend(problems);
+        report.problems.extend(entry_checks::check(site, &media));
+        let contacts = contacts::check(site, &config.public_contacts, mode.strict());
+        report.problems.extend(contacts);
+        clock.lap("media");
+        media
+    }
+
+    /// The output scan (see [`crate::audit::scan`]), when the mode scans: it searches pages as
+    /// they are written, and the whole folder once it is complete.
+    fn start_scan<'s>(
+        &self,
+        site: &'s PublicSite,
+        mode: Mode,
+        report: &mut BuildReport,
+        clock: &mut Clock,
+    ) -> Result<Option<Scan<'s>>> {
+        if !mode.scans() {
+            return Ok(None);
+        }
+        let restricted = Restricted::collect(&self.raw, site, &self.config.scan_allow);
+        report.problems.extend(restricted.problems.iter().cloned());
+        let scan = restricted.start()?;
+        clock.lap("prepare the output scan");
+        Ok(Some(scan))
+    }
+
+    fn images(
+        &self,
+        site: &PublicSite,
+        dir: &Path,
+        report: &mut BuildReport,
+        clock: &mut Clock,
+    ) -> Images {
+        let config = &self.config;
+        let (images, problems) = images::publish(site, &config.images, &config.root, dir);
+        report.problems.extend(problems);
+        report.images = images.stats.clone();
+        clock.lap("images");
+        images
+    }
+
+    /// Every page of every language. In a mode that streams, each page is written (and
+    /// scanned) as soon as it is rendered; otherwise pages are written by [`Session::write`]
+    /// once all rendered without error, so that a folder being served keeps its last good
+    /// version.
+    #[allow(clippy::too_many_arguments)] // the stages' outputs, named, rather than a bag
+    fn render(
+        &mut self,
+        site: &PublicSite,
+        images: &Images,
+        media: &MediaFiles,
+        dir: &Path,
+        mode: Mode,
+        scan: Option<&Scan>,
+        clock: &mut Clock,
+    ) -> Result<Rendered> {
+        let sink = |path: &str, bytes: &[u8]| {
+            if let Some(scan) = scan {
+                scan.file(path, bytes);
+            }
+            write_file(dir, path, bytes, false)
+        };
+        let sink: Option<render::Sink> = mode.streams().then_some(&sink);
+        let reuse = render::Reuse {
+            memo: &self.memo,
+            on_disk: &self.written,
+        };
+        let rendered = render::render(
+            &self.config,
+            site,
+            &mut self.theme,
+            images,
+            media,
+            reuse,
+            sink,
+        )?;
+        clock.lap("render");
+        Ok(rendered)
+    }
+
+    /// The search index: the last one kept when no record changed (or, in `sesh serve`, until
+    /// [`Session::finish_search`] indexes the new records after the pages are shown).
+    fn search(&mut self, rendered: &mut Rendered, clock: &mut Clock) -> Result<Index> {
+        let config = &self.config;
+        let fingerprint = search::fingerprint(&rendered.records, &config.languages);
+        self.pending_search = None;
+        let kept = match &self.search {
+            Some((fp, files)) if config.search && *fp == fingerprint => Some(files.clone()),
+            // Indexed later by `finish_search`; the last index stays until then.
+            Some((_, files)) if config.search && self.defer_search => {
+                self.pending_search = Some((fingerprint, std::mem::take(&mut rendered.records)));
+                Some(files.clone())
+            }
+            _ => None,
+        };
+        let files = match (config.search, &kept) {
+            (true, None) => {
+                search::index(&rendered.records, config.base_path(), &config.languages)?.0
+            }
+            _ => Vec::new(),
+        };
+        clock.lap("search index");
+        Ok(Index {
+            fingerprint,
+            files,
+            kept,
+        })
+    }
+
+    /// Writes what changed (static files, pages not streamed, the index, the host's extras),
+    /// records every file the build produced in the folder's manifest, and removes the stale
+    /// ones; returns the files written and removed.
+    #[allow(clippy::too_many_arguments)] // the stages' outputs, named, rather than a bag
+    fn write(
+        &mut self,
+        dir: &Path,
+        rendered: &Rendered,
+        index: Index,
+        images: &Images,
+        media: &MediaFiles,
+        mode: Mode,
+        clock: &mut Clock,
+    ) -> Result<(usize, usize)> {
+        let config = &self.config;
+        // The folder's manifest is updated in place: a file produced again keeps its entry,
+        // and those no build produced are the stale ones.
+        let known = !self.written.is_empty();
+        let statics = &self.theme.statics;
+        self.written
+            .begin(statics.len() + rendered.files.len() + index.files.len());
+        let mut written = 0;
+        for (path, source) in statics {
+            let bytes = source.read()?;
+            written += self
+                .written
+                .write(dir, path, &bytes, bytes_fingerprint(&bytes))?;
+        }
+        for file in &rendered.files {
+            if let Some(bytes) = &file.bytes {
+                write_file(dir, &file.path, bytes, !mode.streams())?;
+            }
+            self.written.produce(&file.path, file.fingerprint);
+        }
+        // Streamed pages were written as they were rendered; the others just above.
+        written += rendered.pages_rendered;
+        let (count, indexed) = write_index(&mut self.written, dir, &index.files)?;
+        written += count;
+        // Unchanged records: the index files already in the folder stay.
+        let indexed = match index.kept {
+            Some(files) => {
+                for (path, fp) in &files {
+                    self.written.produce(path, *fp);
+                }
+                files
+            }
+            None => indexed,
+        };
+        if self.pending_search.is_none() {
+            self.search = config.search.then_some((index.fingerprint, indexed));
+        }
+        for (path, bytes) in output::pages_extras(config.cname.as_deref()) {
+            written += self
+                .written
+                .write(dir, path, &bytes, bytes_fingerprint(&bytes))?;
+        }
+        for variant in images.by_source.values().flat_map(|p| &p.variants) {
+            self.written.produce(&variant.path, 0);
+            if let Some(webp) = &variant.webp {
+                self.written.produce(webp, 0);
+            }
+        }
+        for file in media.by_source.values() {
+            self.written.produce(&file.path, 0);
+        }
+        clock.lap("write");
+        let stale = self.written.finish();
+        // A folder this build created empty has nothing stale; before its first build, a
+        // folder being served may hold files of an earlier session.
+        let removed = match (known, mode.streams()) {
+            (true, _) => remove_files(dir, &stale)?,
+            (false, true) => 0,
+            (false, false) => remove_unknown(dir, &self.written)?,
+        };
+        clock.lap("remove stale");
+        Ok((written, removed))
+    }
+}
+
+/// Writes the search index files whose bytes changed; returns how many it wrote, and every
+/// file with its fingerprint.
+pub(super) fn write_index(
+    written: &mut Written,
+    dir: &Path,
+    files: &search::Files,
+) -> Result<(usize, Vec<(String, u64)>)> {
+    let mut count = 0;
+    let mut indexed = Vec::new();
+    for (path, bytes) in files {
+        let fingerprint = bytes_fingerprint(bytes);
+        count += written.write(dir, path, bytes, fingerprint)?;
+        indexed.push((path.clone(), fingerprint));
+    }
+    Ok((count, indexed))
+}
