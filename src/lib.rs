@@ -16,30 +16,30 @@
 //! output for leaks; [`cli`] is the command line.
 
 pub mod audit;
-pub mod check;
+pub(crate) mod check;
 pub mod cli;
 pub mod config;
 pub mod consent;
 pub mod content;
-pub mod csv_cell;
-pub mod entry_checks;
+pub(crate) mod csv_cell;
+pub(crate) mod entry_checks;
 pub mod images;
-pub mod init;
-pub mod licenses;
-pub mod localize;
+pub(crate) mod init;
+pub(crate) mod licenses;
+pub(crate) mod localize;
 pub mod markdown;
 pub mod media;
-pub mod output;
+pub(crate) mod output;
 pub mod public;
-pub mod publish;
+pub(crate) mod publish;
 pub mod render;
 pub mod report;
-pub mod search;
-pub mod serve;
-pub mod site;
-pub mod slug;
-pub mod web;
-pub mod words;
+pub(crate) mod search;
+pub(crate) mod serve;
+pub(crate) mod site;
+pub(crate) mod slug;
+pub(crate) mod web;
+pub(crate) mod words;
 
 /// Frees `value` on a thread of its own: dropping a large site's structures takes milliseconds
 /// that a build or rebuild need not wait for (a process that exits meanwhile simply ends it).

@@ -18,7 +18,6 @@ fuzz_target!(|data: &[u8]| {
     let media = front.as_ref().map(|f| f.media.len()).unwrap_or(0);
     let mut entry = RawEntry {
         slug: "e".into(),
-        dir: "content/contests/c/e".into(),
         rel: "contests/c/e".into(),
         source: source.clone(),
         front,

@@ -5,11 +5,11 @@
 //! page, counts, copied media) is built from the [`PublicSite`] returned here and cannot see
 //! what was left out. Every rule fails closed: missing, unknown or invalid means not published.
 
+pub mod bibliographic;
 pub mod credit;
 mod media;
-pub mod metadata;
 pub mod terms;
-mod translate;
+mod translations;
 
 use crate::config::AsOf;
 use crate::content::{
@@ -109,7 +109,7 @@ impl Gate {
 fn gate_site(raw: &RawSite, settings: &Settings, contests: &[GatedContest]) -> Gated {
     let mut g = Gated::default();
     g.problems.extend(raw.problems.iter().cloned());
-    metadata::license(
+    bibliographic::license(
         settings.license.as_deref(),
         "sesh.toml",
         || None,
@@ -148,7 +148,7 @@ fn gate_site(raw: &RawSite, settings: &Settings, contests: &[GatedContest]) -> G
 
 /// Organisers' pages are published as written, with their translations.
 fn page(p: &RawPage, languages: &[String], problems: &mut Vec<Problem>) -> Page {
-    let lang = translate::item_lang(p.front.lang.as_deref(), languages, &p.source, problems);
+    let lang = translations::item_lang(p.front.lang.as_deref(), languages, &p.source, problems);
     Page {
         slug: p.slug.clone(),
         title: p.front.title.clone(),
@@ -157,7 +157,7 @@ fn page(p: &RawPage, languages: &[String], problems: &mut Vec<Problem>) -> Page 
         template: p.front.template.clone(),
         body: body(&p.source, "", &lang),
         extra: p.front.extra.clone(),
-        translations: translate::translations(&p.translations, &lang, "", &[], problems),
+        translations: translations::translations(&p.translations, &lang, "", &[], problems),
         lang,
     }
 }
@@ -209,9 +209,9 @@ impl Gated {
             (Err(_), None) => return None,
         };
         let sensitive = flag(&front.sensitive) == Some(true);
-        metadata::front_license(front.license.as_deref(), &raw.source, &mut self.problems);
-        let doi = metadata::doi(&front.doi, &raw.source, "doi", &mut self.problems);
-        let outputs = metadata::outputs(&front.outputs, &raw.source, &mut self.problems);
+        bibliographic::front_license(front.license.as_deref(), &raw.source, &mut self.problems);
+        let doi = bibliographic::doi(&front.doi, &raw.source, "doi", &mut self.problems);
+        let outputs = bibliographic::outputs(&front.outputs, &raw.source, &mut self.problems);
         let license = front.license.clone().or_else(|| settings.license.clone());
         let mut entries: Vec<Entry> = raw
             .entries
@@ -219,14 +219,14 @@ impl Gated {
             .filter_map(|e| self.entry(e, &path, sensitive, license.as_deref(), settings))
             .collect();
         entries.sort_by_cached_key(Entry::order_key);
-        let lang = translate::item_lang(
+        let lang = translations::item_lang(
             front.lang.as_deref(),
             &settings.languages,
             &raw.source,
             &mut self.problems,
         );
         let translations =
-            translate::translations(&raw.translations, &lang, &raw.rel, &[], &mut self.problems);
+            translations::translations(&raw.translations, &lang, &raw.rel, &[], &mut self.problems);
         Some(Contest {
             revision,
             slug: raw.slug.clone(),
@@ -335,15 +335,15 @@ impl Gated {
             })
             .collect();
         let media = self.media(raw, front, terms.images, &path);
-        metadata::front_license(front.license.as_deref(), &raw.source, &mut self.problems);
-        let doi = metadata::doi(&front.doi, &raw.source, "doi", &mut self.problems);
-        let lang = translate::item_lang(
+        bibliographic::front_license(front.license.as_deref(), &raw.source, &mut self.problems);
+        let doi = bibliographic::doi(&front.doi, &raw.source, "doi", &mut self.problems);
+        let lang = translations::item_lang(
             front.lang.as_deref(),
             &settings.languages,
             &raw.source,
             &mut self.problems,
         );
-        let translations = translate::translations(
+        let translations = translations::translations(
             &raw.translations,
             &lang,
             &raw.rel,

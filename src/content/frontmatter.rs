@@ -68,11 +68,6 @@ impl SourceFile {
         line_of(&self.front, span.start) + self.front_line - 1
     }
 
-    /// File line of a byte offset inside the body.
-    pub fn body_line_of(&self, offset: usize) -> usize {
-        line_of(&self.body, offset) + self.body_line - 1
-    }
-
     /// Deserializes the front matter; the error names file, line and the offending key.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Problem> {
         toml::from_str(&self.front).map_err(|e| {
@@ -105,7 +100,6 @@ mod tests {
         assert_eq!(&*f.body, "\nBody\n");
         assert_eq!(f.body_line, 4);
         assert_eq!(f.front_line_of(&(0..1)), 2);
-        assert_eq!(f.body_line_of(1), 5);
     }
 
     /// Revisions (which decide what `sesh serve` reuses) hash these instead of the text.

@@ -444,7 +444,6 @@ impl<'a> Loader<'a> {
         let mut entry = RawEntry {
             slug,
             rel: self.rel(&dir),
-            dir,
             source,
             front,
             media_files,

@@ -163,7 +163,6 @@ pub struct RawOutput {
 #[derive(Debug)]
 pub struct RawEntry {
     pub slug: String,
-    pub dir: PathBuf,
     /// Folder relative to `content/`, `/`-separated, as named on disk.
     pub rel: String,
     pub source: SourceFile,

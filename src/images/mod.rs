@@ -102,16 +102,6 @@ impl Images {
     pub fn get(&self, source: &Path) -> Option<&Published> {
         self.by_source.get(source)
     }
-
-    /// Number of image files written.
-    pub fn files(&self) -> usize {
-        let per_variant = |v: &Variant| 1 + usize::from(v.webp.is_some());
-        self.by_source
-            .values()
-            .flat_map(|p| p.variants.iter())
-            .map(per_variant)
-            .sum()
-    }
 }
 
 /// Why an image is not published, and what to do about it.

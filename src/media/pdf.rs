@@ -632,9 +632,10 @@ fn jp2_picture(data: &[u8]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// What a published PDF still says about its origin (for tests and audits): Info keys with their
+/// What a published PDF still says about its origin (for the tests): Info keys with their
 /// values, and the keys of metadata, thumbnails and comments wherever they are.
-pub fn leftovers(data: &[u8]) -> Result<Vec<String>, String> {
+#[cfg(test)]
+fn leftovers(data: &[u8]) -> Result<Vec<String>, String> {
     let doc = Document::load_mem(data).map_err(|e| e.to_string())?;
     let mut found = Vec::new();
     if let Ok(info) = doc.trailer.get(b"Info").and_then(|i| match i {

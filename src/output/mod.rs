@@ -102,14 +102,11 @@ impl Staging {
         &self.dir
     }
 
-    /// Writes `bytes` at `path` (relative, `/`-separated) inside the staging folder.
-    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
-        let file = self.dir.join(path);
-        if let Some(parent) = file.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create `{}`", parent.display()))?;
-        }
-        std::fs::write(&file, bytes).with_context(|| format!("cannot write `{}`", file.display()))
+    /// Writes `bytes` at `path` inside the staging folder (for the tests: builds write through
+    /// [`Written::write`] and [`write_file`]).
+    #[cfg(test)]
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        write_file(&self.dir, path, bytes, false)
     }
 
     /// Records what the staging folder holds, then swaps it in place of the output folder and

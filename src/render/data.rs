@@ -3,7 +3,7 @@
 //! `data/README.txt`. Built from the public model only, with the same credits, licenses and
 //! consented media the pages show, so nothing the gate refused can appear in them.
 
-use super::cite::{output_view, stem};
+use super::citation::{output_view, stem};
 use super::view::{CiteView, CreditView, DoiView, LinkView, OutputView};
 use super::{OutputFile, Renderer};
 use crate::licenses::{self, License};
@@ -294,7 +294,7 @@ impl<'a> Renderer<'a> {
             country: entry.country.as_deref(),
             tags: &entry.tags,
             license: entry.license.as_deref().map(licenses::describe),
-            doi: super::cite::doi_view(entry.doi.as_deref()),
+            doi: super::citation::doi_view(entry.doi.as_deref()),
             media: entry
                 .media
                 .iter()
@@ -339,7 +339,7 @@ impl<'a> Renderer<'a> {
             actions: contest.actions.as_deref(),
             outcome: contest.outcome.as_deref(),
             license: contest.license.as_deref().map(licenses::describe),
-            doi: super::cite::doi_view(contest.doi.as_deref()),
+            doi: super::citation::doi_view(contest.doi.as_deref()),
             stats: &contest.stats,
             outputs: contest.outputs.iter().map(output_view).collect(),
             entry_count: contest.entries.len(),
@@ -373,7 +373,7 @@ impl<'a> Renderer<'a> {
             ),
             None => "The site sets no default license: check each entry's `license` field.".into(),
         };
-        let cite_page = self.absolute(&self.routes.page(super::cite::REUSE_SLUG));
+        let cite_page = self.absolute(&self.routes.page(super::citation::REUSE_SLUG));
         Ok(format!(
             "{title}: open data\n\
              {rule}\n\n\

@@ -112,9 +112,9 @@ impl Renderer<'_> {
             .site
             .pages
             .iter()
-            .any(|p| p.slug == super::cite::REUSE_SLUG)
+            .any(|p| p.slug == super::citation::REUSE_SLUG)
         {
-            urls.push(self.routes.page(super::cite::REUSE_SLUG));
+            urls.push(self.routes.page(super::citation::REUSE_SLUG));
         }
         urls.extend(
             self.site

@@ -70,12 +70,14 @@ pub struct Routes {
 }
 
 impl Routes {
+    #[cfg(test)]
     pub fn new(site: &PublicSite, base_path: &str) -> Routes {
         Routes::for_language(site, base_path, "")
     }
 
     /// Routes of the pages in one language: `prefix` is `""` for the default language and
     /// `zh-Hans/` for another; files stay under `base_path`.
+    #[cfg(test)]
     pub fn for_language(site: &PublicSite, base_path: &str, prefix: &str) -> Routes {
         Routes::make(
             site,

@@ -16,7 +16,7 @@
 //! fingerprint of its view changed. The memo is discarded whenever the theme is reloaded.
 
 pub mod citation;
-mod cite;
+
 mod data;
 pub(crate) mod data_csv;
 mod feeds;
@@ -343,7 +343,7 @@ fn site_view<'a>(
         extra: theme.extra.clone(),
         nav,
         generator: concat!("sesh ", env!("CARGO_PKG_VERSION")),
-        cite_url: routes.page(cite::REUSE_SLUG),
+        cite_url: routes.page(citation::REUSE_SLUG),
         home: routes.home(),
         default_language: &config.language,
         languages: names

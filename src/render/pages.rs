@@ -520,7 +520,7 @@ impl<'a> Renderer<'a> {
         let media = self.media_views(entry, &entry_url, &entry_path);
         let url = entry_url.clone();
         let citation = self.entry_citation(contest, entry)?;
-        let stem = super::cite::stem(&[&contest.slug, &entry.slug]);
+        let stem = super::citation::stem(&[&contest.slug, &entry.slug]);
         let view = EntryView {
             slug: &entry.slug,
             url: url.clone(),
@@ -531,7 +531,7 @@ impl<'a> Renderer<'a> {
             country: entry.country.as_deref(),
             tags: &entry.tags,
             license: entry.license.as_deref().map(licenses::describe),
-            doi: super::cite::doi_view(entry.doi.as_deref()),
+            doi: super::citation::doi_view(entry.doi.as_deref()),
             cite: self.cite_view(&citation, &stem),
             credits: entry.credits.iter().map(CreditView::of).collect(),
             credit_line: self.credit_line(&entry.credits, true)?,
@@ -676,7 +676,7 @@ impl<'a> Renderer<'a> {
         }
         let url = self.routes.contest(&contest.slug);
         let citation = self.contest_citation(contest)?;
-        let stem = super::cite::stem(&[&contest.slug]);
+        let stem = super::citation::stem(&[&contest.slug]);
         let view = ContestView {
             slug: &contest.slug,
             url: url.clone(),
@@ -691,11 +691,11 @@ impl<'a> Renderer<'a> {
             actions: contest.actions.as_deref(),
             outcome: contest.outcome.as_deref(),
             license: contest.license.as_deref().map(licenses::describe),
-            doi: super::cite::doi_view(contest.doi.as_deref()),
+            doi: super::citation::doi_view(contest.doi.as_deref()),
             outputs: contest
                 .outputs
                 .iter()
-                .map(super::cite::output_view)
+                .map(super::citation::output_view)
                 .collect(),
             cite: self.cite_view(&citation, &stem),
             sensitive: contest.sensitive,

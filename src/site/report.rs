@@ -47,10 +47,6 @@ impl BuildReport {
             .count()
     }
 
-    pub fn warnings(&self) -> usize {
-        self.problems.len() - self.errors()
-    }
-
     /// The short summary printed after every build: what was published, and what was
     /// excluded, item by item (the first [`LISTED`]) or, in a public log, as counts by reason.
     pub fn summary(&self, log: Log) -> String {

@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 /// What `fork` created.
 #[derive(Debug)]
 pub struct Forked {
-    pub dir: PathBuf,
     pub files: Vec<PathBuf>,
 }
 
@@ -70,10 +69,7 @@ pub fn fork(root: &Path, name: &str, from: &str, full: bool) -> Result<Forked> {
             .with_context(|| format!("cannot write `{}`", file.display()))?;
         written.push(file);
     }
-    Ok(Forked {
-        dir,
-        files: written,
-    })
+    Ok(Forked { files: written })
 }
 
 /// Every file of the chain's layers (templates, static, i18n), the highest layer winning.

@@ -49,12 +49,8 @@ pub struct Theme {
     pub strings: Arc<Strings>,
     /// Output path (inside `static/`, without it) → source, highest layer winning.
     pub statics: BTreeMap<String, Source>,
-    /// Layers, highest first, for messages (`templates/`, `themes/x/`, `themes/default/ (built in)`).
-    pub layers: Vec<String>,
     /// Changes whenever any template, string or static file of any layer changes.
     pub fingerprint: u64,
-    /// The active theme and the themes it builds on, down to the default.
-    pub chain: Vec<ThemeInfo>,
     /// `[extra]` for templates: theme defaults overridden by `sesh.toml`.
     pub extra: toml::Table,
 }
@@ -102,18 +98,7 @@ impl Theme {
             strings,
             statics,
             fingerprint,
-            chain,
             extra,
-            layers: layers
-                .iter()
-                .map(|l| {
-                    if l.embedded {
-                        format!("{} (built into sesh)", l.prefix)
-                    } else {
-                        l.prefix.clone()
-                    }
-                })
-                .collect(),
         })
     }
 

@@ -7,6 +7,10 @@
 //! literals, never split into given and family names (sesh cannot know the order, and Chinese
 //! names put the family name first).
 
+mod download;
+
+pub(crate) use download::{REUSE_SLUG, doi_view, output_view, stem};
+
 use crate::public::{Credit, Entry};
 use crate::web::doi_url;
 use jiff::civil::Date;

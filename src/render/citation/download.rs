@@ -3,12 +3,14 @@
 //! the JSON-LD and scholarly meta tags of those pages, and the site's "How to cite and reuse"
 //! page (`cite/`). The downloads live under `cite/`, not in entry folders, which hold media only.
 
-use super::citation::{self, Citation, Medium, Work};
-use super::jsonld;
-use super::view::{CiteView, DoiView, LinkView, MetaView, OutputView, ReuseContestView, ReuseView};
-use super::{OutputFile, Renderer, Spec};
+use super::{self as citation, Citation, Medium, Work};
 use crate::licenses;
 use crate::public::{Contest, Entry, Output};
+use crate::render::jsonld;
+use crate::render::view::{
+    CiteView, DoiView, LinkView, MetaView, OutputView, ReuseContestView, ReuseView,
+};
+use crate::render::{OutputFile, Renderer, Spec};
 use crate::web::doi_url;
 use anyhow::Result;
 use std::sync::Arc;
@@ -21,13 +23,13 @@ pub const FILES: [&str; 3] = [".bib", ".ris", ".csl.json"];
 
 /// Path of the citation downloads of a contest (`[contest]`) or entry (`[contest, entry]`),
 /// without extension.
-pub(super) fn stem(slugs: &[&str]) -> String {
+pub(crate) fn stem(slugs: &[&str]) -> String {
     format!("{REUSE_SLUG}/{}", slugs.join("/"))
 }
 
 impl Renderer<'_> {
     /// The citation of an entry, as shown on its page and in its download files.
-    pub(super) fn entry_citation(&self, contest: &Contest, entry: &Entry) -> Result<Citation> {
+    pub(crate) fn entry_citation(&self, contest: &Contest, entry: &Entry) -> Result<Citation> {
         Ok(Citation {
             key: citation::key(&[&contest.slug, &entry.slug]),
             work: Work::Entry(Medium::of(entry, !contest.sections.is_empty())),
@@ -55,7 +57,7 @@ impl Renderer<'_> {
     }
 
     /// The citation of a contest as a whole: its organisers are its authors.
-    pub(super) fn contest_citation(&self, contest: &Contest) -> Result<Citation> {
+    pub(crate) fn contest_citation(&self, contest: &Contest) -> Result<Citation> {
         Ok(Citation {
             key: citation::key(&[&contest.slug]),
             work: Work::Contest,
@@ -79,7 +81,7 @@ impl Renderer<'_> {
     }
 
     /// What a page shows under "Cite this": the formatted citation and its downloads.
-    pub(super) fn cite_view(&self, c: &Citation, stem: &str) -> CiteView {
+    pub(crate) fn cite_view(&self, c: &Citation, stem: &str) -> CiteView {
         let url = |ext: &str| self.routes.file(&format!("{stem}{ext}"));
         CiteView {
             text: c.apa(),
@@ -91,7 +93,7 @@ impl Renderer<'_> {
     }
 
     /// The download files of a citation, at `stem` plus each extension.
-    pub(super) fn cite_files(&self, stem: &str, c: &Citation) -> Result<Vec<(OutputFile, bool)>> {
+    pub(crate) fn cite_files(&self, stem: &str, c: &Citation) -> Result<Vec<(OutputFile, bool)>> {
         // Written once, at the root, in the default language (every language's page links there).
         if self.lang != self.default_lang {
             return Ok(Vec::new());
@@ -101,7 +103,7 @@ impl Renderer<'_> {
         // would otherwise format three files for every entry of the site).
         let key = {
             let mut h = std::hash::DefaultHasher::new();
-            std::hash::Hash::hash(&(stem, c, super::binary_fingerprint()), &mut h);
+            std::hash::Hash::hash(&(stem, c, crate::render::binary_fingerprint()), &mut h);
             std::hash::Hasher::finish(&h)
         };
         let paths = FILES.map(|ext| format!("{stem}{ext}"));
@@ -128,14 +130,14 @@ impl Renderer<'_> {
     }
 
     /// Page metadata plus JSON-LD and scholarly tags.
-    pub(super) fn scholarly(mut meta: MetaView, ld: &serde_json::Value, c: &Citation) -> MetaView {
+    pub(crate) fn scholarly(mut meta: MetaView, ld: &serde_json::Value, c: &Citation) -> MetaView {
         meta.jsonld = Some(jsonld::script_safe(ld));
         meta.tags = c.meta_tags();
         meta
     }
 
     /// The JSON-LD of an entry page.
-    pub(super) fn entry_ld(
+    pub(crate) fn entry_ld(
         &self,
         contest: &Contest,
         entry: &Entry,
@@ -163,7 +165,7 @@ impl Renderer<'_> {
     }
 
     /// The JSON-LD of a contest page (its entries as parts, its outcomes).
-    pub(super) fn contest_ld(&self, contest: &Contest, c: &Citation) -> serde_json::Value {
+    pub(crate) fn contest_ld(&self, contest: &Contest, c: &Citation) -> serde_json::Value {
         let parts: Vec<(String, String, &'static str)> = contest
             .entries
             .iter()
@@ -186,7 +188,7 @@ impl Renderer<'_> {
     }
 
     /// The home page's JSON-LD (WebSite + Organization).
-    pub(super) fn site_ld(&self) -> serde_json::Value {
+    pub(crate) fn site_ld(&self) -> serde_json::Value {
         let license = self
             .site_license
             .and_then(|l| licenses::describe(l).url.or(Some(l.to_string())));
@@ -201,16 +203,16 @@ impl Renderer<'_> {
 
     /// An output file that is not a template's (citation downloads, data exports), written
     /// unless the memo says the same bytes are already there.
-    pub(super) fn file(&self, path: String, bytes: Vec<u8>) -> Result<(OutputFile, bool)> {
+    pub(crate) fn file(&self, path: String, bytes: Vec<u8>) -> Result<(OutputFile, bool)> {
         // Hashed as bytes: serialising them for `fingerprint` would write every byte as a
         // JSON number (megabytes for the data exports, at every rebuild).
-        let fp = super::hash_bytes(&[b"file\0", path.as_bytes(), b"\0", &bytes]);
+        let fp = crate::render::hash_bytes(&[b"file\0", path.as_bytes(), b"\0", &bytes]);
         self.write_out(path, bytes, fp)
     }
 
     /// Hands `bytes` to the sink (or keeps them to write), unless the output folder already
     /// holds the file of fingerprint `fp`.
-    pub(super) fn write_out(
+    pub(crate) fn write_out(
         &self,
         path: String,
         bytes: Vec<u8>,
@@ -244,7 +246,7 @@ impl Renderer<'_> {
     }
 
     /// The "How to cite and reuse" page, unless the site has its own page `cite`.
-    pub(super) fn reuse_page(&self) -> Result<Option<(OutputFile, bool)>> {
+    pub(crate) fn reuse_page(&self) -> Result<Option<(OutputFile, bool)>> {
         if self.site.pages.iter().any(|p| p.slug == REUSE_SLUG) {
             return Ok(None);
         }
@@ -264,7 +266,7 @@ impl Renderer<'_> {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        let data = super::data::FILES
+        let data = crate::render::data::FILES
             .iter()
             .map(|(file, key)| {
                 Ok(LinkView {
@@ -295,7 +297,7 @@ impl Renderer<'_> {
 }
 
 /// A DOI as pages show it.
-pub(super) fn doi_view(doi: Option<&str>) -> Option<DoiView> {
+pub(crate) fn doi_view(doi: Option<&str>) -> Option<DoiView> {
     doi.map(|d| DoiView {
         id: d.to_string(),
         url: doi_url(d),
@@ -303,7 +305,7 @@ pub(super) fn doi_view(doi: Option<&str>) -> Option<DoiView> {
 }
 
 /// A contest outcome as pages show it.
-pub(super) fn output_view(o: &Output) -> OutputView {
+pub(crate) fn output_view(o: &Output) -> OutputView {
     OutputView {
         kind: o.kind.id(),
         title: o.title.clone(),
