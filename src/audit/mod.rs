@@ -421,7 +421,7 @@ pub fn private_values(raw: &RawSite) -> Vec<String> {
     out
 }
 
-fn strings(value: &toml::Value, out: &mut Vec<String>) {
+pub(crate) fn strings(value: &toml::Value, out: &mut Vec<String>) {
     match value {
         toml::Value::String(s) => out.push(s.trim().to_string()),
         toml::Value::Integer(i) => out.push(i.to_string()),

@@ -11,7 +11,7 @@ use toml::Spanned;
 
 /// Image formats sesh re-encodes (and therefore can strip of metadata).
 pub const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "gif", "webp"];
-/// MP4/QuickTime containers, cleaned by rewriting their boxes (`src/media/mp4.rs`).
+/// MP4/QuickTime containers, cleaned by rewriting their boxes (`src/media/mp4/`).
 pub const VIDEO_EXTENSIONS: &[&str] = &["mp4", "m4v", "mov"];
 pub const AUDIO_EXTENSIONS: &[&str] = &["m4a"];
 pub const DOCUMENT_EXTENSIONS: &[&str] = &["pdf"];
