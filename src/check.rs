@@ -351,8 +351,11 @@ impl CheckReport {
     /// sources expose are counted and withheld texts replaced.
     pub fn table(&self, log: Log) -> String {
         let mut out = format!(
-            "sesh check: {} pages, {} error(s), {} warning(s) (as of {})\n",
-            self.pages, self.errors, self.warnings, self.as_of
+            "sesh check: {} pages, {} error(s), {} warning(s) ({})\n",
+            self.pages,
+            self.errors,
+            self.warnings,
+            crate::site::as_of_words(&self.as_of)
         );
         let section = |out: &mut String, title: &str, lines: Vec<String>| {
             out.push_str(&format!("\n{title} ({})\n", lines.len()));
@@ -374,7 +377,7 @@ impl CheckReport {
         );
         section(
             &mut out,
-            "Broken links, missing fragments, images without alt text",
+            "In the built pages: broken links, missing fragments, images shown without alt text (an image whose source has no alt text is not published: see content problems)",
             self.findings
                 .iter()
                 .map(|f| format!("{}: {}: {}", f.kind, f.page, f.detail))

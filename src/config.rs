@@ -326,21 +326,36 @@ fn resolve_allow(scan: RawScan, text: &str) -> Result<Vec<Allowed>> {
     Ok(out)
 }
 
-/// Parses `sesh.toml` text, turning TOML errors into a message with line and field.
+/// Parses `sesh.toml` text, turning TOML errors into messages with line and field: every
+/// problem of the file at once.
 pub fn parse(text: &str) -> Result<RawConfig> {
-    toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|s| line_of(text, s.start));
-        let problem = Problem::error(CONFIG_FILE, e.message().trim().to_string()).at_line(line);
-        let problem = match e.message() {
-            m if m.contains("unknown field") => problem.hint(
-                "check the spelling; allowed keys: title, description, base_url, language, languages, [translations.<language>], search, theme, license, output_dir, cname, cache_dir, [images] (widths, quality, webp, background, max_file_mb, max_megapixels, memory_mb), [[scan.allow]] (text, reason), public_contacts, [extra]",
-            ),
-            m if m.contains("missing field") => {
-                problem.hint("sesh.toml needs at least: title = \"…\" and base_url = \"https://…/\"")
+    let read = match crate::toml_all::read::<RawConfig>(text) {
+        Ok(raw) => return Ok(raw),
+        Err(read) => read,
+    };
+    let problems: Vec<Problem> = read
+        .problems
+        .into_iter()
+        .map(|p| {
+            let line = p.span.as_ref().map(|s| line_of(text, s.start));
+            let mut problem = Problem::error(CONFIG_FILE, p.message.clone()).at_line(line);
+            problem.field = p.key;
+            match p.message.as_str() {
+                m if m.contains("unknown field") => problem.hint(
+                    "check the spelling; allowed keys: title, description, base_url, language, languages, [translations.<language>], search, theme, license, output_dir, cname, cache_dir, [images] (widths, quality, webp, background, max_file_mb, max_megapixels, memory_mb), [[scan.allow]] (text, reason), public_contacts, [extra]",
+                ),
+                m if m.contains("missing field") => problem
+                    .hint("sesh.toml needs at least: title = \"…\" and base_url = \"https://…/\""),
+                m if m.contains("invalid type") => problem.hint(
+                    "check the value's type: text in \"quotes\", numbers and true/false without quotes, lists in [brackets]",
+                ),
+                _ => problem.hint("check the TOML syntax: text in \"quotes\", one key = value per line"),
             }
-            _ => problem,
-        };
-        anyhow::Error::new(problem)
+        })
+        .collect();
+    Err(match <[Problem; 1]>::try_from(problems) {
+        Ok([one]) => anyhow::Error::new(one),
+        Err(many) => anyhow::Error::new(crate::report::Problems(many)),
     })
 }
 

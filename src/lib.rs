@@ -38,6 +38,7 @@ pub(crate) mod search;
 pub(crate) mod serve;
 pub(crate) mod site;
 pub(crate) mod slug;
+pub(crate) mod toml_all;
 pub(crate) mod web;
 pub(crate) mod words;
 

@@ -70,6 +70,26 @@ impl Problem {
 
 impl std::error::Error for Problem {}
 
+/// Several problems of one file, reported together (an error of a command: every line but the
+/// first labelled here, the first by whoever prints the error).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problems(pub Vec<Problem>);
+
+impl std::error::Error for Problems {}
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.0.iter().enumerate() {
+            if i == 0 {
+                write!(f, "{p}")?;
+            } else {
+                write!(f, "\n{}", p.labelled())?;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Problem {
     /// `error: …` or `warning: …`, as printed to the terminal.
     pub fn labelled(&self) -> String {
@@ -129,6 +149,24 @@ pub struct Exclusion {
     pub rule: &'static str,
     /// Human-readable reason.
     pub reason: String,
+}
+
+/// Rules that exclude an item because its source has an error (a typo, a value of the wrong
+/// type, a missing alt text), not because of what consent says: these are what the organiser
+/// must fix, and what `--strict` fails on.
+pub const ERROR_RULES: &[&str] = &[
+    "unreadable",
+    "invalid-consent",
+    "invalid-value",
+    "invalid-kind",
+    "no-alt-text",
+];
+
+impl Exclusion {
+    /// Whether an error in the source (not consent) kept this item out.
+    pub fn for_error(&self) -> bool {
+        ERROR_RULES.contains(&self.rule)
+    }
 }
 
 /// How much a log may say. On a terminal it is read by the organiser at their computer; a log

@@ -21,7 +21,7 @@ pub mod scan;
 use crate::config::AsOf;
 use crate::consent::{self, Gated, terms};
 use crate::content::{RawContest, RawEntry, RawSite};
-use crate::public::{Contest, Credit, Entry};
+use crate::public::{Contest, Credit, Entry, Media, MediaKind};
 use crate::report::{Exclusion, Problem, Severity};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -277,8 +277,13 @@ impl<'a> Auditor<'a> {
                     Some(line) => format!("{}:{line}", raw.source.display),
                     None => format!("{} (media item {})", raw.source.display, i + 1),
                 };
-                let media_path = format!("{path}/{file}");
-                let shown = public.is_some_and(|e| published_media(e, file));
+                let url = item.url.as_ref().map(|u| u.get_ref().as_str());
+                let media_path = match (file, url) {
+                    ("", Some(url)) => format!("{path} → {url}"),
+                    _ => format!("{path}/{file}"),
+                };
+                let published = public.and_then(|e| published_media(e, file, url));
+                let shown = published.is_some();
                 match (self.exclusion("media", &media_path), public) {
                     (Some(e), _) => {
                         let detail = format!("{} ({at})", e.reason);
@@ -289,7 +294,8 @@ impl<'a> Auditor<'a> {
                             Some(true) => "item consent = true",
                             _ => "consent.images = true",
                         };
-                        let detail = format!("{why}; re-encoded without metadata ({at})");
+                        let how = published.map_or("", |m| handling(m.kind, m.url.is_some()));
+                        let detail = format!("{why}; {how} ({at})");
                         self.push("media", media_path, true, "consented".into(), detail);
                     }
                     (None, Some(_)) => {
@@ -378,9 +384,29 @@ fn credit_detail(requested: &str, credit: &Credit, contest: Option<&Contest>) ->
     detail
 }
 
-fn published_media(entry: &Entry, file: &str) -> bool {
+/// The published media item of `entry` written as `file` (or, for an external item, `url`).
+fn published_media<'e>(entry: &'e Entry, file: &str, url: Option<&str>) -> Option<&'e Media> {
+    if file.is_empty() {
+        let url = url?;
+        return entry.media.iter().find(|m| m.url.as_deref() == Some(url));
+    }
     let file = consent::normalise(file);
-    entry.media.iter().any(|m| m.file == file)
+    entry.media.iter().find(|m| m.file == file)
+}
+
+/// What publishing did with a media item, in words an ethics board can check against README.
+fn handling(kind: MediaKind, external: bool) -> &'static str {
+    match (kind, external) {
+        (_, true) => "an address only: the file stays where it is hosted, nothing of it is copied",
+        (MediaKind::Image, _) => "re-encoded from its pixels, without metadata",
+        (MediaKind::Video | MediaKind::Audio, _) => {
+            "rebuilt from the audio and video it plays, without metadata, names or dates"
+        }
+        (MediaKind::Document, _) => {
+            "rebuilt from its pages, without metadata, scripts or attachments"
+        }
+        (MediaKind::Link, _) => "an address only",
+    }
 }
 
 /// The reason, followed by the errors reported for `file` with their line and field.

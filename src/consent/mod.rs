@@ -186,11 +186,11 @@ impl Gated {
     fn contest(&mut self, raw: &RawContest, revision: u64, settings: &Settings) -> Option<Contest> {
         let path = folder_of(&raw.source, &raw.slug);
         let refusal = match &raw.front {
-            Err(problem) => {
-                self.problems.push(problem.clone());
+            Err(invalid) => {
+                self.problems.extend(invalid.problems.iter().cloned());
                 Some((
                     "unreadable",
-                    format!("front matter invalid: {}", problem.message),
+                    format!("front matter invalid: {}", invalid.summary()),
                 ))
             }
             Ok(front) => self.contest_flags(front, &raw.source),
@@ -295,9 +295,16 @@ impl Gated {
         let path = format!("{contest_path}/{}", raw.slug);
         let front = match &raw.front {
             Ok(front) => front,
-            Err(problem) => {
-                self.problems.push(problem.clone());
-                let reason = format!("front matter invalid: {}", problem.message);
+            Err(invalid) => {
+                self.problems.extend(invalid.problems.iter().cloned());
+                // The consent table's own problems, reported in the same run (the entry stays
+                // out whatever they are).
+                if let Some(table) = invalid.rest.as_ref().and_then(|f| f.consent.as_ref())
+                    && let Err(problems) = terms::read(table.get_ref(), &raw.source)
+                {
+                    self.problems.extend(problems);
+                }
+                let reason = format!("front matter invalid: {}", invalid.summary());
                 self.exclude("entry", &path, "unreadable", reason);
                 return None;
             }

@@ -49,8 +49,8 @@ pub fn translations(
     for t in raw {
         let front = match &t.front {
             Ok(front) => front,
-            Err(problem) => {
-                problems.push(problem.clone());
+            Err(invalid) => {
+                problems.extend(invalid.problems.iter().cloned());
                 continue;
             }
         };

@@ -68,25 +68,96 @@ impl SourceFile {
         line_of(&self.front, span.start) + self.front_line - 1
     }
 
-    /// Deserializes the front matter; the error names file, line and the offending key.
-    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Problem> {
-        toml::from_str(&self.front).map_err(|e| {
-            let line = e.span().map(|s| self.front_line_of(&s));
-            let message = e.message().trim().to_string();
-            let hint = if message.contains("unknown field") {
-                "check the spelling of the key; the content format is described in README.md"
-            } else if message.contains("missing field") {
-                "add the missing key to the front matter"
-            } else if message.contains("invalid type") {
-                "check the value's type: text in \"quotes\", dates bare (2016-03-01), true/false without quotes"
-            } else {
-                "check the TOML syntax between the +++ lines"
-            };
-            Problem::error(self.display.clone(), format!("front matter: {message}"))
-                .at_line(line)
-                .hint(hint)
+    /// Deserializes the front matter; on errors, every one of them (see [`crate::toml_all`]),
+    /// each naming file, line and key, with a hint that names the fix.
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Invalid<T>> {
+        crate::toml_all::read::<T>(&self.front).map_err(|read| Invalid {
+            problems: read
+                .problems
+                .into_iter()
+                .map(|p| {
+                    let line_text = p
+                        .span
+                        .as_ref()
+                        .map_or("", |s| line_at(&self.front, s.start));
+                    let mut problem = Problem::error(
+                        self.display.clone(),
+                        format!("front matter: {}", p.message),
+                    )
+                    .at_line(p.span.as_ref().map(|s| self.front_line_of(s)))
+                    .hint(hint(&p.message, line_text));
+                    problem.field = p.key;
+                    problem
+                })
+                .collect(),
+            rest: read.rest.map(Box::new),
         })
     }
+}
+
+/// A front matter that does not read: every problem, and what the rest of it says when the
+/// lines with problems are set aside (for reporting more, e.g. consent errors, in the same
+/// run; never for publishing).
+#[derive(Debug, Clone)]
+pub struct Invalid<T> {
+    pub problems: Vec<Problem>,
+    pub rest: Option<Box<T>>,
+}
+
+impl<T> Invalid<T> {
+    /// The messages, for an exclusion's reason.
+    pub fn summary(&self) -> String {
+        let messages: Vec<&str> = self.problems.iter().map(|p| p.message.as_str()).collect();
+        messages.join("; ")
+    }
+
+    /// One problem (for files that report a single one, e.g. a missing file).
+    pub fn one(problem: Problem) -> Self {
+        Invalid {
+            problems: vec![problem],
+            rest: None,
+        }
+    }
+}
+
+/// The line of `text` that holds byte `at`.
+fn line_at(text: &str, at: usize) -> &str {
+    let at = at.min(text.len());
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    &text[start..end]
+}
+
+/// What to do about a problem, from its message and the line it is on.
+fn hint(message: &str, line: &str) -> &'static str {
+    let value = line.split_once('=').map_or("", |(_, v)| v.trim());
+    if looks_like_date(value) {
+        "write dates bare, without quotes, as year-month-day: date = 2025-06-12"
+    } else if message.contains("unknown field") {
+        "check the spelling of the key; the content format is described in README.md"
+    } else if message.contains("missing field") {
+        "add the missing key to the front matter"
+    } else if message.contains("invalid type") {
+        "check the value's type: text in \"quotes\", dates bare (2016-03-01), true/false without quotes"
+    } else {
+        "check the TOML syntax between the +++ lines: text in \"quotes\", dates bare (2016-03-01)"
+    }
+}
+
+/// A date written some other way than TOML's bare `2025-06-12` (quoted, with `/` or `.`, in
+/// Chinese with 年 月 日).
+fn looks_like_date(value: &str) -> bool {
+    let quoted = value.starts_with('"') || value.starts_with('\'');
+    let inner = value.trim_matches(|c| c == '"' || c == '\'');
+    let parts: Vec<&str> = inner
+        .split(['-', '/', '.', '年', '月', '日'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let datey = parts.len() == 3
+        && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
+        && (parts[0].len() == 4 || parts[2].len() == 4);
+    let bare_iso = !quoted && inner.len() == 10 && inner.as_bytes().get(4) == Some(&b'-');
+    datey && !bare_iso
 }
 
 #[cfg(test)]
@@ -148,7 +219,26 @@ mod tests {
         )
         .unwrap();
         let e = f.parse::<T>().unwrap_err();
+        assert_eq!(e.problems.len(), 1);
+        let e = &e.problems[0];
         assert_eq!(e.line, Some(3));
+        assert_eq!(e.field.as_deref(), Some("titel"));
         assert!(e.message.contains("unknown field `titel`"), "{e}");
+    }
+
+    #[test]
+    fn dates_written_otherwise_get_the_date_hint() {
+        for value in [
+            "2025/06/12",
+            "\"2025/06/12\"",
+            "\"2025-06-12\"",
+            "2025.06.12",
+            "\"2025年6月12日\"",
+        ] {
+            let line = format!("date = {value}");
+            assert!(hint("x", &line).contains("2025-06-12"), "{value}");
+        }
+        assert!(!looks_like_date("2025-06-12"));
+        assert!(!looks_like_date("\"A title\""));
     }
 }

@@ -16,7 +16,7 @@ pub mod raw;
 pub mod translation;
 
 pub use crate::slug::{is_ignored_name, slugify};
-pub use frontmatter::SourceFile;
+pub use frontmatter::{Invalid, SourceFile};
 pub use raw::*;
 
 use crate::config::Config;
@@ -287,9 +287,13 @@ impl<'a> Loader<'a> {
     }
 
     fn page(&self, path: &Path, slug: &str, problems: &mut Vec<Problem>) -> Option<RawPage> {
-        let parsed = self
-            .read(path)
-            .and_then(|source| source.parse::<PageFront>().map(|front| (source, front)));
+        let parsed =
+            self.read(path)
+                .map_err(|problem| vec![problem])
+                .and_then(|source| match source.parse::<PageFront>() {
+                    Ok(front) => Ok((source, front)),
+                    Err(invalid) => Err(invalid.problems),
+                });
         match parsed {
             Ok((source, front)) => Some(RawPage {
                 slug: slug.to_string(),
@@ -298,8 +302,8 @@ impl<'a> Loader<'a> {
                 front,
                 translations: Vec::new(),
             }),
-            Err(problem) => {
-                problems.push(problem);
+            Err(mut found) => {
+                problems.append(&mut found);
                 None
             }
         }
@@ -352,7 +356,7 @@ impl<'a> Loader<'a> {
                     Problem::error(self.show(&index), "contest without _index.md")
                         .hint("create it with at least: title = \"…\"")
                 };
-                (SourceFile::default(), Err(problem))
+                (SourceFile::default(), Err(Invalid::one(problem)))
             }
         };
         let mut entry_dirs = Vec::new();
@@ -414,7 +418,7 @@ impl<'a> Loader<'a> {
                         "every entry needs an index.md with front matter and a [consent] table",
                     )
                 };
-                (SourceFile::default(), Err(problem))
+                (SourceFile::default(), Err(Invalid::one(problem)))
             }
         };
         let media_files = match &front {
@@ -461,7 +465,7 @@ impl<'a> Loader<'a> {
         let unusable = |problem: Problem| RawTranslation {
             lang: lang.to_string(),
             source: SourceFile::default(),
-            front: Err(problem),
+            front: Err(Invalid::one(problem)),
         };
         if !self.languages.iter().any(|l| l == lang) {
             return unusable(
@@ -544,7 +548,7 @@ fn parts(dir: &Path, media: &RawMedia) -> MediaParts {
 fn mark_collisions<T, F>(
     items: &mut [T],
     slug: impl Fn(&T) -> &String,
-    front: impl Fn(&mut T) -> &mut Result<F, Problem>,
+    front: impl Fn(&mut T) -> &mut Result<F, Invalid<F>>,
     parent: &str,
 ) {
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
@@ -559,7 +563,7 @@ fn mark_collisions<T, F>(
                 format!("several folders give the URL slug `{key}`; none of them is published"),
             )
             .hint("rename the folders so that each has a distinct name (case and punctuation are ignored)");
-            *front(item) = Err(problem);
+            *front(item) = Err(Invalid::one(problem));
         }
     }
 }
@@ -679,7 +683,9 @@ mod tests {
                 .entries
                 .iter()
                 .map(|e| match &e.front {
-                    Err(p) => p.message.contains("several folders give the URL slug"),
+                    Err(p) => p.problems[0]
+                        .message
+                        .contains("several folders give the URL slug"),
                     Ok(_) => false,
                 })
                 .collect::<Vec<_>>()

@@ -4,7 +4,7 @@
 //! spans, so that the consent gate, not serde, decides what an invalid value means (it excludes the
 //! item and names the line). Everything else rejects unknown keys: a typo is reported, not ignored.
 
-use super::frontmatter::SourceFile;
+use super::frontmatter::{Invalid, SourceFile};
 use crate::public::ContestStats;
 use crate::report::Problem;
 use serde::Deserialize;
@@ -66,7 +66,7 @@ pub struct RawContest {
     pub rel: String,
     pub source: SourceFile,
     /// The front matter, or why it could not be read (which excludes the contest).
-    pub front: Result<ContestFront, Problem>,
+    pub front: Result<ContestFront, Invalid<ContestFront>>,
     pub entries: Vec<RawEntry>,
     /// `_index.<language>.md` beside `_index.md`.
     pub translations: Vec<RawTranslation>,
@@ -166,7 +166,7 @@ pub struct RawEntry {
     /// Folder relative to `content/`, `/`-separated, as named on disk.
     pub rel: String,
     pub source: SourceFile,
-    pub front: Result<EntryFront, Problem>,
+    pub front: Result<EntryFront, Invalid<EntryFront>>,
     /// Where each `[[media]]` file was found, index for index with `front.media`.
     pub media_files: Vec<Located>,
     /// The poster, captions and transcript of each `[[media]]` item, index for index.
@@ -276,7 +276,7 @@ pub struct RawTranslation {
     pub source: SourceFile,
     /// Its text fields, or why it cannot be used (then it is not published; the original is
     /// unaffected).
-    pub front: Result<TranslationFront, Problem>,
+    pub front: Result<TranslationFront, Invalid<TranslationFront>>,
 }
 
 /// What a translation may say: text only. Consent, awards, media files, authors, dates and

@@ -3,7 +3,7 @@
 //! (consent, award, media files, authors, dates, licenses) are errors here, naming file and
 //! field, and make the translation unpublished: the original alone decides what is published.
 
-use super::frontmatter::SourceFile;
+use super::frontmatter::{Invalid, SourceFile};
 use super::raw::{RawTranslation, TranslationFront};
 use crate::report::Problem;
 
@@ -42,22 +42,41 @@ pub fn parse(lang: &str, source: SourceFile) -> RawTranslation {
     }
 }
 
-fn check(source: &SourceFile) -> Result<TranslationFront, Problem> {
-    let table: toml::Table = source.parse()?;
+/// Every key a translation may not hold is refused (all of them, in one run), then the text
+/// is read.
+fn check(source: &SourceFile) -> Result<TranslationFront, Invalid<TranslationFront>> {
+    let table: toml::Table = source
+        .parse()
+        .map_err(|invalid: Invalid<toml::Table>| Invalid {
+            problems: invalid.problems,
+            rest: None,
+        })?;
+    let mut refusals = Vec::new();
     for (key, value) in &table {
         if !TEXT_KEYS.contains(&key.as_str()) {
-            return Err(refused(source, key, key));
+            refusals.push(refused(source, key, key));
+            continue;
         }
         if key == "media" {
             let items = value.as_array().map(Vec::as_slice).unwrap_or_default();
             for item in items.iter().filter_map(toml::Value::as_table) {
-                if let Some(k) = item.keys().find(|k| !MEDIA_TEXT_KEYS.contains(&k.as_str())) {
-                    return Err(refused(source, k, &format!("media.{k}")));
+                for k in item
+                    .keys()
+                    .filter(|k| !MEDIA_TEXT_KEYS.contains(&k.as_str()))
+                {
+                    refusals.push(refused(source, k, &format!("media.{k}")));
                 }
             }
         }
     }
-    source.parse::<TranslationFront>()
+    if refusals.is_empty() {
+        return source.parse::<TranslationFront>();
+    }
+    refusals.sort_by_key(|p| p.line);
+    Err(Invalid {
+        problems: refusals,
+        rest: None,
+    })
 }
 
 fn refused(source: &SourceFile, key: &str, field: &str) -> Problem {
@@ -130,7 +149,9 @@ mod tests {
             ),
             ("date = 2020-01-01\n", "date", 2),
         ] {
-            let problem = parse("zh-Hans", source(front)).front.unwrap_err();
+            let invalid = parse("zh-Hans", source(front)).front.unwrap_err();
+            assert_eq!(invalid.problems.len(), 1, "{front}");
+            let problem = &invalid.problems[0];
             assert_eq!(problem.field.as_deref(), Some(field), "{front}");
             assert_eq!(problem.line, Some(line), "{front}");
             assert!(
@@ -138,5 +159,16 @@ mod tests {
                 "{problem}"
             );
         }
+    }
+
+    #[test]
+    fn every_refused_key_of_a_translation_is_reported_at_once() {
+        let front = "award = \"winner\"\n[consent]\npublish = true\n";
+        let invalid = parse("zh-Hans", source(front)).front.unwrap_err();
+        let fields: Vec<_> = invalid.problems.iter().map(|p| p.field.clone()).collect();
+        assert_eq!(
+            fields,
+            [Some("award".to_string()), Some("consent".to_string())]
+        );
     }
 }

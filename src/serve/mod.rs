@@ -159,7 +159,7 @@ impl Preview {
                 self.shared.notify(if css_only { "css" } else { "reload" });
                 let problems = outcome.report.problems.len();
                 println!(
-                    "{what}: {} of {} pages rendered, {} images decoded, {} files written, {} removed{} in {} ms (build {} ms)",
+                    "{what}: {} of {} pages changed and rendered again, {} images decoded, {} files written, {} removed{} in {} ms (build {} ms)",
                     outcome.pages_rendered,
                     outcome.report.published.pages,
                     outcome.report.images.decoded,

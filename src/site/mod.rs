@@ -19,6 +19,7 @@ mod pipeline;
 mod report;
 mod session;
 
+pub(crate) use report::as_of_words;
 pub use report::{BuildReport, LeakFound, Published};
 pub use session::Session;
 

@@ -53,8 +53,18 @@ impl Session {
         report.published = Published {
             contests: site.contests.len(),
             entries: site.contests.iter().map(|c| c.entries.len()).sum(),
-            media: images.by_source.len() + media.by_source.len(),
-            pages: rendered.files.len(),
+            media: site
+                .contests
+                .iter()
+                .flat_map(|c| &c.entries)
+                .map(|e| e.media.len())
+                .sum(),
+            media_files: images.by_source.len() + media.by_source.len(),
+            pages: rendered
+                .files
+                .iter()
+                .filter(|f| f.path.ends_with(".html"))
+                .count(),
             files_written: self.written.len(),
         };
         let pages_rendered = rendered.pages_rendered;

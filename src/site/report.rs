@@ -14,7 +14,12 @@ use std::path::PathBuf;
 pub struct Published {
     pub contests: usize,
     pub entries: usize,
+    /// Media items published (`[[media]]` items: files and external addresses), as `sesh audit`
+    /// counts them.
     pub media: usize,
+    /// Files copied from entry folders (images, videos, audio, documents, posters, captions).
+    pub media_files: usize,
+    /// HTML pages (what `sesh check` crawls); feeds, data and citation files are not pages.
     pub pages: usize,
     pub files_written: usize,
 }
@@ -52,17 +57,23 @@ impl BuildReport {
     pub fn summary(&self, log: Log) -> String {
         let p = &self.published;
         let mut out = format!(
-            "Published {} contest{}, {} entr{}, {} media file{} and {} page{} (as of {}).",
+            "Published {} contest{}, {} entr{}, {} media item{} ({} file{}) and {} page{} ({}).",
             p.contests,
             plural(p.contests),
             p.entries,
             if p.entries == 1 { "y" } else { "ies" },
             p.media,
             plural(p.media),
+            p.media_files,
+            plural(p.media_files),
             p.pages,
             plural(p.pages),
-            self.as_of,
+            as_of_words(&self.as_of),
         );
+        if let Some(line) = self.not_published_for_errors() {
+            out.push('\n');
+            out.push_str(&line);
+        }
         if self.excluded.is_empty() {
             return out;
         }
@@ -101,6 +112,41 @@ impl BuildReport {
         out
     }
 
+    /// "N entries not published because of errors": what a CI log must show even when the
+    /// build goes on (the errors themselves are printed above it).
+    pub fn not_published_for_errors(&self) -> Option<String> {
+        let mut counts: Vec<(&str, usize)> = Vec::new();
+        for kind in ["contest", "entry", "media"] {
+            let n = self
+                .excluded
+                .iter()
+                .filter(|e| e.kind == kind && e.for_error())
+                .count();
+            if n > 0 {
+                let noun = match (kind, n) {
+                    ("contest", 1) => "contest",
+                    ("contest", _) => "contests",
+                    ("entry", 1) => "entry",
+                    ("entry", _) => "entries",
+                    (_, 1) => "media item",
+                    _ => "media items",
+                };
+                counts.push((noun, n));
+            }
+        }
+        if counts.is_empty() {
+            return None;
+        }
+        let list: Vec<String> = counts
+            .iter()
+            .map(|(noun, n)| format!("{n} {noun}"))
+            .collect();
+        Some(format!(
+            "{} not published because of errors (listed above; fix them, or run with --strict to make them fail the build).",
+            list.join(", ")
+        ))
+    }
+
     /// A problem as printed in `log`.
     pub fn shown(&self, problem: &Problem, log: Log) -> String {
         match log {
@@ -136,4 +182,16 @@ fn failure_message(report: &ScanReport) -> String {
     }
     s.push_str("\n  hint: this is a bug in sesh or a theme; report it. `--no-scan` skips the scan (not recommended)");
     s
+}
+
+/// The day the consent rules were applied (`AsOf` as shown), in words: one date, or the two
+/// calendar dates that "now" falls on across time zones (embargoes end when they have ended everywhere, consent
+/// expires when it has expired anywhere).
+pub(crate) fn as_of_words(as_of: &str) -> String {
+    match as_of.split_once("..") {
+        None => format!("dates checked as of {as_of}"),
+        Some((earliest, latest)) => format!(
+            "dates checked as of {earliest} to {latest}, today's dates across time zones: embargoes end once ended everywhere, consents expire once expired anywhere"
+        ),
+    }
 }

@@ -10,7 +10,10 @@ fn bad_sesh_toml_names_file_line_and_hint() {
         "title = \"T\"\nbase_url = \"https://example.org/\"\nthem = \"default\"\n",
     );
     let err = site.build(&[]).failure().stderr();
-    assert!(err.contains("sesh.toml:3: unknown field `them`"), "{err}");
+    assert!(
+        err.contains("sesh.toml:3: `them`: unknown field `them`"),
+        "{err}"
+    );
     assert!(err.contains("hint:"), "{err}");
 
     site.write(
@@ -49,7 +52,7 @@ fn bad_front_matter_excludes_the_entry_and_names_the_line() {
     let run = site.build(&[]).success();
     let err = run.stderr();
     assert!(
-        err.contains("second-published/index.md:4: front matter: unknown field `sumary`"),
+        err.contains("second-published/index.md:4: `sumary`: front matter: unknown field `sumary`"),
         "{err}"
     );
     assert!(!site.exists("contests/open-contest/second-published/index.html"));

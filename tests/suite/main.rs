@@ -17,6 +17,7 @@ mod images;
 mod kinds;
 mod languages;
 mod media;
+mod messages;
 mod open_data;
 mod output;
 mod publish;

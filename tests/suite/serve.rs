@@ -50,7 +50,7 @@ fn edits_new_and_deleted_entries_show_up() {
         !b.contains("Brand new entry")
     });
     assert!(
-        serve.log().contains("pages rendered"),
+        serve.log().contains("pages changed and rendered again"),
         "one line per rebuild:\n{}",
         serve.log()
     );
