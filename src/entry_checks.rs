@@ -3,7 +3,8 @@
 //!
 //! A contest may declare `sections = ["Testing model", "Innovation", …]`: each entry should use
 //! them as level-2 headings, and one that misses any is reported. A published video of the entry
-//! folder without captions or a transcript is reported too (WCAG 2.2 success criterion 1.2.2).
+//! folder without captions or a transcript is reported too, and an external video without a
+//! transcript (WCAG 2.2 success criterion 1.2.2).
 //! Pure functions of the public model.
 
 use crate::media::MediaFiles;
@@ -46,24 +47,32 @@ pub fn check(site: &PublicSite, media: &MediaFiles) -> Vec<Problem> {
                 }
             }
             for m in &entry.media {
-                let published = media.get(&m.path).is_some();
-                if m.kind == MediaKind::Video
-                    && published
-                    && m.captions.is_empty()
-                    && m.transcript.is_none()
-                {
-                    problems.push(
-                        Problem::warning(
-                            entry.body.file.clone(),
-                            format!(
-                                "video `{}` has no captions and no transcript: readers who cannot hear it miss its content (WCAG 1.2.2)",
-                                m.file
-                            ),
-                        )
-                        .field("media.captions")
-                        .hint("add captions = { en = \"video.en.vtt\" } (WebVTT) or transcript = \"transcript.md\""),
-                    );
+                if m.kind != MediaKind::Video || !m.captions.is_empty() || m.transcript.is_some() {
+                    continue;
                 }
+                let problem = match &m.url {
+                    // An external video's captions, if any, are on its host, which sesh cannot
+                    // see: a transcript here is what every reader can rely on.
+                    Some(url) => Problem::warning(
+                        entry.body.file.clone(),
+                        format!(
+                            "external video `{url}` has no transcript here: readers who cannot hear it depend on captions sesh cannot check (WCAG 1.2.2)"
+                        ),
+                    )
+                    .field("media.transcript")
+                    .hint("add transcript = \"transcript.md\" (a file of the entry folder)"),
+                    None if media.get(&m.path).is_some() => Problem::warning(
+                        entry.body.file.clone(),
+                        format!(
+                            "video `{}` has no captions and no transcript: readers who cannot hear it miss its content (WCAG 1.2.2)",
+                            m.file
+                        ),
+                    )
+                    .field("media.captions")
+                    .hint("add captions = { en = \"video.en.vtt\" } (WebVTT) or transcript = \"transcript.md\""),
+                    None => continue,
+                };
+                problems.push(problem);
             }
         }
     }

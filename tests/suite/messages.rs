@@ -159,3 +159,15 @@ fn the_audit_says_what_happened_to_each_kind_of_media() {
         "{csv}"
     );
 }
+
+#[test]
+fn an_external_video_without_a_transcript_gets_the_captions_warning() {
+    let site = Site::fixture("media-kinds");
+    let entry = "content/contests/kinds/external-video/index.md";
+    site.edit(entry, "transcript = \"../local-video/transcript.md\"\n", "");
+    let err = site.build(&[]).success().stderr();
+    assert!(
+        err.contains("external-video/index.md: `media.transcript`: external video `https://www.youtube.com/watch?v=abcDEF12345` has no transcript"),
+        "{err}"
+    );
+}

@@ -169,8 +169,17 @@ impl Citation {
         } else {
             vec![format!("{authors} ({year})"), title]
         };
-        parts.extend(self.container.as_deref().map(one_line));
-        parts.push(one_line(&self.publisher));
+        // A name said once: a contest named like the archive, or a contest cited on its own
+        // whose title is the archive's, does not repeat it.
+        let same = |a: &str, b: &str| a.trim().to_lowercase() == b.trim().to_lowercase();
+        if let Some(container) = &self.container
+            && !same(container, &self.publisher)
+        {
+            parts.push(one_line(container));
+        }
+        if !same(&self.publisher, &self.title) {
+            parts.push(one_line(&self.publisher));
+        }
         let mut text = parts
             .into_iter()
             .map(|p| match p.ends_with(['.', '?', '!']) {
@@ -422,6 +431,18 @@ mod tests {
             language: "en".into(),
             no_date: "n.d.".into(),
         }
+    }
+
+    #[test]
+    fn apa_line_says_a_shared_name_once() {
+        let mut c = sample();
+        c.container = Some("SESH Archive".into());
+        let apa = c.apa();
+        assert_eq!(apa.matches("SESH Archive").count(), 1, "{apa}");
+        c.container = None;
+        c.title = "SESH Archive".into();
+        let apa = c.apa();
+        assert_eq!(apa.matches("SESH Archive").count(), 1, "{apa}");
     }
 
     #[test]
