@@ -362,61 +362,68 @@ impl InitArgs {
 #[derive(Debug, Subcommand)]
 pub enum NewCommand {
     /// Create content/contests/<NAME>/_index.md
-    Contest {
-        /// The contest's folder, which is also its address: lowercase letters, digits and -
-        name: String,
-        /// The contest's title (default: from NAME)
-        #[arg(long)]
-        title: Option<String>,
-        /// The site folder
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-    },
+    Contest(NewContestArgs),
     /// Create content/contests/<CONTEST>/<NAME>/index.md, with publish = false until the
     /// creator's consent is recorded
-    Entry {
-        /// The contest's folder (created with `sesh new contest`)
-        contest: String,
-        /// The entry's folder, which is also its address: lowercase letters, digits and -
-        name: String,
-        /// The entry's title (default: from NAME)
-        #[arg(long)]
-        title: Option<String>,
-        /// The site folder
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-    },
+    Entry(NewEntryArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NewContestArgs {
+    /// The contest's folder, which is also its address: lowercase letters, digits and -
+    pub name: String,
+    /// The contest's title (default: from NAME)
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The site folder
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct NewEntryArgs {
+    /// The contest's folder (created with `sesh new contest`)
+    pub contest: String,
+    /// The entry's folder, which is also its address: lowercase letters, digits and -
+    pub name: String,
+    /// The entry's title (default: from NAME)
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The site folder
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
 }
 
 impl NewCommand {
     pub fn run(self) -> Result<()> {
         match self {
-            NewCommand::Contest { name, title, root } => {
-                let file = crate::init::new::contest(&root, &name, title.as_deref())?;
-                println!(
-                    "Created {}.
-Edit it: the title, dates, organisers and what the contest asked for. Then add entries:
-  sesh new entry {name} ENTRY-NAME --title \"…\"",
-                    file.display()
-                );
-            }
-            NewCommand::Entry {
-                contest,
-                name,
-                title,
-                root,
-            } => {
-                let file = crate::init::new::entry(&root, &contest, &name, title.as_deref())?;
-                let folder = file.parent().unwrap_or(&root).display();
-                println!(
-                    "Created {}.
-Edit it: the summary, the authors and the text; put the entry's media in {folder}.
-It is NOT published until its creator has consented and you set publish = true in its
-[consent] table (each consent field there says what it means). Preview it with: sesh serve",
-                    file.display()
-                );
-            }
+            NewCommand::Contest(args) => args.run(),
+            NewCommand::Entry(args) => args.run(),
         }
+    }
+}
+
+impl NewContestArgs {
+    pub fn run(self) -> Result<()> {
+        let file = crate::init::new::contest(&self.root, &self.name, self.title.as_deref())?;
+        println!(
+            "Created {}.\nEdit it: the title, dates, organisers and what the contest asked for. Then add entries:\n  sesh new entry {} ENTRY-NAME --title \"…\"",
+            file.display(),
+            self.name
+        );
+        Ok(())
+    }
+}
+
+impl NewEntryArgs {
+    pub fn run(self) -> Result<()> {
+        let file =
+            crate::init::new::entry(&self.root, &self.contest, &self.name, self.title.as_deref())?;
+        let folder = file.parent().unwrap_or(&self.root).display();
+        println!(
+            "Created {}.\nEdit it: the summary, the authors and the text; put the entry's media in {folder}.\nIt is NOT published until its creator has consented and you set publish = true in its\n[consent] table (each consent field there says what it means). Preview it with: sesh serve",
+            file.display()
+        );
         Ok(())
     }
 }
