@@ -109,6 +109,7 @@ pub fn language_gaps(
 pub fn check(config: &Config, visibility: Option<Visibility>, log: Log) -> Result<CheckReport> {
     let dir = TempDir::new()?;
     let mut session = Session::open(config.clone())?;
+    session.progress = crate::progress::Progress::detect(false);
     let sources = visibility.map(|visibility| Sources {
         visibility,
         exposed: match visibility.exposes() {

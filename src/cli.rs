@@ -30,6 +30,10 @@ pub enum Command {
     Serve(ServeArgs),
     /// Create a new archive (settings, an example contest, a GitHub Pages workflow)
     Init(InitArgs),
+    /// Create a contest or an entry folder to fill in (an entry stays unpublished until its
+    /// consent is recorded)
+    #[command(subcommand)]
+    New(NewCommand),
     /// Build without publishing and check links, alt text, content problems and exclusions
     Check(CheckArgs),
     /// What is published and why, item by item; or scan a built site for leaks (--scan-output)
@@ -46,6 +50,7 @@ impl Cli {
             Command::Publish(args) => args.run(),
             Command::Serve(args) => args.run(),
             Command::Init(args) => args.run(),
+            Command::New(command) => command.run(),
             Command::Check(args) => args.run(),
             Command::Audit(args) => args.run(),
             Command::Theme(command) => command.run(),
@@ -95,7 +100,7 @@ pub struct BuildArgs {
     /// Replace an output folder that holds files sesh did not create
     #[arg(long)]
     pub force: bool,
-    /// Print errors only, not warnings and the summary
+    /// Print errors only, not warnings, progress and the summary
     #[arg(long, short)]
     pub quiet: bool,
     /// Do not scan the output for restricted text, private values and image metadata
@@ -154,6 +159,7 @@ impl BuildArgs {
             no_scan: self.no_scan,
             source_visibility: self.sources.visibility(),
             log,
+            progress: crate::progress::Progress::detect(self.quiet),
         };
         let report = match site::build(&config, &options) {
             Ok(report) => report,
@@ -349,6 +355,75 @@ impl InitArgs {
                 "\nTo publish on GitHub Pages: push this folder to a PRIVATE repository (Pages from a private\nrepository needs GitHub Pro, Team or Enterprise; on a Free plan use --deploy site-repo), then\nSettings → Pages → Source: \"GitHub Actions\". Never make it public: it holds consent records and\n[private] data, and the build refuses to run from a public repository that holds them."
             ),
         }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NewCommand {
+    /// Create content/contests/<NAME>/_index.md
+    Contest(NewContestArgs),
+    /// Create content/contests/<CONTEST>/<NAME>/index.md, with publish = false until the
+    /// creator's consent is recorded
+    Entry(NewEntryArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NewContestArgs {
+    /// The contest's folder, which is also its address: lowercase letters, digits and -
+    pub name: String,
+    /// The contest's title (default: from NAME)
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The site folder
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct NewEntryArgs {
+    /// The contest's folder (created with `sesh new contest`)
+    pub contest: String,
+    /// The entry's folder, which is also its address: lowercase letters, digits and -
+    pub name: String,
+    /// The entry's title (default: from NAME)
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The site folder
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+}
+
+impl NewCommand {
+    pub fn run(self) -> Result<()> {
+        match self {
+            NewCommand::Contest(args) => args.run(),
+            NewCommand::Entry(args) => args.run(),
+        }
+    }
+}
+
+impl NewContestArgs {
+    pub fn run(self) -> Result<()> {
+        let file = crate::init::new::contest(&self.root, &self.name, self.title.as_deref())?;
+        println!(
+            "Created {}.\nEdit it: the title, dates, organisers and what the contest asked for. Then add entries:\n  sesh new entry {} ENTRY-NAME --title \"…\"",
+            file.display(),
+            self.name
+        );
+        Ok(())
+    }
+}
+
+impl NewEntryArgs {
+    pub fn run(self) -> Result<()> {
+        let file =
+            crate::init::new::entry(&self.root, &self.contest, &self.name, self.title.as_deref())?;
+        let folder = file.parent().unwrap_or(&self.root).display();
+        println!(
+            "Created {}.\nEdit it: the summary, the authors and the text; put the entry's media in {folder}.\nIt is NOT published until its creator has consented and you set publish = true in its\n[consent] table (each consent field there says what it means). Preview it with: sesh serve",
+            file.display()
+        );
         Ok(())
     }
 }

@@ -12,7 +12,7 @@
 //! 6. [`search`]: the client-side search index, from the rendered public pages' text
 //! 7. [`output`]: staged output swapped in place only when the whole build succeeded
 //!
-//! [`report`] collects problems and exclusions; [`audit`] explains every decision and scans the
+//! [`report`] collects problems and exclusions, [`progress`] shows the long stages running; [`audit`] explains every decision and scans the
 //! output for leaks; [`cli`] is the command line.
 
 pub mod audit;
@@ -30,6 +30,7 @@ pub(crate) mod localize;
 pub mod markdown;
 pub mod media;
 pub(crate) mod output;
+pub(crate) mod progress;
 pub mod public;
 pub(crate) mod publish;
 pub mod render;

@@ -15,6 +15,7 @@
 //! the script of the query. The cost: no English stemming (Pagefind's prefix matching of the
 //! last word covers `test` → `testing`).
 
+use crate::progress::Progress;
 use anyhow::{Context, Result};
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
@@ -86,7 +87,12 @@ pub fn fingerprint(records: &[Record], languages: &[String]) -> u64 {
 pub type Files = Vec<(String, Vec<u8>)>;
 
 /// Builds the index of `records`.
-pub fn index(records: &[Record], base_path: &str, languages: &[String]) -> Result<(Files, Stats)> {
+pub fn index(
+    records: &[Record],
+    base_path: &str,
+    languages: &[String],
+    progress: Progress,
+) -> Result<(Files, Stats)> {
     let language = index_language(languages);
     let mut versions: HashMap<&str, Vec<&Record>> = HashMap::new();
     for r in records {
@@ -96,6 +102,7 @@ pub fn index(records: &[Record], base_path: &str, languages: &[String]) -> Resul
         .worker_threads(1)
         .build()
         .context("cannot start the search indexer")?;
+    let meter = progress.stage("search index", records.len());
     let files = runtime.block_on(async {
         let options = PagefindServiceConfig::builder()
             .force_language(language.clone())
@@ -121,9 +128,11 @@ pub fn index(records: &[Record], base_path: &str, languages: &[String]) -> Resul
             index
                 .add_custom_record(url, text, language.clone(), Some(meta), Some(filters), None)
                 .await?;
+            meter.tick();
         }
         index.get_files().await
     })?;
+    meter.finish();
     let mut out = Vec::new();
     let mut stats = Stats {
         records: records.len(),

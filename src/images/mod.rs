@@ -32,6 +32,7 @@ mod resize;
 mod sniff;
 
 use crate::config::ImageSettings;
+use crate::progress::Progress;
 use crate::public::{MediaKind, PublicSite};
 use crate::report::{Problem, display_path};
 use budget::Budget;
@@ -161,6 +162,7 @@ pub fn publish(
     settings: &ImageSettings,
     root: &Path,
     out: &Path,
+    progress: Progress,
 ) -> (Images, Vec<Problem>) {
     let mut problems = Vec::new();
     let cache = match Cache::open(&settings.cache_dir) {
@@ -183,7 +185,16 @@ pub fn publish(
         out,
     };
     let jobs = jobs(site);
-    let outcomes: Vec<Outcome> = jobs.par_iter().map(|job| run.job(job)).collect();
+    let meter = progress.stage("images", jobs.len());
+    let outcomes: Vec<Outcome> = jobs
+        .par_iter()
+        .map(|job| {
+            let outcome = run.job(job);
+            meter.tick();
+            outcome
+        })
+        .collect();
+    meter.finish();
     let mut images = Images::default();
     let mut keep = HashSet::new();
     for (job, outcome) in jobs.iter().zip(outcomes) {

@@ -10,6 +10,8 @@
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 
+pub mod new;
+
 const SITE_REPO_WORKFLOW: &str = include_str!("site-repo.yml");
 const SAME_REPO_WORKFLOW: &str = include_str!("same-repo.yml");
 const CONSENTED: &str = include_str!("consented.md");
@@ -114,9 +116,10 @@ pub fn init(dir: &Path, options: &Options) -> Result<Vec<PathBuf>> {
     Ok(written)
 }
 
-/// The GitHub Pages workflow of the chosen layout.
+/// The GitHub Pages workflow of the chosen layout, installing sesh with the action of the
+/// release that wrote it (`action.yml` at the repository root).
 fn workflow(options: &Options) -> String {
-    match options.deploy {
+    let text = match options.deploy {
         Deploy::SiteRepo => SITE_REPO_WORKFLOW.replace(
             "__SITE_REPOSITORY__",
             options
@@ -125,7 +128,8 @@ fn workflow(options: &Options) -> String {
                 .unwrap_or(SITE_REPO_PLACEHOLDER),
         ),
         Deploy::SameRepo => SAME_REPO_WORKFLOW.to_string(),
-    }
+    };
+    text.replace("__SESH_VERSION__", env!("CARGO_PKG_VERSION"))
 }
 
 fn files(title: &str, base_url: &str, workflow: &str) -> Vec<(&'static str, String)> {
@@ -207,7 +211,11 @@ mod tests {
         let placeholder = workflow(&options(Deploy::SiteRepo, None));
         assert!(placeholder.contains(&format!("SITE_REPOSITORY: {SITE_REPO_PLACEHOLDER}\n")));
         assert!(!placeholder.contains("__SITE_REPOSITORY__"));
-        assert!(workflow(&options(Deploy::SameRepo, None)).contains("actions/deploy-pages"));
+        let same = workflow(&options(Deploy::SameRepo, None));
+        assert!(same.contains("actions/deploy-pages"));
+        let pinned = format!("uses: sesh-global/sesh@v{}\n", env!("CARGO_PKG_VERSION"));
+        assert!(same.contains(&pinned) && placeholder.contains(&pinned));
+        assert!(!same.contains("__") && !placeholder.contains("__"));
     }
 
     #[test]

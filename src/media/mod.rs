@@ -22,6 +22,7 @@ pub mod pdf;
 pub mod testdata;
 pub mod vtt;
 
+use crate::progress::Progress;
 use crate::public::{Contest, Entry, Media, MediaKind, PublicSite};
 use crate::report::{Problem, display_path};
 use rayon::prelude::*;
@@ -90,8 +91,14 @@ type Outcome = Result<(PublishedFile, Option<Problem>), Problem>;
 /// Cleans and writes every consented video, audio, document and caption file of `site`. An
 /// item's captions are cleaned only once its own file was: the captions of a refused video are
 /// never written.
-pub fn publish(site: &PublicSite, root: &Path, out: &Path) -> (MediaFiles, Vec<Problem>) {
+pub fn publish(
+    site: &PublicSite,
+    root: &Path,
+    out: &Path,
+    progress: Progress,
+) -> (MediaFiles, Vec<Problem>) {
     let items = jobs(site);
+    let meter = progress.stage("media", items.len());
     let results: Vec<Vec<(&Path, Outcome)>> = items
         .par_iter()
         .map(|jobs| {
@@ -104,9 +111,11 @@ pub fn publish(site: &PublicSite, root: &Path, out: &Path) -> (MediaFiles, Vec<P
                     break;
                 }
             }
+            meter.tick();
             done
         })
         .collect();
+    meter.finish();
     let mut files = MediaFiles::default();
     let mut problems = Vec::new();
     for (source, result) in results.into_iter().flatten() {

@@ -5,14 +5,15 @@
 //! last good site on screen with an error panel; fixing the file recovers without a restart.
 
 pub mod classify;
-pub mod http;
+mod files;
+mod server;
 pub mod watch;
 
 use crate::config::{AsOf, Config, Overrides};
 use crate::site::Session;
 use anyhow::{Context, Result, anyhow};
 use classify::Plan;
-use http::Shared;
+use server::Shared;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -52,7 +53,11 @@ pub fn run(root: &Path, overrides: Overrides, options: &Options) -> Result<()> {
     let mut watch = watch::Watch::start(&preview.root)?;
     preview.rebuild(&Plan::default(), true, Instant::now());
     let shared = preview.shared.clone();
-    std::thread::spawn(move || http::serve(listener, shared));
+    std::thread::spawn(move || {
+        if let Err(e) = server::serve(listener, shared) {
+            eprintln!("error: the preview server stopped: {e}");
+        }
+    });
     println!("Serving {url} (Ctrl-C to stop). Watching for changes…");
     if options.open {
         open_browser(&url);
@@ -228,6 +233,7 @@ impl Preview {
                 None => {
                     let mut session = Session::open(config)?;
                     session.defer_search();
+                    session.progress = crate::progress::Progress::bars_only();
                     self.session = Some(session);
                 }
             }

@@ -67,12 +67,15 @@ pub struct BuildOptions {
     /// Where the report will be printed: for a public log, the build also lists the texts the
     /// log must not show ([`BuildReport::withheld`]).
     pub log: Log,
+    /// How the long stages show their progress.
+    pub progress: crate::progress::Progress,
 }
 
 /// Builds the site into `config.output_dir`, replacing it only if everything succeeded.
 pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
     let started = std::time::Instant::now();
     let mut session = Session::open(config.clone())?;
+    session.progress = options.progress;
     if let Some(visibility) = options.source_visibility {
         session.guard_sources(visibility)?;
     }

@@ -110,7 +110,7 @@ impl Session {
         clock: &mut Clock,
     ) -> MediaFiles {
         let config = &self.config;
-        let (media, problems) = media::publish(site, &config.root, dir);
+        let (media, problems) = media::publish(site, &config.root, dir, self.progress);
         media::prune(site, &media);
         report.problems.extend(problems);
         report.problems.extend(entry_checks::check(site, &media));
@@ -147,7 +147,8 @@ impl Session {
         clock: &mut Clock,
     ) -> Images {
         let config = &self.config;
-        let (images, problems) = images::publish(site, &config.images, &config.root, dir);
+        let (images, problems) =
+            images::publish(site, &config.images, &config.root, dir, self.progress);
         report.problems.extend(problems);
         report.images = images.stats.clone();
         clock.lap("images");
@@ -210,7 +211,13 @@ impl Session {
         };
         let files = match (config.search, &kept) {
             (true, None) => {
-                search::index(&rendered.records, config.base_path(), &config.languages)?.0
+                search::index(
+                    &rendered.records,
+                    config.base_path(),
+                    &config.languages,
+                    self.progress,
+                )?
+                .0
             }
             _ => Vec::new(),
         };

@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::consent;
 use crate::content::{self, RawSite};
 use crate::output::{self, Written, remove_files};
+use crate::progress::Progress;
 use crate::render::{self, Memo, theme::Theme};
 use crate::search;
 use anyhow::Result;
@@ -36,6 +37,8 @@ pub struct Session {
     /// of the last build, waiting for [`Session::finish_search`].
     pub(super) pending_search: Option<(u64, Vec<search::Record>)>,
     pub(super) defer_search: bool,
+    /// How the long stages (images, media, search index) show their progress.
+    pub progress: Progress,
 }
 
 impl Session {
@@ -52,6 +55,7 @@ impl Session {
             search: None,
             pending_search: None,
             defer_search: false,
+            progress: Progress::Silent,
         })
     }
 
@@ -82,6 +86,7 @@ impl Session {
             search: None,
             pending_search: None,
             defer_search: self.defer_search,
+            progress: self.progress,
         };
         Ok(())
     }
@@ -162,7 +167,12 @@ impl Session {
             return Ok(None);
         };
         let config = &self.config;
-        let (files, _) = search::index(&records, config.base_path(), &config.languages)?;
+        let (files, _) = search::index(
+            &records,
+            config.base_path(),
+            &config.languages,
+            self.progress,
+        )?;
         let old = self
             .search
             .take()

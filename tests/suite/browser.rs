@@ -662,3 +662,68 @@ fn the_default_theme_satisfies_its_content_security_policy() {
 fn the_partner_theme_satisfies_its_content_security_policy() {
     check_csp("sihi-partner");
 }
+
+/// A video in the preview plays and seeks: Chromium seeks by asking for byte ranges, and plays
+/// (Safari at all) only from a server that answers them with 206.
+#[test]
+fn a_video_in_the_preview_plays_and_seeks() {
+    let Some(browser) = Browser::start("video plays and seeks") else {
+        return;
+    };
+    let site = Site::fixture("consent-canaries");
+    let serve = Serve::start(&site, &[]);
+    browser.goto(&format!(
+        "{}contests/open-contest/published-entry/",
+        serve.url
+    ));
+    // Play, as a reader pressing the play button (the theme loads nothing before that).
+    let played = browser.eval_async(
+        "var done = arguments[arguments.length - 1];
+         var v = document.querySelector('video');
+         if (!v) { done({error: 'no video on the page'}); return; }
+         v.muted = true;
+         v.play().then(function () {
+           setTimeout(function () {
+             v.pause();
+             done({time: v.currentTime, duration: v.duration});
+           }, 700);
+         }, function (e) { done({error: String(e), code: v.error && v.error.code}); });",
+    );
+    let duration = played["duration"].as_f64().unwrap_or(0.0);
+    assert!(
+        played["time"].as_f64().unwrap_or(0.0) > 0.2 && duration > 1.0,
+        "the video did not play: {played}"
+    );
+
+    // Seek past the middle: the browser asks for the bytes it needs.
+    let target = duration * 0.75;
+    let seeked = browser.eval_async(&format!(
+        "var done = arguments[arguments.length - 1];
+         var v = document.querySelector('video');
+         v.addEventListener('seeked', function () {{ done({{time: v.currentTime,
+             seekable: v.seekable.length ? v.seekable.end(0) : 0}}); }}, {{once: true}});
+         v.addEventListener('error', function () {{ done({{error: v.error.code}}); }}, {{once: true}});
+         v.currentTime = {target};"
+    ));
+    let time = seeked["time"].as_f64().unwrap_or(-1.0);
+    assert!(
+        (time - target).abs() < 0.5,
+        "seeked to {seeked}, not {target}"
+    );
+    assert!(
+        seeked["seekable"].as_f64().unwrap_or(0.0) >= duration - 0.1,
+        "the whole video is seekable: {seeked}"
+    );
+    // The browser fetched the video in ranges: a 206 among its requests.
+    let statuses = browser.eval(
+        "return performance.getEntriesByType('resource')
+           .filter(function (e) { return e.name.indexOf('.mp4') >= 0; })
+           .map(function (e) { return e.responseStatus; })",
+    );
+    assert!(
+        statuses
+            .as_array()
+            .is_some_and(|s| s.iter().any(|code| code == 206)),
+        "no range request answered with 206: {statuses}"
+    );
+}

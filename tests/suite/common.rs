@@ -446,6 +446,60 @@ pub fn http_request(method: &str, url: &str, json: Option<&str>) -> std::io::Res
     Ok((status, headers, body))
 }
 
+/// A request with extra headers (`Range`, `If-None-Match`); no body is read for `HEAD` or a
+/// `304`, which have none whatever their `Content-Length` says.
+pub fn http_with(method: &str, url: &str, headers: &[(&str, &str)]) -> std::io::Result<HttpReply> {
+    use std::io::{BufRead, Read, Write};
+    let rest = url.strip_prefix("http://").expect("http URL");
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let mut stream = std::net::TcpStream::connect(host)?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(60)))?;
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes())?;
+    let mut reader = std::io::BufReader::new(stream);
+    let mut status_line = String::new();
+    reader.read_line(&mut status_line)?;
+    let status = status_line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let mut found = Vec::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 || line == "\r\n" {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':') {
+            found.push((k.trim().to_lowercase(), v.trim().to_string()));
+        }
+    }
+    let mut body = Vec::new();
+    if method != "HEAD" && status != 304 {
+        reader.read_to_end(&mut body)?;
+        if found
+            .iter()
+            .any(|(k, v)| k == "transfer-encoding" && v.contains("chunked"))
+        {
+            body = dechunk(&body);
+        }
+    }
+    Ok((status, found, body))
+}
+
+/// The value of header `name` (lower case) in a reply.
+pub fn header<'a>(reply: &'a HttpReply, name: &str) -> Option<&'a str> {
+    reply
+        .1
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
 fn dechunk(mut data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     while let Some(eol) = data.windows(2).position(|w| w == b"\r\n") {

@@ -508,8 +508,14 @@ fn the_site_repository_workflow_pushes_only_the_built_site_with_its_deploy_key()
     let uses: Vec<&str> = all.iter().filter_map(|s| s["uses"].as_str()).collect();
     assert!(
         uses.iter()
-            .all(|u| u.starts_with("actions/checkout@") || u.starts_with("actions/cache@")),
+            .all(|u| u.starts_with("actions/checkout@") || u.starts_with("sesh-global/sesh@")),
         "no action uploads or pushes anything: {uses:?}"
+    );
+    let install = sesh_action_step(&all);
+    assert_eq!(
+        install["with"]["build"].as_str(),
+        Some("false"),
+        "the action only installs sesh; the publish step runs it"
     );
     assert!(
         wf["permissions"]["contents"].as_str() == Some("read")
@@ -648,23 +654,46 @@ fn the_site_repository_workflow_pushes_only_the_built_site_with_its_deploy_key()
     assert!(String::from_utf8_lossy(&ran.stdout).contains("Set SITE_REPOSITORY"));
 }
 
+/// The step that uses the sesh action, pinned to this release.
+fn sesh_action_step(steps: &[yaml_rust2::Yaml]) -> yaml_rust2::Yaml {
+    let pinned = format!("sesh-global/sesh@v{}", env!("CARGO_PKG_VERSION"));
+    let step = steps
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("sesh-global/sesh@"))
+        })
+        .expect("a step that uses the sesh action");
+    assert_eq!(step["uses"].as_str(), Some(pinned.as_str()));
+    step.clone()
+}
+
 #[test]
 fn the_same_repository_workflow_guards_its_build() {
     let tmp = tempfile::tempdir().unwrap();
     let file = workflows(tmp.path()).remove(1).1;
     let wf = yaml(&file);
     let all = steps(&wf);
-    let build = all
-        .iter()
-        .find(|s| {
-            s["run"]
-                .as_str()
-                .is_some_and(|r| r.starts_with("sesh build"))
-        })
-        .expect("a build step");
+    let build = sesh_action_step(&all);
     assert_eq!(
-        build["env"]["SESH_SOURCE_VISIBILITY"].as_str(),
+        build["with"]["build"].as_str(),
+        None,
+        "it builds (the default)"
+    );
+    assert_eq!(
+        build["with"]["source-visibility"].as_str(),
         Some("${{ steps.source.outputs.visibility }}")
+    );
+    assert_eq!(
+        build["with"]["base-url"].as_str(),
+        Some("${{ steps.pages.outputs.base_url }}")
+    );
+    assert!(
+        build["with"]["args"]
+            .as_str()
+            .is_none_or(|a| !a.contains("--strict")),
+        "a strict build could block the daily expiry rebuild"
     );
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.contains("Only for a PRIVATE repository"));

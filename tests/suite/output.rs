@@ -172,3 +172,56 @@ fn rebuilds_reuse_the_previous_output_and_rewrite_only_what_changed() {
         );
     }
 }
+
+/// The long stages show their progress: one line each in a log (a CI service's), a bar on a
+/// terminal, nothing with `--quiet`.
+#[test]
+fn progress_is_a_line_per_stage_in_a_log_a_bar_on_a_terminal_and_nothing_when_quiet() {
+    let site = Site::fixture("consent-canaries");
+    let err = site.build_in_ci(&[]).success().stderr();
+    for stage in ["images", "media", "search index"] {
+        let line = err
+            .lines()
+            .find(|l| l.starts_with(&format!("{stage}: ")))
+            .unwrap_or_else(|| panic!("no line for {stage}:\n{err}"));
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let at = stage.split(' ').count();
+        let (done, total) = (words[at], words[at + 2]);
+        assert!(
+            done == total && done.parse::<usize>().unwrap() > 0 && line.ends_with(" s"),
+            "{line}"
+        );
+    }
+    let quiet = site.build_in_ci(&["--quiet"]).success().stderr();
+    assert!(
+        !quiet.lines().any(|l| l.starts_with("images: ")),
+        "--quiet prints no progress:\n{quiet}"
+    );
+
+    // `script` runs sesh on a pseudo-terminal: bars, cleared when their stage ends.
+    let script = std::process::Command::new("script")
+        .arg("--version")
+        .output();
+    if !tool_ready("script (Debian package bsdutils)", script.is_ok()) {
+        return;
+    }
+    let out = site.out.with_file_name("terminal");
+    let command = format!(
+        "{} build --as-of {AS_OF} --root {} --output {}",
+        env!("CARGO_BIN_EXE_sesh"),
+        site.root.display(),
+        out.display()
+    );
+    let run = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_remove("GITHUB_ACTIONS")
+        .output()
+        .unwrap();
+    let screen = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{screen}");
+    assert!(screen.contains("images ["), "no bar drawn:\n{screen:?}");
+    assert!(
+        !screen.lines().any(|l| l.starts_with("images: ")),
+        "a terminal gets bars, not lines:\n{screen}"
+    );
+}

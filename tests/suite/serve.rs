@@ -430,3 +430,107 @@ fn connections_opened_together_are_all_answered() {
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
 }
+
+/// The published video of the fixture: its path under the base URL, and its bytes as served.
+fn served_video(site: &Site) -> (String, Vec<u8>) {
+    let served = site.root.join(".sesh-cache/serve");
+    let rel = files(&served)
+        .into_iter()
+        .find(|f| f.ends_with(".mp4"))
+        .expect("the published entry's video is in the preview folder");
+    let bytes = std::fs::read(served.join(&rel)).unwrap();
+    (rel, bytes)
+}
+
+/// Videos play and seek only from a server that answers `Range` with 206 (Safari plays none
+/// otherwise); conditional requests let a reload reuse what the browser has.
+#[test]
+fn files_answer_ranges_head_and_conditional_requests() {
+    let site = Site::fixture("consent-canaries");
+    let serve = Serve::start(&site, &[]);
+    let (rel, bytes) = served_video(&site);
+    let url = format!("{}{rel}", serve.url);
+    let len = bytes.len();
+    assert!(len > 200, "{rel} is {len} bytes");
+
+    let whole = http_with("GET", &url, &[]).unwrap();
+    assert_eq!(whole.0, 200);
+    assert_eq!(whole.2, bytes);
+    assert_eq!(header(&whole, "content-type"), Some("video/mp4"));
+    assert_eq!(header(&whole, "accept-ranges"), Some("bytes"));
+    assert_eq!(header(&whole, "x-content-type-options"), Some("nosniff"));
+
+    let first = http_with("GET", &url, &[("Range", "bytes=0-99")]).unwrap();
+    assert_eq!(first.0, 206);
+    assert_eq!(
+        header(&first, "content-range"),
+        Some(format!("bytes 0-99/{len}").as_str())
+    );
+    assert_eq!(first.2, bytes[..100]);
+    let tail = http_with("GET", &url, &[("Range", "bytes=-50")]).unwrap();
+    assert_eq!(tail.0, 206);
+    assert_eq!(
+        header(&tail, "content-range"),
+        Some(format!("bytes {}-{}/{len}", len - 50, len - 1).as_str())
+    );
+    assert_eq!(tail.2, bytes[len - 50..]);
+    let middle = http_with("GET", &url, &[("Range", "bytes=100-")]).unwrap();
+    assert_eq!((middle.0, &middle.2[..]), (206, &bytes[100..]));
+    let beyond = http_with("GET", &url, &[("Range", &format!("bytes={len}-"))]).unwrap();
+    assert_eq!(beyond.0, 416);
+    assert_eq!(
+        header(&beyond, "content-range"),
+        Some(format!("bytes */{len}").as_str())
+    );
+
+    let head = http_with("HEAD", &url, &[]).unwrap();
+    assert_eq!(head.0, 200);
+    assert_eq!(
+        header(&head, "content-length"),
+        Some(len.to_string().as_str())
+    );
+    let page = http_with("HEAD", &format!("{}{ENTRY_URL}", serve.url), &[]).unwrap();
+    assert_eq!(page.0, 200);
+    assert!(header(&page, "content-type").is_some_and(|t| t.starts_with("text/html")));
+    assert!(page.2.is_empty());
+
+    let etag = header(&whole, "etag").expect("an ETag").to_string();
+    let again = http_with("GET", &url, &[("If-None-Match", &etag)]).unwrap();
+    assert_eq!(again.0, 304, "unchanged: not sent again");
+    assert_eq!(header(&again, "etag"), Some(etag.as_str()));
+    let other = http_with("GET", &url, &[("If-None-Match", "\"something-else\"")]).unwrap();
+    assert_eq!((other.0, other.2.len()), (200, len));
+
+    let post = http_with("POST", &format!("{}{ENTRY_URL}", serve.url), &[]).unwrap();
+    assert_eq!(post.0, 405);
+    assert_eq!(header(&post, "allow"), Some("GET, HEAD"));
+}
+
+/// A symlink in the preview folder that leads out of it is never followed, not even to a file
+/// of the site's own sources; one that stays inside is.
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_preview_folder_are_not_followed() {
+    let site = Site::fixture("consent-canaries");
+    let serve = Serve::start(&site, &[]);
+    let served = site.root.join(".sesh-cache/serve");
+    let secret = site
+        .root
+        .join("content/contests/open-contest/published-entry/index.md");
+    std::os::unix::fs::symlink(&secret, served.join("front-matter.txt")).unwrap();
+    std::os::unix::fs::symlink(site.root.join("content"), served.join("sources")).unwrap();
+    let (rel, bytes) = served_video(&site);
+    std::os::unix::fs::symlink(served.join(&rel), served.join("same-video.mp4")).unwrap();
+    for path in [
+        "front-matter.txt",
+        "sources/contests/open-contest/published-entry/index.md",
+        "sources/",
+    ] {
+        let reply = http_with("GET", &format!("{}{path}", serve.url), &[]).unwrap();
+        let body = String::from_utf8_lossy(&reply.2);
+        assert_eq!(reply.0, 404, "{path}");
+        assert!(!body.contains("CANARY"), "{path} served the sources");
+    }
+    let inside = http_with("GET", &format!("{}same-video.mp4", serve.url), &[]).unwrap();
+    assert_eq!((inside.0, inside.2), (200, bytes));
+}
