@@ -99,7 +99,7 @@ fn refuse_public(fields: &[String], column: &str, kind: &str, map_file: &str) ->
         .find(|f| !f.starts_with("private.") && !f.starts_with("consent."))
     {
         bail!(
-            "{map_file}: {public} = \"{column}\": this column holds contact data ({kind}s), which may only go to [private]; nothing was imported\n  hint: move it under [private] (e.g. contact = \"{column}\") or leave it out. If the column holds no contact details, rename its header in the export: sesh recognises contact columns by header words such as \"phone\" or \"邮箱\" and by their cells"
+            "{map_file}: {public} = \"{column}\": this column holds contact data ({kind}), which may only go to [private]; nothing was imported\n  hint: move it under [private] (e.g. contact = \"{column}\") or leave it out. If the column holds no contact details, rename its header in the export: sesh recognises contact columns by header words such as \"phone\" or \"邮箱\" and by their cells"
         );
     }
     Ok(())

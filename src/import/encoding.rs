@@ -32,7 +32,18 @@ pub fn decode(bytes: &[u8], asked: Encoding, file: &str) -> Result<(String, &'st
         Encoding::Auto => detect(bytes, file)?,
         Encoding::Utf8 => (utf8(bytes, file)?, "UTF-8"),
         Encoding::Utf16 => utf16(bytes, file)?,
-        Encoding::Gb18030 => (gb18030(bytes, file)?, "GB18030"),
+        Encoding::Gb18030 => {
+            // Chinese text in GB18030 is almost never valid UTF-8; read as GB18030, UTF-8
+            // Chinese would become other Chinese characters, which no check could see.
+            if std::str::from_utf8(bytes)
+                .is_ok_and(|t| t.chars().filter(|c| c.len_utf8() >= 3).count() >= 2)
+            {
+                bail!(
+                    "{file}: this file is UTF-8 text, not GB18030; nothing was imported\n  hint: leave --encoding out (or give --encoding utf-8)"
+                );
+            }
+            (gb18030(bytes, file)?, "GB18030")
+        }
     };
     Ok((text, name))
 }
@@ -265,6 +276,8 @@ mod tests {
             decode(&gbk, Encoding::Gb18030, "x.csv").unwrap().0,
             text.to_string()
         );
+        let utf8 = decode(text.as_bytes(), Encoding::Gb18030, "x.csv").unwrap_err();
+        assert!(utf8.to_string().contains("this file is UTF-8"), "{utf8}");
     }
 
     #[test]

@@ -140,6 +140,11 @@ impl RowReader<'_> {
                 self.warn(column, message, None);
                 return None;
             }
+            CellKind::Formula if cell.text.trim().is_empty() => {
+                let message = "a spreadsheet formula saved without a value; left blank (formulas are never run)";
+                self.warn(column, message.to_string(), None);
+                return None;
+            }
             CellKind::Formula => {
                 let message = format!(
                     "a spreadsheet formula: its saved value \"{}\" is written as text (formulas are never run)",
@@ -341,19 +346,23 @@ impl RowReader<'_> {
     }
 }
 
-/// What a spreadsheet would run as a formula if the text were typed into a cell.
+/// What a spreadsheet would run if the text were typed into a cell: `=` and anything but a
+/// space (`=1+1`, `=HYPERLINK(…)`), or `+`, `-`, `@` and a function or DDE call (`+cmd|…`,
+/// `@SUM(…)`). Numbers (`+86 138…`, `-5`), list items and handles are not.
 fn looks_like_formula(text: &str) -> bool {
     let text = text.trim_start();
-    let Some(rest) = text.strip_prefix(['=', '+', '-', '@']) else {
+    if let Some(rest) = text.strip_prefix('=') {
+        return rest.starts_with(|c: char| !c.is_whitespace());
+    }
+    let Some(rest) = text.strip_prefix(['+', '-', '@']) else {
         return false;
     };
     let name: String = rest
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '.')
         .collect();
-    !name.is_empty()
-        && name.starts_with(|c: char| c.is_ascii_alphabetic())
-        && rest[name.len()..].starts_with('(')
+    name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && rest[name.len()..].starts_with(['(', '|', '!'])
 }
 
 #[cfg(test)]
@@ -363,6 +372,8 @@ mod tests {
     #[test]
     fn formulas_are_recognised_without_running_them() {
         for formula in [
+            "=1+1",
+            "+cmd|' /C calc'!A0",
             "=HYPERLINK(\"http://x\",\"a\")",
             "+SUM(A1:A2)",
             "@IMPORTXML(\"u\")",

@@ -169,17 +169,32 @@ pub fn plain_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let lines: Vec<&str> = text.lines().map(str::trim).collect();
     for (i, line) in lines.iter().enumerate() {
-        for c in line.chars() {
-            if "\\`*_[]<>#!|~&-+=.()$^{}:\"'".contains(c) {
-                out.push('\\');
-            }
-            out.push(c);
-        }
+        out.push_str(&escape_line(line));
         let next_in_paragraph = lines.get(i + 1).is_some_and(|n| !n.is_empty());
         if !line.is_empty() && next_in_paragraph {
             out.push('\\');
         }
         out.push('\n');
+    }
+    out
+}
+
+/// One line of plain text with what Markdown would read as markup escaped: emphasis, code,
+/// links, HTML, tables and strikethrough anywhere; headings, lists, quotes and rules at the
+/// start of the line.
+fn escape_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let chars: Vec<char> = line.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        let markup = "\\`*_[]<>&|~".contains(*c)
+            || (i == 0 && "#-+=".contains(*c))
+            || (i == digits && digits > 0 && ".)".contains(*c))
+            || (*c == '!' && chars.get(i + 1) == Some(&'['));
+        if markup {
+            out.push('\\');
+        }
+        out.push(*c);
     }
     out
 }
@@ -270,10 +285,25 @@ mod tests {
             }
         }
         let html = |md: &str| crate::markdown::render(md, &Plain).html.to_string();
-        let typed = "# not a heading\n1. not a list\n<script>x</script> *stars* [link](x)\n\nSecond paragraph";
-        let rendered = html(&plain_text(typed));
+        let typed = "# not a heading\n1. not a list\n- nor this\n> no quote\n<script>x</script> *stars* [link](x) ![img](y) | a | b |\n\nSecond paragraph, great!\n---";
+        let markdown = plain_text(typed);
+        let rendered = html(&markdown);
+        for tag in [
+            "<h1",
+            "<h2",
+            "<ol",
+            "<ul",
+            "<em",
+            "<a ",
+            "<blockquote",
+            "<hr",
+            "<table",
+        ] {
+            assert!(!rendered.contains(tag), "{tag} in {rendered}");
+        }
         assert!(
-            !rendered.contains("<h1") && !rendered.contains("<ol") && !rendered.contains("<em")
+            markdown.contains("great!"),
+            "no needless escape: {markdown}"
         );
         assert!(rendered.contains("# not a heading"), "{rendered}");
         assert!(rendered.contains("&lt;script&gt;"), "{rendered}");

@@ -120,7 +120,8 @@ impl Note {
         self
     }
 
-    /// `not published: form.csv, row 7, column "Consent": …`
+    /// `not published: form.csv, row 7, column "Consent": …` (a note about no row: the
+    /// label and the message).
     pub fn line(&self, file: &str) -> String {
         let label = match self.kind {
             NoteKind::Refused => "refused",
@@ -128,10 +129,10 @@ impl Note {
             NoteKind::Conflict => "conflict",
             NoteKind::Warning => "warning",
         };
-        let mut at = file.to_string();
-        if let Some(row) = self.row {
-            let _ = write!(at, ", row {row}");
-        }
+        let Some(row) = self.row else {
+            return format!("{label}: {}", self.message);
+        };
+        let mut at = format!("{file}, row {row}");
         if let Some(column) = &self.column {
             let _ = write!(at, ", column \"{column}\"");
         }
