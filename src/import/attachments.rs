@@ -156,20 +156,22 @@ impl Attachments {
         super::write::atomically(to, |file| self.stream(index, file))
     }
 
+    /// Copies the found file to `to` directly: for a new entry's folder, which no one reads
+    /// before it is renamed into place whole.
+    pub fn copy_new(&self, index: usize, to: &Path) -> Result<String> {
+        let mut file = std::fs::File::create(to)
+            .with_context(|| format!("cannot create `{}`", to.display()))?;
+        self.stream(index, &mut file)
+    }
+
     /// Reads the found file into `out`, hashing it.
     fn stream(&self, index: usize, out: &mut dyn Write) -> Result<String> {
         let item = &self.files[index];
-        let mut hasher = blake3::Hasher::new();
-        let mut tee = Tee {
-            out,
-            hasher: &mut hasher,
-        };
         match &item.at {
             Where::File(path) => {
                 let mut file = std::fs::File::open(path)
                     .with_context(|| format!("cannot read `{}`", path.display()))?;
-                std::io::copy(&mut file, &mut tee)
-                    .with_context(|| format!("cannot copy `{}`", path.display()))?;
+                pump(&mut file, out).with_context(|| format!("cannot copy `{}`", path.display()))
             }
             Where::ZipEntry(i) => {
                 let zip = self.zip.as_ref().context("zip archive closed")?;
@@ -177,18 +179,48 @@ impl Attachments {
                     .lock()
                     .map_err(|_| anyhow::anyhow!("zip archive unusable"))?;
                 let entry = archive.by_index(*i)?;
-                let copied = std::io::copy(&mut entry.take(MAX_ENTRY + 1), &mut tee)
+                let mut limited = LimitedRead(entry.take(MAX_ENTRY + 1), 0);
+                let hash = pump(&mut limited, out)
                     .with_context(|| format!("{}: cannot extract `{}`", self.shown, item.rel))?;
-                if copied > MAX_ENTRY {
+                if limited.1 > MAX_ENTRY {
                     bail!(
                         "{}: `{}` is larger than 4 GB once extracted; not copied",
                         self.shown,
                         item.rel
                     );
                 }
+                Ok(hash)
             }
         }
-        Ok(hasher.finalize().to_hex().to_string())
+    }
+}
+
+/// Copies `from` into `out` in large blocks (a phone video is hundreds of megabytes), hashing
+/// what passes; returns the BLAKE3 hash, hex.
+fn pump(from: &mut dyn Read, out: &mut dyn Write) -> std::io::Result<String> {
+    let mut hasher = blake3::Hasher::new();
+    let mut buf = vec![0; 256 << 10];
+    loop {
+        let n = match from.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        hasher.update(&buf[..n]);
+        out.write_all(&buf[..n])?;
+    }
+    Ok(hasher.finalize().to_hex().to_string())
+}
+
+/// A reader that counts what it gave.
+struct LimitedRead<R>(R, u64);
+
+impl<R: Read> Read for LimitedRead<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.0.read(buf)?;
+        self.1 += n as u64;
+        Ok(n)
     }
 }
 
@@ -200,37 +232,10 @@ fn escapes(name: &str) -> bool {
         || name.split(['/', '\\']).any(|part| part == "..")
 }
 
-/// Writes to `out` and hashes what it writes.
-struct Tee<'a> {
-    out: &'a mut dyn Write,
-    hasher: &'a mut blake3::Hasher,
-}
-
-impl Write for Tee<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.out.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.out.flush()
-    }
-}
-
-/// Reads a whole file through `Read` into a hash (for files already in an entry folder).
+/// The BLAKE3 hash (hex) of a file already in an entry folder; `None` when it cannot be read.
 pub fn hash_file(path: &Path) -> Option<String> {
     let mut file = std::fs::File::open(path).ok()?;
-    let mut hasher = blake3::Hasher::new();
-    let mut buf = vec![0; 1 << 16];
-    loop {
-        let n = file.read(&mut buf).ok()?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    Some(hasher.finalize().to_hex().to_string())
+    pump(&mut file, &mut std::io::sink()).ok()
 }
 
 #[cfg(test)]

@@ -243,7 +243,7 @@ impl Contest {
         let mut files = BTreeMap::new();
         for (index, name) in &planned.files {
             if let Some(attachments) = attachments {
-                files.insert(name.clone(), attachments.copy(*index, &dir.join(name))?);
+                files.insert(name.clone(), attachments.copy_new(*index, &dir.join(name))?);
             }
         }
         std::fs::write(dir.join("index.md"), text)?;
