@@ -182,6 +182,9 @@ impl RowReader<'_> {
             lang: m.set.lang.clone(),
             ..Front::default()
         };
+        if let (Some(column), Some(award)) = (&m.award, &front.award) {
+            front.award = self.award(column, award);
+        }
         for column in &m.tags {
             let Some(cell) = self.text(column) else {
                 continue;
@@ -212,6 +215,23 @@ impl RowReader<'_> {
             }
         }
         front
+    }
+
+    /// An award the archive knows (README "Entries"), as its id ("Honorable mention" →
+    /// `honorable-mention`), else a warning and no award: the build would only warn about it.
+    fn award(&mut self, column: &str, award: &str) -> Option<String> {
+        let known = crate::public::Award::ALL.map(|a| a.id());
+        let id = award.trim().to_lowercase().replace([' ', '_'], "-");
+        if known.contains(&id.as_str()) {
+            return Some(id);
+        }
+        let message = format!(
+            "\"{}\" is not an award sesh knows; the entry is written without an award",
+            short(award)
+        );
+        let hint = format!("awards are {}", known.join(", "));
+        self.warn(column, message, Some(&hint));
+        None
     }
 
     fn authors(&mut self) -> Vec<Author> {

@@ -23,6 +23,7 @@ mod mapping;
 mod media;
 mod read;
 mod report;
+mod shape;
 mod template;
 mod update;
 mod withdraw;

@@ -2,14 +2,14 @@
 //! [`super::xlsx`]) → a [`Table`]: named columns and rows of cells, each row numbered as a
 //! spreadsheet shows it, so that every message can say "row 7".
 //!
-//! Header shapes: one header row (Google Forms, 问卷星/WJX, KoboToolbox, ODK, REDCap raw and
-//! label exports), or Qualtrics' three (column ids, question text, `{"ImportId":…}`), recognised
-//! by the third. Blank headers are named `column N`, repeated ones get ` (2)`, ` (3)`… (REDCap
-//! label exports repeat labels), so that every column has one name a mapping can use.
+//! The header's shape ([`super::shape`]) says how many rows it takes: one (Google Forms,
+//! 问卷星/WJX, KoboToolbox, ODK, REDCap raw and label exports) or Qualtrics' three. Blank headers
+//! are named `column N`, repeated ones get ` (2)`, ` (3)`… (REDCap label exports repeat
+//! `Complete?`), so that every column has one name a mapping can use.
 
 use super::encoding::{self, Encoding};
+pub use super::shape::Shape;
 use anyhow::{Context, Result, bail};
-use serde::Serialize;
 use std::path::Path;
 
 /// A whole export, read.
@@ -22,15 +22,6 @@ pub struct Table {
     pub source: String,
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
-}
-
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Shape {
-    #[default]
-    OneHeaderRow,
-    /// Qualtrics: ids, question text, ImportId JSON.
-    Qualtrics,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,18 +143,12 @@ fn outside_quotes(line: &str, delimiter: char) -> usize {
 /// Finds the header rows and names the columns.
 pub fn shape(file: String, source: String, mut grid: Grid) -> Table {
     grid.retain(|(_, cells)| cells.iter().any(|c| !c.text.trim().is_empty()));
-    let qualtrics = grid.len() >= 3 && {
-        let third: Vec<&Cell> = grid[2].1.iter().filter(|c| !c.text.is_empty()).collect();
-        !third.is_empty() && third.iter().all(|c| c.text.starts_with("{\"ImportId\""))
-    };
-    let (shape, header_rows) = if qualtrics {
-        (Shape::Qualtrics, 3)
-    } else {
-        (Shape::OneHeaderRow, 1)
-    };
+    let firsts: Vec<&[Cell]> = grid.iter().take(3).map(|(_, c)| c.as_slice()).collect();
+    let shape = Shape::of(&firsts);
+    let header_rows = shape.header_rows();
     let mut data = grid.split_off(header_rows.min(grid.len()));
     let header = grid.first().map(|(_, c)| c.clone()).unwrap_or_default();
-    let questions = qualtrics.then(|| grid[1].1.clone());
+    let questions = (shape == Shape::Qualtrics).then(|| grid[1].1.clone());
     let width = data
         .iter()
         .map(|(_, c)| c.len())

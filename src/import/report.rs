@@ -144,10 +144,7 @@ impl Report {
     /// The report as a table for a terminal.
     pub fn table(&self) -> String {
         let mut out = String::new();
-        let shape = match self.shape {
-            Shape::OneHeaderRow => "one header row",
-            Shape::Qualtrics => "Qualtrics: three header rows",
-        };
+        let shape = self.shape.describe();
         let _ = writeln!(
             out,
             "{} ({}, {shape}, {} rows) → {}/{}",

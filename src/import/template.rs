@@ -7,24 +7,22 @@
 //! to `[private]`.
 
 use super::contacts;
-use super::read::{Shape, Table};
+use super::read::Table;
 use std::fmt::Write;
 use toml_writer::{ToTomlValue, TomlStringBuilder};
 
 /// The mapping template for `table`.
 pub fn template(table: &Table) -> String {
     let mut out = String::new();
-    let shape = match table.shape {
-        Shape::OneHeaderRow => "one header row",
-        Shape::Qualtrics => "Qualtrics, three header rows: columns are named by their id",
-    };
     let _ = write!(
         out,
-        "# sesh import mapping for {} ({}, {shape}; {} columns, {} rows).\n{INTRO}",
+        "# sesh import mapping for {} ({}, {}; {} columns, {} rows).\n{INTRO}{}",
         quoted(&table.file),
         table.source,
+        table.shape.describe(),
         table.columns.len(),
-        table.rows.len()
+        table.rows.len(),
+        table.shape.advice()
     );
     out.push_str("\n# The export's columns (a column left out of the mapping is not imported):\n");
     for (i, column) in table.columns.iter().enumerate() {

@@ -49,6 +49,8 @@ const EXPORTS: &[(&str, &str, Option<&str>)] = &[
     ("wjx.xlsx", "wjx", Some("wjx-attachments.zip")),
     ("gbk.csv", "gbk", None),
     ("utf16.csv", "utf16", None),
+    ("redcap-raw.csv", "redcap-raw", None),
+    ("redcap-labels.csv", "redcap-labels", None),
 ];
 
 /// Every file under `dir` with its bytes.
@@ -93,6 +95,18 @@ fn every_export_shape_imports_and_only_consented_entries_are_published() {
         "\"来自IP\" (IP address) → dropped".into(),
         "gbk.csv, row 4, column \"同意发表\": \"同意 但匿名\" is not one of the listed answers → publish = false".into(),
         "utf16.csv, row 4, column \"Consent\": \"I agree, but anonymously\" is not one of the listed answers → publish = false".into(),
+        // REDCap raw data: codes count only as listed ("2" = "Yes, but without my name").
+        "redcap-raw.csv (UTF-8 text, REDCap raw data, 5 rows)".into(),
+        "redcap-raw.csv, row 4, column \"consent_publish\": \"2\" is not one of the listed answers → publish = false".into(),
+        "redcap-raw.csv, row 5, column \"consent_publish\": the answer is blank → publish = false".into(),
+        "redcap-raw.csv, row 6, column \"credit\": \"4\" is not one of the listed answers → credited as anonymous".into(),
+        "Columns dropped (not imported): \"redcap_survey_identifier\", \"entry_complete\", \"followup_notes\", \"followup_complete\"".into(),
+        // REDCap labels: BOM, repeated `Complete?` numbered, checkbox options as columns.
+        "redcap-labels.csv (UTF-8 text, REDCap labels, 5 rows)".into(),
+        "redcap-labels.csv, row 4, column \"Do you agree that your entry is published in the open archive?\": \"Yes, but without my name\" is not one of the listed answers → publish = false".into(),
+        "redcap-labels.csv, row 6, column \"How should we credit you?\": \"Use a pseudonym\" is not one of the listed answers → credited as anonymous".into(),
+        "Columns dropped (not imported): \"Survey Identifier\", \"Complete?\", \"Notes from the follow-up call\", \"Complete? (2)\"".into(),
+        "redcap-labels.csv, row 4, column \"Award\": \"First prize\" is not an award sesh knows; the entry is written without an award".into(),
     ] {
         assert!(reports.contains(&expected), "missing: {expected}\n{reports}");
     }
@@ -115,6 +129,24 @@ fn every_export_shape_imports_and_only_consented_entries_are_published() {
         "{kobo}"
     );
 
+    let redcap = |entry: &str| {
+        std::fs::read_to_string(site.path(&format!("content/contests/{entry}/index.md"))).unwrap()
+    };
+    let coded = redcap("redcap-raw/pharmacy-kiosk");
+    assert!(
+        coded.contains("[consent]\npublish = false\nimages = true"),
+        "{coded}"
+    );
+    let winner = redcap("redcap-labels/self-testing-at-home");
+    assert!(winner.contains("award = \"winner\""), "{winner}");
+    let unticked = redcap("redcap-labels/self-testing-at-home-2");
+    assert!(
+        unticked.contains("award = \"honorable-mention\"")
+            && unticked.contains("credit = \"initials\"")
+            && unticked.contains("publish = true\nimages = false"),
+        "{unticked}"
+    );
+
     site.build(&[]).success();
     for leaked in [
         "UNCONSENTED",
@@ -129,6 +161,9 @@ fn every_export_shape_imports_and_only_consented_entries_are_published() {
         "media-1",
         "1700000001",
         "海报一",
+        "FOLLOWUP-NOTE",
+        "+234 803",
+        "Chidi Okafor",
     ] {
         let found = leaks(&site.out, leaked);
         assert!(found.is_empty(), "{leaked} in the output: {found:?}");
@@ -146,6 +181,10 @@ fn every_export_shape_imports_and_only_consented_entries_are_published() {
         ("wjx/检测故事-2", "PUBLISHED-WJX-3"),
         ("gbk/社区检测", "PUBLISHED-GBK-2 社区"),
         ("utf16/移动检测车", "PUBLISHED-U16-3 检测车"),
+        ("redcap-raw/self-testing-at-home", "PUBLISHED-RC-2"),
+        ("redcap-raw/self-testing-at-home-2", "PUBLISHED-RC-3"),
+        ("redcap-labels/self-testing-at-home", "PUBLISHED-RL-2"),
+        ("redcap-labels/self-testing-at-home-2", "PUBLISHED-RL-3"),
     ] {
         let html = site.page(&format!("contests/{page}/index.html"));
         assert!(html.contains(marker), "{marker} not on {page}");
@@ -155,6 +194,11 @@ fn every_export_shape_imports_and_only_consented_entries_are_published() {
         "kobo/formula-title",
         "wjx/匿名的声音",
         "utf16/mobile-testing-van-2",
+        "redcap-raw/pharmacy-kiosk",
+        "redcap-raw/blank-answer",
+        "redcap-raw/clinic-queue",
+        "redcap-labels/pharmacy-kiosk",
+        "redcap-labels/clinic-queue",
     ] {
         assert!(
             !site.exists(&format!("contests/{unpublished}/index.html")),
@@ -217,6 +261,8 @@ fn a_newer_export_adds_updates_withdraws_and_leaves_hand_edits_alone() {
         "the export withdraws consent: publish = false written into its [consent] table",
         "row 3     unchanged",
         "row 8     new             content/contests/google-forms/a-late-entry  (publish = true)",
+        // A new title keeps the folder (and so the URL) the entry was first written to.
+        "row 7     updated         content/contests/google-forms/long-and-empty  (not published: consent.publish = false)",
     ] {
         assert!(v2.contains(expected), "missing: {expected}\n{v2}");
     }
@@ -228,6 +274,12 @@ fn a_newer_export_adds_updates_withdraws_and_leaves_hand_edits_alone() {
         edited.contains("EDITED BY HAND") && edited.contains("publish = false"),
         "{edited}"
     );
+    let renamed = std::fs::read_to_string(contest.join("long-and-empty/index.md")).unwrap();
+    assert!(
+        renamed.contains("title = \"Long And Empty (renamed)\""),
+        "{renamed}"
+    );
+    assert!(!contest.join("long-and-empty-renamed").exists());
     let updated = std::fs::read_to_string(contest.join("testing-together/index.md")).unwrap();
     assert!(
         updated.contains("Friends test together (updated)") && updated.contains("withdrawn = true"),
@@ -378,6 +430,17 @@ fn init_map_lists_every_column_commented_out() {
             "utf16.csv",
             5,
             "\"Contact\"    CONTACT DATA (e-mail address): [private] only",
+        ),
+        (
+            "redcap-raw.csv",
+            15,
+            "# REDCap raw data: answers are the codes of the project's data dictionary, so list codes,",
+        ),
+        ("redcap-labels.csv", 16, "#   \"Complete? (2)\"\n"),
+        (
+            "redcap-labels.csv",
+            16,
+            "A checkbox option is a column of\n# its own (\"Question (choice=Label)\"), Checked or Unchecked.",
         ),
     ] {
         let text = site
