@@ -145,15 +145,15 @@ fn write_row(
     );
     let media = std::mem::take(&mut planned.media);
     let done = contest.put(planned, export, attachments, dry_run)?;
-    let (published, status) = match &done.text {
-        Some(text) => front::status(text, &format!("{}/index.md", done.entry), as_of),
-        None => (false, "not written".into()),
+    let (published, status) = match (&done.text, &done.entry) {
+        (Some(text), Some(entry)) => front::status(text, &format!("{entry}/index.md"), as_of),
+        _ => (false, "not written".into()),
     };
     Ok(RowReport {
         row,
         id: Some(id),
         title: Some(title),
-        entry: Some(done.entry),
+        entry: done.entry,
         action: done.action,
         published,
         status,

@@ -64,7 +64,7 @@ impl Contest {
         }
         Ok(Done {
             action,
-            entry,
+            entry: Some(entry),
             text: Some(text),
             notes,
         })

@@ -58,7 +58,7 @@ pub fn conflict(
     }
     Ok(Done {
         action: Action::Conflict,
-        entry: entry.to_string(),
+        entry: Some(entry.to_string()),
         text,
         notes,
     })

@@ -6,8 +6,9 @@
 //! import wrote. A later import rewrites an entry only while its `index.md` still has the hash
 //! written; an entry edited by hand is left alone and reported, except that a consent withdrawn
 //! in the newer export is applied to its `[consent]` table (withdrawals must flow). The contest
-//! keeps a list of every id imported (`.sesh-import-ids.toml`), so that a folder removed by hand
-//! is not written again. Nothing is ever deleted; every file is written to a temporary name and
+//! keeps a hash of every id imported (`.sesh-import-ids.toml`), so that a folder removed by hand
+//! is not written again; hashes, not ids or folder names, so that the list does not keep the
+//! title of an entry removed for its author's sake (without an id column, the id is the title). Nothing is ever deleted; every file is written to a temporary name and
 //! renamed into place, and a new entry folder appears whole, by one rename.
 
 use super::attachments::Attachments;
@@ -16,7 +17,7 @@ use super::front;
 use super::report::{Action, Note, NoteKind};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -48,12 +49,17 @@ pub(super) fn record_text(record: &Record) -> Result<String> {
     ))
 }
 
-/// Every id imported into the contest, with its folder.
+/// The hash ([`id_hash`]) of every id imported into the contest.
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Ids {
     #[serde(default)]
-    entries: BTreeMap<String, String>,
+    imported: BTreeSet<String>,
+}
+
+/// How the list of imported ids holds an id: BLAKE3, hex, 32 digits.
+fn id_hash(id: &str) -> String {
+    blake3::hash(id.as_bytes()).to_hex()[..32].to_string()
 }
 
 /// The contest folder being imported into.
@@ -74,8 +80,8 @@ pub struct Contest {
 /// What was done with one planned entry.
 pub struct Done {
     pub action: Action,
-    /// The entry folder, relative to the site.
-    pub entry: String,
+    /// The entry folder, relative to the site (`None`: removed by hand).
+    pub entry: Option<String>,
     /// The `index.md` as it is (or would be) after the import, for the report's status.
     pub text: Option<String>,
     pub notes: Vec<Note>,
@@ -148,10 +154,10 @@ impl Contest {
             Some(Ok((folder, record))) => {
                 self.update(planned, &folder, &record, export, attachments, dry_run)
             }
-            None => match self.ids.entries.get(&planned.key).cloned() {
-                Some(folder) => Ok(self.removed(&planned, &folder)),
-                None => self.create(planned, export, attachments, dry_run),
-            },
+            None if self.ids.imported.contains(&id_hash(&planned.key)) => {
+                Ok(self.removed(&planned))
+            }
+            None => self.create(planned, export, attachments, dry_run),
         }
     }
 
@@ -162,7 +168,7 @@ impl Contest {
         );
         Done {
             action: Action::Conflict,
-            entry: format!("{}/{}", self.shown, folders[0]),
+            entry: Some(format!("{}/{}", self.shown, folders[0])),
             text: std::fs::read_to_string(self.dir.join(&folders[0]).join("index.md")).ok(),
             notes: vec![
                 Note::new(NoteKind::Conflict, message)
@@ -174,20 +180,18 @@ impl Contest {
         }
     }
 
-    fn removed(&self, planned: &Planned, folder: &str) -> Done {
-        let message = format!(
-            "{}/{folder} was imported before and has been removed; it is not written again",
-            self.shown
-        );
+    fn removed(&self, planned: &Planned) -> Done {
+        let message = "this response was imported before and its folder has been removed; it is not written again";
         Done {
             action: Action::RemovedByHand,
-            entry: format!("{}/{folder}", self.shown),
+            entry: None,
             text: None,
             notes: vec![
                 Note::new(NoteKind::Conflict, message)
                     .at(planned.row, None)
                     .hint(format!(
-                        "to import it again, delete its line from {}/{IDS}",
+                        "to import it again, delete the line \"{}\" from {}/{IDS}",
+                        id_hash(&planned.key),
                         self.shown
                     )),
             ],
@@ -209,7 +213,7 @@ impl Contest {
             Err(why) => return Ok(refused(&planned, entry, why)),
         };
         self.taken.insert(folder.to_lowercase());
-        self.ids.entries.insert(planned.key.clone(), folder.clone());
+        self.ids.imported.insert(id_hash(&planned.key));
         self.ids_changed = true;
         if !dry_run {
             let temp = self
@@ -224,7 +228,7 @@ impl Contest {
         notes.extend(planned.notes);
         Ok(Done {
             action: Action::New,
-            entry,
+            entry: Some(entry),
             text: Some(text),
             notes,
         })
@@ -284,7 +288,7 @@ impl Contest {
             return Ok(());
         }
         let text = format!(
-            "# Every response `sesh import` has written into this contest (id = folder). A response whose\n# folder was removed by hand is not written again; delete its line here to import it again.\n{}",
+            "# Every response `sesh import` has written into this contest, as a hash of its id. A response\n# whose folder was removed by hand is not written again; to import it again, delete the line\n# the import report names.\n{}",
             toml::to_string(&self.ids)?
         );
         atomically(&self.dir.join(IDS), |f| Ok(f.write_all(text.as_bytes())?))
@@ -296,7 +300,7 @@ pub(super) fn refused(planned: &Planned, entry: String, why: String) -> Done {
         .at(planned.row, None);
     Done {
         action: Action::Refused,
-        entry,
+        entry: Some(entry),
         text: None,
         notes: vec![note],
     }

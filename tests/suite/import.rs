@@ -324,6 +324,17 @@ fn a_newer_export_adds_updates_withdraws_and_leaves_hand_edits_alone() {
     .stdout();
     assert!(removed.contains("row 3     removed-by-hand"), "{removed}");
     assert!(!contest.join("quiet-voices").exists());
+    // The list that remembers it holds hashes: neither the id nor the folder name stays behind.
+    let ids = std::fs::read_to_string(contest.join(".sesh-import-ids.toml")).unwrap();
+    let line = removed
+        .split("delete the line \"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the hint names the line");
+    assert!(ids.contains(&format!("\"{line}\"")), "{line} not in\n{ids}");
+    for kept in ["quiet", "2024/05/01 11:00:00", "testing-together"] {
+        assert!(!ids.to_lowercase().contains(kept), "{kept} in\n{ids}");
+    }
 
     site.build(&[]).success();
     assert!(
