@@ -335,7 +335,7 @@ impl InitArgs {
             .map(|u| u.path().to_string())
             .unwrap_or_else(|_| "/".into());
         println!(
-            "\nNext:\n  sesh serve --root {0}     preview it at http://127.0.0.1:1111{base_path}\n  sesh check --root {0}     check links, alt text and consent",
+            "\nNext:\n  sesh serve --root {0}     preview it at http://127.0.0.1:1111{base_path}\n  sesh check --root {0}     check links, alt text and consent\n\nEntries submitted through a form (Google Forms, Qualtrics, KoboToolbox, REDCap, 问卷星):\n  sesh import EXPORT.csv --init-map --map map.toml     list the export's columns in a mapping\n  sesh import EXPORT.csv --contest example-contest --map map.toml --root {0} --dry-run\n  (README: \"From a form export to a published archive\")",
             self.dir.display()
         );
         let site = self.site_repo.as_deref().unwrap_or(SITE_REPO_PLACEHOLDER);

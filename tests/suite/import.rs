@@ -600,3 +600,69 @@ fn wrong_encodings_mojibake_and_broken_rows_are_stopped_or_refused() {
         BTreeSet::from(["_index.md".to_string()])
     );
 }
+
+#[test]
+fn a_new_archive_points_to_import_and_takes_an_export_as_it_says() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("archive");
+    let d = dir.to_str().unwrap();
+    let sesh = |args: &[&str]| {
+        Run(std::process::Command::new(env!("CARGO_BIN_EXE_sesh"))
+            .args(args)
+            .env_remove("SOURCE_DATE_EPOCH")
+            .env_remove("GITHUB_ACTIONS")
+            .env_remove("SESH_SOURCE_VISIBILITY")
+            .output()
+            .expect("run sesh"))
+    };
+    let init = sesh(&["init", d]).success().stdout();
+    let suggested = format!(
+        "sesh import EXPORT.csv --contest example-contest --map map.toml --root {d} --dry-run"
+    );
+    assert!(
+        init.contains("sesh import EXPORT.csv --init-map --map map.toml")
+            && init.contains(&suggested),
+        "{init}"
+    );
+    let contest =
+        std::fs::read_to_string(dir.join("content/contests/example-contest/_index.md")).unwrap();
+    assert!(
+        contest.contains("# Entries submitted through a form: `sesh import EXPORT --contest example-contest --map map.toml`"),
+        "{contest}"
+    );
+    // The command it suggests, on a real export, then a build: the scaffold takes the entries.
+    let (export, map, files) = (
+        fixture("exports/google-forms.csv"),
+        fixture("maps/google-forms.toml"),
+        fixture("exports/google-forms-files"),
+    );
+    let import = |extra: &[&str]| {
+        let mut args = vec![
+            "import",
+            &export,
+            "--contest",
+            "example-contest",
+            "--map",
+            &map,
+            "--root",
+            d,
+            "--attachments",
+            &files,
+            "--as-of",
+            AS_OF,
+        ];
+        args.extend_from_slice(extra);
+        sesh(&args).success().stdout()
+    };
+    assert!(import(&["--dry-run"]).contains("6 rows: 6 new"));
+    import(&[]);
+    let out = tmp.path().join("out");
+    let o = out.to_str().unwrap();
+    sesh(&["build", "--root", d, "--output", o, "--as-of", AS_OF]).success();
+    let page =
+        std::fs::read_to_string(out.join("contests/example-contest/testing-together/index.html"))
+            .unwrap();
+    assert!(page.contains("PUBLISHED-GF-2"));
+    assert!(!out.join("contests/example-contest/quiet-voices").exists());
+    assert!(leaks(&out, "@example.org").is_empty());
+}
