@@ -34,6 +34,8 @@ pub enum Command {
     /// consent is recorded)
     #[command(subcommand)]
     New(NewCommand),
+    /// Turn a submission form's export (CSV, XLSX) into entry folders, consent by explicit answers
+    Import(ImportArgs),
     /// Build without publishing and check links, alt text, content problems and exclusions
     Check(CheckArgs),
     /// What is published and why, item by item; or scan a built site for leaks (--scan-output)
@@ -51,6 +53,7 @@ impl Cli {
             Command::Serve(args) => args.run(),
             Command::Init(args) => args.run(),
             Command::New(command) => command.run(),
+            Command::Import(args) => args.run(),
             Command::Check(args) => args.run(),
             Command::Audit(args) => args.run(),
             Command::Theme(command) => command.run(),
@@ -338,7 +341,7 @@ impl InitArgs {
             .map(|u| u.path().to_string())
             .unwrap_or_else(|_| "/".into());
         println!(
-            "\nNext:\n  sesh serve --root {0}     preview it at http://127.0.0.1:1111{base_path}\n  sesh check --root {0}     check links, alt text and consent",
+            "\nNext:\n  sesh serve --root {0}     preview it at http://127.0.0.1:1111{base_path}\n  sesh check --root {0}     check links, alt text and consent\n\nEntries submitted through a form (Google Forms, Qualtrics, KoboToolbox, REDCap, 问卷星):\n  sesh import EXPORT.csv --init-map --map map.toml     list the export's columns in a mapping\n  sesh import EXPORT.csv --contest example-contest --map map.toml --root {0} --dry-run\n  (README: \"From a form export to a published archive\")",
             self.dir.display()
         );
         let site = self.site_repo.as_deref().unwrap_or(SITE_REPO_PLACEHOLDER);
@@ -423,6 +426,104 @@ impl NewEntryArgs {
         println!(
             "Created {}.\nEdit it: the summary, the authors and the text; put the entry's media in {folder}.\nIt is NOT published until its creator has consented and you set publish = true in its\n[consent] table (each consent field there says what it means). Preview it with: sesh serve",
             file.display()
+        );
+        Ok(())
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The form's export: CSV or TSV (UTF-8, UTF-16 or GB18030/GBK) or a workbook (.xlsx, .xls, .ods)
+    pub export: PathBuf,
+    /// The contest to write the entries into: its folder name under content/contests/
+    #[arg(long, value_name = "SLUG", required_unless_present = "init_map")]
+    pub contest: Option<String>,
+    /// The mapping from columns to entry fields (TOML); with --init-map, the file to create
+    #[arg(
+        long,
+        value_name = "MAPPING.toml",
+        required_unless_present = "init_map"
+    )]
+    pub map: Option<PathBuf>,
+    /// The files the form tool exported (uploads): a folder or a .zip
+    #[arg(long, value_name = "DIR|ZIP")]
+    pub attachments: Option<PathBuf>,
+    /// Say what would be written, row by row; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// How to print the report
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// The encoding of a CSV export (auto: detected; text that looks wrongly decoded stops the import)
+    #[arg(long, value_enum, default_value = "auto")]
+    pub encoding: crate::import::Encoding,
+    /// The workbook sheet to read (default: the first)
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Write a starting mapping that lists every column of the export, commented out (to --map
+    /// FILE, which must not exist yet, or to standard output)
+    #[arg(long)]
+    pub init_map: bool,
+    /// The site folder (holding sesh.toml and content/)
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// "Today" for saying whether an embargoed or expiring entry would be published (YYYY-MM-DD)
+    #[arg(long, value_parser = AsOf::parse)]
+    pub as_of: Option<AsOf>,
+}
+
+impl ImportArgs {
+    pub fn run(self) -> Result<()> {
+        if self.init_map {
+            return self.write_map();
+        }
+        let (Some(contest), Some(map)) = (self.contest.clone(), self.map.clone()) else {
+            bail!("sesh import needs --contest SLUG and --map MAPPING.toml (or --init-map)");
+        };
+        let overrides = Overrides {
+            as_of: self.as_of.clone(),
+            ..Overrides::default()
+        };
+        let config = Config::load(&self.root, &overrides)?;
+        let options = crate::import::Options {
+            export: self.export,
+            contest,
+            map,
+            attachments: self.attachments,
+            encoding: self.encoding,
+            sheet: self.sheet,
+            dry_run: self.dry_run,
+        };
+        let report = crate::import::run(&config.content_dir, &options, &config.as_of)?;
+        match self.format {
+            Format::Table => print!("{}", report.table()),
+            Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        }
+        Ok(())
+    }
+
+    fn write_map(&self) -> Result<()> {
+        let text = crate::import::init_map(&self.export, self.encoding, self.sheet.as_deref())?;
+        let Some(path) = &self.map else {
+            print!("{text}");
+            return Ok(());
+        };
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path);
+        let mut file = match file {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
+                "`{}` already exists; nothing was written\n  hint: give --map a new file name, or leave --map out to print the mapping",
+                path.display()
+            ),
+            other => other.with_context(|| format!("cannot create `{}`", path.display()))?,
+        };
+        std::io::Write::write_all(&mut file, text.as_bytes())
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+        eprintln!(
+            "Wrote {}: every column of the export is listed, commented out. Uncomment and fill in the fields you need, then run sesh import with --contest and --map.",
+            path.display()
         );
         Ok(())
     }

@@ -12,8 +12,10 @@
 //! 6. [`search`]: the client-side search index, from the rendered public pages' text
 //! 7. [`output`]: staged output swapped in place only when the whole build succeeded
 //!
-//! [`report`] collects problems and exclusions, [`progress`] shows the long stages running; [`audit`] explains every decision and scans the
-//! output for leaks; [`cli`] is the command line.
+//! Before the pipeline, [`import`] turns a submission form's export into entry folders (it
+//! writes `[consent]` as answered; the gate still decides). [`report`] collects problems and
+//! exclusions, [`progress`] shows the long stages running; [`audit`] explains every decision and
+//! scans the output for leaks; [`cli`] is the command line.
 
 pub mod audit;
 pub(crate) mod check;
@@ -24,6 +26,7 @@ pub mod content;
 pub(crate) mod csv_cell;
 pub(crate) mod entry_checks;
 pub mod images;
+pub(crate) mod import;
 pub(crate) mod init;
 pub(crate) mod licenses;
 pub(crate) mod localize;

@@ -175,7 +175,7 @@ fn home(title: &str) -> String {
 
 const FRAMEWORK: &str = "+++\ntitle = \"Framework\"\ndescription = \"The framework the contests contribute to.\"\n+++\n\nDescribe your framework here. Each level-2 heading is a section; entries list the ids of the\nsections they illustrate (`framework = [\"needs\"]`).\n\n## Identifying unmet needs {#needs}\n\nWhose needs are not met, and who says so?\n";
 
-const CONTEST: &str = "+++\ntitle = \"An example contest\"\nsummary = \"One sentence about what the contest asked for.\"\nstart = 2026-01-01\nend = 2026-03-31\norganisers = [\"Your organisation\"]\npurpose = \"Why the contest was run.\"\naudience = \"Who it was for.\"\n+++\n\nDescribe the contest here: the call, the judging, what happened to the winning ideas.\n";
+const CONTEST: &str = "+++\n# Entries submitted through a form: `sesh import EXPORT --contest example-contest --map map.toml`\n# writes one folder per response here, consent from the answers the mapping lists (README:\n# \"From a form export to a published archive\"; `sesh import EXPORT --init-map` starts a mapping).\ntitle = \"An example contest\"\nsummary = \"One sentence about what the contest asked for.\"\nstart = 2026-01-01\nend = 2026-03-31\norganisers = [\"Your organisation\"]\npurpose = \"Why the contest was run.\"\naudience = \"Who it was for.\"\n+++\n\nDescribe the contest here: the call, the judging, what happened to the winning ideas.\n";
 
 #[cfg(test)]
 mod tests {

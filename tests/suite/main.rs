@@ -14,6 +14,7 @@ mod errors;
 mod example;
 mod hostile;
 mod images;
+mod import;
 mod kinds;
 mod languages;
 mod media;
