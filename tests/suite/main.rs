@@ -25,5 +25,6 @@ mod search;
 mod serve;
 mod theme;
 mod themes;
+mod validators;
 mod weight;
 mod xss;
