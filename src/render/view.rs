@@ -267,6 +267,7 @@ pub struct MediaView {
     pub duration: Option<String>,
     /// ISO 8601 duration for `<time datetime>`: `PT3M12S`.
     pub duration_iso: Option<String>,
+    pub seconds: Option<u32>,
     /// Pages of a document.
     pub pages: Option<usize>,
     pub poster: Option<ImageView>,
