@@ -238,7 +238,8 @@ pub struct HomeView<'a> {
 pub struct ImageView {
     pub src: String,
     pub srcset: String,
-    /// The same sizes as WebP (`webp = true`), for a `<source>` inside `<picture>`.
+    /// The sizes for browsers that take WebP, for a `<source>` inside `<picture>`: each size's
+    /// WebP file where it is smaller, else its JPEG or PNG (`None` when no size has one).
     pub webp_srcset: Option<String>,
     pub width: u32,
     pub height: u32,
