@@ -422,7 +422,11 @@ fn exports_list_every_published_media_file_of_every_kind() {
     );
     // Every published video, audio, caption and PDF file is listed, and an image of every
     // published picture (the largest; the smaller sizes are the same picture).
-    let picture = |f: &str| f.rsplit_once('-').map(|(_, hash)| hash.to_string());
+    // `<entry>-<width>-<hash>.<jpg, png or webp>`: the hash names the picture.
+    let picture = |f: &str| {
+        let (_, name) = f.rsplit_once('-')?;
+        name.split('.').next().map(String::from)
+    };
     let pictures: std::collections::BTreeSet<_> =
         listed.iter().filter_map(|f| picture(f)).collect();
     for file in site
