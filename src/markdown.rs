@@ -496,7 +496,7 @@ fn finish(
     let html = BEFORE_SANITISING.replace_all(&html);
     let dropped = Mutex::new(Vec::new());
     let clean = match raw_html {
-        true => sanitiser(links, &dropped).clean(&html).to_string(),
+        true => rel_only_with_href(&sanitiser(links, &dropped).clean(&html).to_string()),
         false => html,
     };
     let html = AFTER_SANITISING.replace_all(&replace_placeholders(&clean, images));
@@ -574,6 +574,29 @@ fn sanitiser<'a>(links: &'a dyn Links, dropped: &'a Mutex<Vec<Dropped>>) -> ammo
             dropped,
         })));
     b
+}
+
+/// The sanitiser gives every `<a>` a `rel`, also one whose unsafe `href` it removed; HTML allows
+/// `rel` only on a link with `href`, so it is taken off those placeholders.
+fn rel_only_with_href(html: &str) -> String {
+    let rel = format!(" rel=\"{LINK_REL}\"");
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<a ") {
+        // Attribute values are escaped by the sanitiser: the tag ends at the first `>`.
+        let end = rest[start..]
+            .find('>')
+            .map_or(rest.len(), |e| start + e + 1);
+        let tag = &rest[start..end];
+        out.push_str(&rest[..start]);
+        match tag.contains(" href=") {
+            true => out.push_str(tag),
+            false => out.push_str(&tag.replacen(&rel, "", 1)),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Resolves relative URLs left in the HTML (raw HTML links) with the caller's [`Links`].
@@ -861,6 +884,10 @@ mod tests {
             assert!(!out.contains(bad), "{bad} in {out}");
         }
         assert!(out.contains("class=\"footnote\""), "{out}");
+        assert!(
+            out.contains("<a>j</a>"),
+            "no rel on a link without href: {out}"
+        );
     }
 
     #[test]

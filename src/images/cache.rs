@@ -50,7 +50,6 @@ pub enum Stored {
         extension: String,
         /// Largest first.
         sizes: Vec<Size>,
-        webp: bool,
         /// Non-fatal remarks (an unusable colour profile…), repeated as warnings on every build.
         notes: Vec<String>,
     },
@@ -64,6 +63,8 @@ pub enum Stored {
 pub struct Size {
     pub width: u32,
     pub height: u32,
+    /// A WebP file of this size exists (`webp = true` and it is smaller than the main file).
+    pub webp: bool,
 }
 
 /// File name of one size inside an entry folder.
@@ -103,16 +104,13 @@ impl Cache {
         let text = std::fs::read_to_string(dir.join(META)).ok()?;
         let stored: Stored = serde_json::from_str(&text).ok()?;
         if let Stored::Made {
-            extension,
-            sizes,
-            webp,
-            ..
+            extension, sizes, ..
         } = &stored
         {
             let present = |name: String| dir.join(name).is_file();
             let complete = sizes.iter().all(|s| {
                 present(file_name(s.width, extension))
-                    && (!webp || present(file_name(s.width, "webp")))
+                    && (!s.webp || present(file_name(s.width, "webp")))
             });
             if !complete {
                 return None;
@@ -285,8 +283,8 @@ mod tests {
             sizes: vec![Size {
                 width: 8,
                 height: 4,
+                webp: false,
             }],
-            webp: false,
             notes: vec![],
         };
         assert_eq!(cache.load(&key), None);

@@ -45,7 +45,7 @@ impl Run<'_> {
 
     /// A fresh rendition: stored in the cache and linked from there, else written directly.
     fn place_fresh(&self, job: &Job, key: Key, rendition: Rendition) -> Outcome {
-        let (stored, files) = to_stored(rendition, self.settings.webp);
+        let (stored, files) = to_stored(rendition);
         if let Some(cache) = self.cache
             && cache.store(&key, &stored, &files).is_ok()
         {
@@ -78,13 +78,10 @@ impl Run<'_> {
         stored: &Stored,
         put: impl Fn(&str, &Path) -> std::io::Result<()>,
     ) -> Result<Published, Failure> {
-        let (extension, sizes, webp) = match stored {
+        let (extension, sizes) = match stored {
             Stored::Made {
-                extension,
-                sizes,
-                webp,
-                ..
-            } => (extension, sizes, *webp),
+                extension, sizes, ..
+            } => (extension, sizes),
             Stored::Refused { message, hint } => return Err(Failure::new(message, hint)),
         };
         let mut variants = Vec::with_capacity(sizes.len());
@@ -99,7 +96,7 @@ impl Run<'_> {
                 )
             };
             let path = name(extension);
-            let webp = webp.then(|| name("webp"));
+            let webp = size.webp.then(|| name("webp"));
             for (published, ext) in [(Some(&path), extension.as_str()), (webp.as_ref(), "webp")] {
                 if let Some(published) = published {
                     put(
@@ -162,23 +159,24 @@ impl Outcome {
 }
 
 /// The cache's record of a rendition, and its files by cache name.
-fn to_stored(rendition: Rendition, webp: bool) -> (Stored, Vec<(String, Vec<u8>)>) {
+fn to_stored(rendition: Rendition) -> (Stored, Vec<(String, Vec<u8>)>) {
     let mut files = Vec::new();
     let mut sizes = Vec::new();
     for size in rendition.sizes {
         files.push((cache::file_name(size.width, rendition.extension), size.main));
+        let webp = size.webp.is_some();
         if let Some(bytes) = size.webp {
             files.push((cache::file_name(size.width, "webp"), bytes));
         }
         sizes.push(Size {
             width: size.width,
             height: size.height,
+            webp,
         });
     }
     let stored = Stored::Made {
         extension: rendition.extension.to_string(),
         sizes,
-        webp,
         notes: rendition.notes,
     };
     (stored, files)

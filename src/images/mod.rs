@@ -43,7 +43,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Bump when a change to this module changes output bytes: every cache entry is then remade.
-pub const PIPELINE_VERSION: u32 = 3;
+pub const PIPELINE_VERSION: u32 = 4;
 
 /// One published size of an image.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,7 +52,7 @@ pub struct Variant {
     pub height: u32,
     /// Path inside the output folder, `/`-separated.
     pub path: String,
-    /// The same size as WebP, when `webp = true`.
+    /// The same size as WebP, when `webp = true` and it is smaller.
     pub webp: Option<String>,
 }
 

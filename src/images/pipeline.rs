@@ -25,6 +25,7 @@ pub struct Encoded {
     pub width: u32,
     pub height: u32,
     pub main: Vec<u8>,
+    /// The same size as WebP, when asked for and smaller than `main`.
     pub webp: Option<Vec<u8>>,
 }
 
@@ -110,8 +111,11 @@ fn encode_one(
 ) -> Result<Encoded, Failure> {
     let upright = orient::apply(raster, orientation);
     let main = encode::main(&upright, settings.quality).map_err(internal)?;
+    // WebP only where it saves bytes: a size whose WebP is not smaller is offered as JPEG (or
+    // PNG) alone.
     let webp = match settings.webp && upright.pixels != Pixels::Cmyk {
-        true => Some(encode::webp(&upright, settings.quality).map_err(internal)?),
+        true => Some(encode::webp(&upright, settings.quality).map_err(internal)?)
+            .filter(|webp| webp.len() < main.len()),
         false => None,
     };
     Ok(Encoded {

@@ -65,8 +65,8 @@ mod tests {
     #[test]
     fn widths_never_upscale() {
         let s = ImageSettings::default();
-        assert_eq!(widths(3000, &s), [320, 640, 1024, 1600]);
-        assert_eq!(widths(800, &s), [320, 640, 800]);
+        assert_eq!(widths(3000, &s), [360, 720, 1080, 1600]);
+        assert_eq!(widths(800, &s), [360, 720, 800]);
         assert_eq!(widths(200, &s), [200]);
     }
 

@@ -4,11 +4,11 @@
 //! consented media the pages show, so nothing the gate refused can appear in them.
 
 use super::citation::{output_view, stem};
-use super::view::{CiteView, CreditView, DoiView, LinkView, OutputView};
+use super::view::{CiteView, CreditView, DoiView, ImageView, LinkView, OutputView};
 use super::{OutputFile, Renderer};
 use crate::licenses::{self, License};
 use crate::public::ContestStats;
-use crate::public::{Contest, Entry};
+use crate::public::{Contest, Entry, Media, MediaKind};
 use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 /// Version of the export format (in every file and in `schema.json`): bumped on any change
 /// to the fields; the major part when a field is removed or changes meaning.
-pub const SCHEMA_VERSION: &str = "1.0.0";
+pub const SCHEMA_VERSION: &str = "2.0.0";
 
 /// The JSON Schema of `entries.json` and `contests.json`.
 const SCHEMA: &str = include_str!("data_schema.json");
@@ -106,13 +106,45 @@ struct ContestRef<'a> {
     url: String,
 }
 
+/// A published media item of an entry: its file (or, for an external item, its address) and
+/// what a reuser needs to know about it. Fields that do not apply to its kind are `null`.
 #[derive(Serialize)]
 struct MediaRecord<'a> {
+    /// `image`, `video`, `audio`, `document` or `link`.
+    kind: &'static str,
+    url: String,
+    /// `url` is an address elsewhere (a video host, a web page), not a file of the archive.
+    external: bool,
+    mime: Option<&'static str>,
+    /// Size of the published file (videos, audio, documents).
+    bytes: Option<u64>,
+    width: Option<u32>,
+    height: Option<u32>,
+    /// Seconds (videos, audio).
+    duration: Option<u32>,
+    /// Pages (documents).
+    pages: Option<usize>,
+    alt: &'a str,
+    caption: Option<&'a str>,
+    /// The image shown before a video, audio file, document or link loads.
+    poster: Option<ImageRecord>,
+    /// WebVTT caption tracks.
+    captions: Vec<TrackRecord>,
+    /// Other addresses of the same external video.
+    mirrors: &'a [String],
+}
+
+#[derive(Serialize)]
+struct ImageRecord {
     url: String,
     width: u32,
     height: u32,
-    alt: &'a str,
-    caption: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct TrackRecord {
+    lang: String,
+    url: String,
 }
 
 #[derive(Serialize)]
@@ -298,16 +330,7 @@ impl<'a> Renderer<'a> {
             media: entry
                 .media
                 .iter()
-                .filter_map(|m| {
-                    let image = self.image_view(m)?;
-                    Some(MediaRecord {
-                        url: self.absolute(&image.full),
-                        width: image.full_width,
-                        height: image.full_height,
-                        alt: &m.alt,
-                        caption: m.caption.as_deref(),
-                    })
-                })
+                .filter_map(|m| self.media_record(entry, m))
                 .collect(),
             framework: self
                 .framework_links(entry, &framework_url)
@@ -320,6 +343,60 @@ impl<'a> Renderer<'a> {
             citation: self
                 .absolute_cite(self.cite_view(&citation, &stem(&[&contest.slug, &entry.slug]))),
         })
+    }
+
+    /// Every published file of a media item (the poster and caption tracks of a video
+    /// included), as the pages link them; `None` for a file that was not published.
+    fn media_record(&self, entry: &Entry, m: &'a Media) -> Option<MediaRecord<'a>> {
+        let image = |i: &ImageView| ImageRecord {
+            url: self.absolute(&i.full),
+            width: i.full_width,
+            height: i.full_height,
+        };
+        let mut record = MediaRecord {
+            kind: m.kind.id(),
+            url: String::new(),
+            external: false,
+            mime: None,
+            bytes: None,
+            width: None,
+            height: None,
+            duration: None,
+            pages: None,
+            alt: &m.alt,
+            caption: m.caption.as_deref(),
+            poster: None,
+            captions: Vec::new(),
+            mirrors: &m.mirrors,
+        };
+        if m.kind == MediaKind::Image {
+            let shown = image(&self.image_view(m)?);
+            record.mime = Some(image_mime(&shown.url));
+            (record.width, record.height) = (Some(shown.width), Some(shown.height));
+            record.url = shown.url;
+            return Some(record);
+        }
+        let view = self.media_view(entry, m)?;
+        record.url = match (&view.src, &view.url) {
+            (Some(src), _) => self.absolute(src),
+            (None, Some(url)) => url.clone(),
+            (None, None) => return None,
+        };
+        record.external = view.src.is_none();
+        record.mime = view.mime;
+        record.bytes = view.size;
+        record.duration = view.seconds;
+        record.pages = view.pages;
+        record.poster = view.poster.as_ref().map(image);
+        record.captions = view
+            .captions
+            .iter()
+            .map(|t| TrackRecord {
+                lang: t.lang.clone(),
+                url: self.absolute(&t.src),
+            })
+            .collect();
+        Some(record)
     }
 
     fn contest_record(&self, contest: &'a Contest) -> Result<ContestRecord<'a>> {
@@ -431,8 +508,27 @@ impl EntryRecord<'_> {
                 .and_then(|l| l.url.clone())
                 .unwrap_or_default(),
             self.doi.as_ref().map(|d| d.id.clone()).unwrap_or_default(),
-            join(self.media.iter().map(|m| m.url.clone()).collect()),
+            join(self.media.iter().flat_map(MediaRecord::urls).collect()),
             join(self.framework.iter().map(|f| f.title.clone()).collect()),
         ]
+    }
+}
+
+impl MediaRecord<'_> {
+    /// The item's address, then its poster's and its caption tracks'.
+    fn urls(&self) -> Vec<String> {
+        let mut urls = vec![self.url.clone()];
+        urls.extend(self.poster.as_ref().map(|p| p.url.clone()));
+        urls.extend(self.captions.iter().map(|t| t.url.clone()));
+        urls
+    }
+}
+
+/// The type of a published image, by the extension sesh gave it.
+fn image_mime(url: &str) -> &'static str {
+    match url.rsplit('.').next() {
+        Some("png") => "image/png",
+        Some("webp") => "image/webp",
+        _ => "image/jpeg",
     }
 }

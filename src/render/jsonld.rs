@@ -2,10 +2,11 @@
 //! engines see exactly the public credits a reader sees), and [`script_safe`] text to put inside
 //! `<script type="application/ld+json">`.
 
-use super::citation::{Citation, Work};
+use super::citation::{Citation, Medium, Work};
 use crate::public::{Output, OutputKind};
 use crate::web::doi_url;
-use serde_json::{Value, json};
+use jiff::civil::Date;
+use serde_json::{Map, Value, json};
 
 /// What an entry's JSON-LD says beyond its citation.
 pub struct EntryLd<'a> {
@@ -17,15 +18,80 @@ pub struct EntryLd<'a> {
     pub country: Option<&'a str>,
     /// Absolute URLs of the largest variant of each published image.
     pub images: Vec<String>,
+    pub media: MediaFacts,
     pub site_url: &'a str,
+}
+
+/// What an entry's media (its first item decides its [`Medium`]) tells search engines.
+#[derive(Debug, Default)]
+pub struct MediaFacts {
+    /// Absolute URL of the published file: the first image at its largest, the video, the audio.
+    pub content_url: Option<String>,
+    /// Absolute URL of the first item's poster, else of the entry's first image.
+    pub thumbnail: Option<String>,
+    /// ISO 8601: `PT3M12S`.
+    pub duration: Option<String>,
+    pub mime: Option<&'static str>,
+    /// When it was made public: as cited (the entry's date, else its contest's).
+    pub date: Option<Date>,
+    /// The credit line; empty when the entry credits no one.
+    pub credit: String,
+    /// The license deed, else its SPDX id.
+    pub license: Option<String>,
+    /// Where the archive explains how to reuse what it holds.
+    pub license_page: Option<String>,
+}
+
+/// The schema.org type of an entry of `medium`, with the properties search engines require of
+/// that type (Google's rich results: a `VideoObject` needs `thumbnailUrl` and `uploadDate`, an
+/// `ImageObject` `contentUrl` and a credit or a license; `AudioObject` has no rich result, and
+/// gets schema.org's `contentUrl`). An entry that cannot give them (a video without poster,
+/// image or date) is described as a `CreativeWork`, which asks for nothing more.
+pub fn typed(medium: Medium, f: &MediaFacts) -> (&'static str, Map<String, Value>) {
+    let mut required = Map::new();
+    let mut put = |key: &str, value: Option<String>| match value {
+        Some(v) => required.insert(key.to_string(), json!(v)).is_none(),
+        None => false,
+    };
+    let credit = Some(f.credit.clone()).filter(|c| !c.trim().is_empty());
+    let complete = match medium {
+        Medium::Video => {
+            put("thumbnailUrl", f.thumbnail.clone())
+                & put("uploadDate", f.date.map(|d| d.to_string()))
+        }
+        Medium::Image => {
+            put("contentUrl", f.content_url.clone())
+                & (put("creditText", credit) | put("license", f.license.clone()))
+        }
+        Medium::Audio => put("contentUrl", f.content_url.clone()),
+        Medium::CaseStudy | Medium::Text => true,
+    };
+    match complete {
+        true => (medium.schema_type(), required),
+        false => ("CreativeWork", Map::new()),
+    }
+}
+
+/// A contest's entry as one of its parts: its type and what that type requires.
+pub fn part(url: &str, name: &str, medium: Medium, f: &MediaFacts) -> Value {
+    let (ty, required) = typed(medium, f);
+    let mut ld = json!({"@type": ty, "@id": url, "url": url, "name": name});
+    extend(&mut ld, required);
+    ld
+}
+
+fn extend(ld: &mut Value, properties: Map<String, Value>) {
+    if let Some(object) = ld.as_object_mut() {
+        object.extend(properties);
+    }
 }
 
 /// JSON-LD of an entry: `ImageObject`, `VideoObject`, `ScholarlyArticle`… by medium.
 pub fn entry(e: &EntryLd) -> Value {
     let c = e.citation;
-    let ty = match c.work {
-        Work::Entry(m) => m.schema_type(),
-        Work::Contest => "CreativeWork",
+    let (ty, required) = match c.work {
+        Work::Entry(m) => typed(m, &e.media),
+        Work::Contest => ("CreativeWork", Map::new()),
     };
     let mut ld = common(c, ty, e.site_url);
     ld["headline"] = json!(truncate(&c.title, 110));
@@ -54,10 +120,31 @@ pub fn entry(e: &EntryLd) -> Value {
     if let Some(first) = e.images.first() {
         ld["image"] = json!(e.images);
         ld["thumbnailUrl"] = json!(first);
-        if ty == "ImageObject" {
-            ld["contentUrl"] = json!(first);
-        }
     }
+    extend(&mut ld, required);
+    let f = &e.media;
+    let mut recommended = Map::new();
+    let mut put = |key: &str, value: &Option<String>| {
+        if let Some(v) = value {
+            recommended.insert(key.to_string(), json!(v));
+        }
+    };
+    match ty {
+        "VideoObject" | "AudioObject" => {
+            put("contentUrl", &f.content_url);
+            put("duration", &f.duration);
+            put("encodingFormat", &f.mime.map(String::from));
+        }
+        "ImageObject" if f.license.is_some() => {
+            put("license", &f.license);
+            put("acquireLicensePage", &f.license_page);
+        }
+        _ => {}
+    }
+    if ty == "ImageObject" && !c.authors.is_empty() {
+        recommended.insert("creator".into(), ld["author"].clone());
+    }
+    extend(&mut ld, recommended);
     ld
 }
 
@@ -66,7 +153,7 @@ pub fn entry(e: &EntryLd) -> Value {
 pub fn contest(
     c: &Citation,
     summary: Option<&str>,
-    parts: &[(String, String, &'static str)],
+    parts: Vec<Value>,
     outputs: &[Output],
     site_url: &str,
 ) -> Value {
@@ -79,10 +166,7 @@ pub fn contest(
         .iter()
         .map(|a| json!({"@type": "Organization", "name": a}))
         .collect();
-    ld["hasPart"] = parts
-        .iter()
-        .map(|(url, name, ty)| json!({"@type": ty, "@id": url, "url": url, "name": name}))
-        .collect();
+    ld["hasPart"] = Value::Array(parts);
     if !outputs.is_empty() {
         ld["subjectOf"] = outputs.iter().map(output).collect();
     }

@@ -31,6 +31,11 @@ impl Renderer<'_> {
             .filter(|(_, m)| m.kind != MediaKind::Image)
             .filter_map(|(i, m)| {
                 let mut view = self.media_view(entry, m)?;
+                view.transcript_html = m.transcript.as_deref().map(|text| {
+                    let statics = HashSet::new();
+                    let links = BodyLinks::page(&self.routes, &entry.body.dir, &statics);
+                    markdown::render(text, &links).html
+                });
                 if view.embed.is_some() {
                     view.player = Some(format!("{entry_url}play-{}/", i + 1));
                     view.player_path = Some(format!("{entry_path}/play-{}/index.html", i + 1));
@@ -40,7 +45,9 @@ impl Renderer<'_> {
             .collect()
     }
 
-    fn media_view(&self, entry: &Entry, m: &Media) -> Option<MediaView> {
+    /// A video, audio file, document or link as published (without its transcript, which
+    /// only pages show); `None` for a local file sesh could not clean.
+    pub(super) fn media_view(&self, entry: &Entry, m: &Media) -> Option<MediaView> {
         let file = match &m.url {
             Some(_) => None,
             // A local file sesh could not clean is not shown at all.
@@ -71,11 +78,6 @@ impl Renderer<'_> {
                 default: i == 0,
             })
             .collect();
-        let transcript_html = m.transcript.as_deref().map(|text| {
-            let statics = HashSet::new();
-            let links = BodyLinks::page(&self.routes, &entry.body.dir, &statics);
-            markdown::render(text, &links).html
-        });
         Some(MediaView {
             kind: m.kind.id(),
             label,
@@ -86,13 +88,14 @@ impl Renderer<'_> {
             size_text: file.map(|f| size_text(f.bytes)),
             duration: seconds.map(duration_text),
             duration_iso: seconds.map(|s| format!("PT{}M{}S", s / 60, s % 60)),
+            seconds,
             pages: file.and_then(|f| f.pages),
             poster: m
                 .poster
                 .as_ref()
                 .and_then(|p| self.poster_view(p, m, entry)),
             captions,
-            transcript_html,
+            transcript_html: None,
             url: m.url.clone(),
             host: host.as_deref().map(host_name),
             embed: m.url.as_deref().and_then(embed_url),
@@ -111,7 +114,12 @@ impl Renderer<'_> {
     }
 
     /// A poster as an image; its alt text names what it stands for.
-    fn poster_view(&self, poster: &std::path::Path, m: &Media, entry: &Entry) -> Option<ImageView> {
+    pub(super) fn poster_view(
+        &self,
+        poster: &std::path::Path,
+        m: &Media,
+        entry: &Entry,
+    ) -> Option<ImageView> {
         let image = Media {
             path: poster.to_path_buf(),
             alt: match m.alt.trim() {

@@ -393,7 +393,7 @@ impl Links for BodyLinks<'_> {
 }
 
 /// `sizes` for images at reading width in a body.
-pub const BODY_SIZES: &str = "(min-width: 48rem) 44rem, calc(100vw - 2rem)";
+pub const BODY_SIZES: &str = "(min-width: 48rem) 44rem, calc(100vw - 2.5rem)";
 
 /// A responsive `<img>` for a processed image, inside `<picture>` with a WebP `<source>` when
 /// WebP sizes exist. `eager` for the first image of a page: no lazy loading, high priority.
@@ -437,18 +437,19 @@ pub fn srcset(routes: &Routes, published: &Published) -> String {
         .join(", ")
 }
 
-/// The same for the WebP sizes, when every size has one.
+/// The candidates offered to browsers that take WebP: each size's WebP file where it has one
+/// (it is smaller), else its JPEG or PNG; `None` when no size has a WebP file.
 pub fn webp_srcset(routes: &Routes, published: &Published) -> Option<String> {
-    let parts: Option<Vec<String>> = published
+    published.variants.iter().find(|v| v.webp.is_some())?;
+    let parts: Vec<String> = published
         .variants
         .iter()
         .map(|v| {
-            v.webp
-                .as_ref()
-                .map(|w| format!("{} {}w", routes.file(w), v.width))
+            let file = v.webp.as_ref().unwrap_or(&v.path);
+            format!("{} {}w", routes.file(file), v.width)
         })
         .collect();
-    parts.map(|p| p.join(", "))
+    Some(parts.join(", "))
 }
 
 #[cfg(test)]

@@ -238,7 +238,8 @@ pub struct HomeView<'a> {
 pub struct ImageView {
     pub src: String,
     pub srcset: String,
-    /// The same sizes as WebP (`webp = true`), for a `<source>` inside `<picture>`.
+    /// The sizes for browsers that take WebP, for a `<source>` inside `<picture>`: each size's
+    /// WebP file where it is smaller, else its JPEG or PNG (`None` when no size has one).
     pub webp_srcset: Option<String>,
     pub width: u32,
     pub height: u32,
@@ -267,6 +268,7 @@ pub struct MediaView {
     pub duration: Option<String>,
     /// ISO 8601 duration for `<time datetime>`: `PT3M12S`.
     pub duration_iso: Option<String>,
+    pub seconds: Option<u32>,
     /// Pages of a document.
     pub pages: Option<usize>,
     pub poster: Option<ImageView>,

@@ -313,8 +313,8 @@ pub fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Metadata blocks found in a JPEG or PNG: EXIF/XMP (APP1), ICC (APP2), IPTC (APP13), comments,
-/// and PNG text/EXIF chunks. Published images must have none.
+/// Metadata blocks found in a JPEG, PNG or WebP: EXIF/XMP (APP1), ICC (APP2), IPTC (APP13),
+/// comments, PNG text/EXIF chunks, WebP EXIF/XMP/ICC chunks. Published images must have none.
 pub fn image_metadata(bytes: &[u8]) -> Vec<String> {
     let mut found = Vec::new();
     if bytes.starts_with(&[0xFF, 0xD8]) {
@@ -352,8 +352,19 @@ pub fn image_metadata(bytes: &[u8]) -> Vec<String> {
             }
             i += 12 + len;
         }
+    } else if bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
+        let mut i = 12;
+        while i + 8 <= bytes.len() {
+            let kind = String::from_utf8_lossy(&bytes[i..i + 4]).into_owned();
+            let len = u32::from_le_bytes([bytes[i + 4], bytes[i + 5], bytes[i + 6], bytes[i + 7]])
+                as usize;
+            if matches!(kind.as_str(), "EXIF" | "XMP " | "ICCP") {
+                found.push(format!("WebP {kind} chunk"));
+            }
+            i += 8 + len + len % 2;
+        }
     } else {
-        found.push("not a JPEG or PNG".into());
+        found.push("not a JPEG, PNG or WebP".into());
     }
     found
 }

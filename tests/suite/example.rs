@@ -58,7 +58,7 @@ fn no_restricted_marker_or_private_value_reaches_the_output() {
     for file in site
         .files()
         .into_iter()
-        .filter(|f| f.ends_with(".jpg") || f.ends_with(".png"))
+        .filter(|f| f.ends_with(".jpg") || f.ends_with(".png") || f.ends_with(".webp"))
     {
         let bytes = std::fs::read(site.out.join(&file)).unwrap();
         assert_eq!(image_metadata(&bytes), Vec::<String>::new(), "{file}");

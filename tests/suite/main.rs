@@ -29,5 +29,6 @@ mod search;
 mod serve;
 mod theme;
 mod themes;
+mod validators;
 mod weight;
 mod xss;

@@ -78,7 +78,7 @@ fn exports_validate_against_their_schema_and_list_every_published_entry() {
     let site = Site::example();
     site.build(&[]).success();
     let schema = json(&site, "data/schema.json");
-    assert_eq!(schema["version"], "1.0.0");
+    assert_eq!(schema["version"], "2.0.0");
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
     let entries = json(&site, "data/entries.json");
     let contests = json(&site, "data/contests.json");
@@ -118,11 +118,11 @@ fn exports_validate_against_their_schema_and_list_every_published_entry() {
             "{url} not published"
         );
         for m in e["media"].as_array().unwrap() {
-            let rel = m["url"]
-                .as_str()
-                .unwrap()
-                .replace("https://sesh-archive.example.org/", "");
-            assert!(site.exists(&rel), "media {rel} not in the output");
+            let url = m["url"].as_str().unwrap();
+            match url.strip_prefix("https://sesh-archive.example.org/") {
+                Some(rel) => assert!(site.exists(rel), "media {rel} not in the output"),
+                None => assert!(m["external"] == true && url.starts_with("https://"), "{m}"),
+            }
         }
     }
     let withdrawn = site.page("data/entries.json").contains("consent-is-sexy");
@@ -136,7 +136,7 @@ fn exports_validate_against_their_schema_and_list_every_published_entry() {
     assert_eq!(hep["outputs"][0]["kind"], "guideline");
     assert_eq!(hep["outputs"][0]["year"], 2017);
     let readme = site.page("data/README.txt");
-    assert!(readme.contains("Creative Commons Attribution 4.0") && readme.contains("1.0.0"));
+    assert!(readme.contains("Creative Commons Attribution 4.0") && readme.contains("2.0.0"));
 }
 
 /// RFC 4180 records (a small reader for the test: quotes, doubled quotes, CRLF).
@@ -268,10 +268,240 @@ fn json_ld_parses_has_required_properties_and_survives_a_script_title() {
         .map(|n| n["@type"].as_str().unwrap())
         .collect();
     assert_eq!(types, ["WebSite", "Organization"]);
-    // Every page's JSON-LD parses (json_ld panics otherwise).
+    // Every page's JSON-LD parses (json_ld panics otherwise), and every media object in it, in
+    // both languages and in contests' `hasPart`, has what rich results require.
+    let mut found = std::collections::BTreeMap::new();
+    let mut gaps = Vec::new();
     for page in site.files().into_iter().filter(|f| f.ends_with(".html")) {
-        json_ld(&site.page(&page));
+        for block in json_ld(&site.page(&page)) {
+            gaps.extend(
+                rich_result_gaps(&block, &site, &mut found)
+                    .into_iter()
+                    .map(|g| format!("{page}: {g}")),
+            );
+        }
     }
+    assert!(gaps.is_empty(), "{gaps:#?}");
+    for (ty, at_least) in [
+        ("VideoObject", 8),
+        ("ImageObject", 20),
+        ("CreativeWorkSeries", 6),
+    ] {
+        let n = found.get(ty).copied().unwrap_or(0);
+        assert!(n >= at_least, "{n} {ty} checked: {found:?}");
+    }
+    let video = json_ld(&site.page("contests/hiv-testing-video/testing-together/index.html"));
+    assert_eq!(video[0]["@type"], "VideoObject");
+    assert_eq!(video[0]["uploadDate"], "2014-09-12");
+    assert!(video[0]["contentUrl"].as_str().unwrap().ends_with(".mp4"));
+    // The check can fail: a video without a thumbnail, an image without a credit or license.
+    let mut none = std::collections::BTreeMap::new();
+    let bare = serde_json::json!({"hasPart": [
+        {"@type": "VideoObject", "name": "v", "uploadDate": "2014-09-12"},
+        {"@type": "ImageObject", "contentUrl": "https://sesh-archive.example.org/x.jpg"}
+    ]});
+    assert_eq!(rich_result_gaps(&bare, &site, &mut none).len(), 3);
+}
+
+/// What Google's rich results require of the media objects in `ld` (nested ones included), as
+/// "type id: what is missing", counting the objects checked by type in `found`: a
+/// `VideoObject` needs `name`, `thumbnailUrl` and `uploadDate`; an `ImageObject` `contentUrl`
+/// and one of `creator`, `creditText`, `copyrightNotice`, `license`. Google has no rich result
+/// for `AudioObject`; schema.org's `contentUrl` is asked of it. Each URL of the site must be a
+/// file of the output.
+fn rich_result_gaps(
+    ld: &Value,
+    site: &Site,
+    found: &mut std::collections::BTreeMap<String, usize>,
+) -> Vec<String> {
+    let mut gaps = Vec::new();
+    let mut stack = vec![ld];
+    while let Some(node) = stack.pop() {
+        match node {
+            Value::Array(items) => stack.extend(items),
+            Value::Object(map) => {
+                stack.extend(map.values());
+                let Some(ty) = map.get("@type").and_then(Value::as_str) else {
+                    continue;
+                };
+                *found.entry(ty.to_string()).or_default() += 1;
+                let required: &[&[&str]] = match ty {
+                    "VideoObject" => &[&["name"], &["thumbnailUrl"], &["uploadDate"]],
+                    "ImageObject" => &[
+                        &["contentUrl"],
+                        &["creator", "creditText", "copyrightNotice", "license"],
+                    ],
+                    "AudioObject" => &[&["name"], &["contentUrl"]],
+                    _ => &[],
+                };
+                let id = map.get("@id").and_then(Value::as_str).unwrap_or("");
+                for any_of in required {
+                    if !any_of
+                        .iter()
+                        .any(|k| map.get(*k).is_some_and(|v| !v.is_null()))
+                    {
+                        gaps.push(format!("{ty} {id}: no {}", any_of.join(" or ")));
+                    }
+                }
+                for key in ["thumbnailUrl", "contentUrl"] {
+                    let url = map.get(key).and_then(Value::as_str).unwrap_or("");
+                    if let Some(rel) = url.strip_prefix("https://sesh-archive.example.org/")
+                        && !site.exists(rel)
+                    {
+                        gaps.push(format!("{ty} {id}: {key} {url} is not in the output"));
+                    }
+                }
+                if let Some(date) = map.get("uploadDate").and_then(Value::as_str)
+                    && date.parse::<jiff::civil::Date>().is_err()
+                {
+                    gaps.push(format!(
+                        "{ty} {id}: uploadDate {date} is not an ISO 8601 date"
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    gaps
+}
+
+/// The media-kinds fixture with an image and a link entry beside its videos, audio and PDF.
+fn every_media_kind() -> Site {
+    let site = Site::fixture("media-kinds");
+    let dir = "content/contests/kinds/photo-and-link";
+    std::fs::create_dir_all(site.path(dir)).unwrap();
+    std::fs::copy(
+        site.path("content/contests/kinds/external-video/poster.jpg"),
+        site.path(&format!("{dir}/photo.jpg")),
+    )
+    .unwrap();
+    site.write(
+        &format!("{dir}/index.md"),
+        "+++\ntitle = \"Photo and link\"\n[[authors]]\nname = \"Photo Taker\"\ncredit = \"name\"\n[consent]\npublish = true\nimages = true\n\n[[media]]\nfile = \"photo.jpg\"\nalt = \"A photo\"\n\n[[media]]\nurl = \"https://example.org/report\"\nalt = \"The report\"\n+++\n",
+    );
+    site
+}
+
+#[test]
+fn exports_list_every_published_media_file_of_every_kind() {
+    let site = every_media_kind();
+    site.build(&[]).success();
+    let schema = json(&site, "data/schema.json");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let entries = json(&site, "data/entries.json");
+    let errors: Vec<String> = validator
+        .iter_errors(&entries)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let base = "https://example.org/archive/";
+    let mut kinds = std::collections::BTreeSet::new();
+    let mut listed = std::collections::BTreeSet::new();
+    let mut csv_expected = Vec::new();
+    for e in entries["entries"].as_array().unwrap() {
+        let mut urls = Vec::new();
+        for m in e["media"].as_array().unwrap() {
+            kinds.insert(m["kind"].as_str().unwrap().to_string());
+            urls.push(m["url"].as_str().unwrap().to_string());
+            urls.extend(m["poster"]["url"].as_str().map(String::from));
+            for t in m["captions"].as_array().unwrap() {
+                urls.push(t["url"].as_str().unwrap().to_string());
+            }
+        }
+        for url in &urls {
+            if let Some(rel) = url.strip_prefix(base) {
+                assert!(site.exists(rel), "{url} is listed but not published");
+                listed.insert(rel.to_string());
+            }
+        }
+        csv_expected.push((e["id"].as_str().unwrap().to_string(), urls.join("; ")));
+    }
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        ["audio", "document", "image", "link", "video"]
+    );
+    // Every published video, audio, caption and PDF file is listed, and an image of every
+    // published picture (the largest; the smaller sizes are the same picture).
+    // `<entry>-<width>-<hash>.<jpg, png or webp>`: the hash names the picture.
+    let picture = |f: &str| {
+        let (_, name) = f.rsplit_once('-')?;
+        name.split('.').next().map(String::from)
+    };
+    let pictures: std::collections::BTreeSet<_> =
+        listed.iter().filter_map(|f| picture(f)).collect();
+    for file in site
+        .files()
+        .into_iter()
+        .filter(|f| f.starts_with("contests/"))
+    {
+        let ext = file.rsplit('.').next().unwrap_or("");
+        match ext {
+            "mp4" | "mov" | "m4a" | "pdf" | "vtt" => {
+                assert!(
+                    listed.contains(&file),
+                    "{file} is published but not in the export"
+                )
+            }
+            "jpg" | "png" | "webp" => assert!(
+                picture(&file).is_some_and(|p| pictures.contains(&p)),
+                "{file} is published but its picture is not in the export"
+            ),
+            _ => {}
+        }
+    }
+    assert!(
+        !site.page("data/entries.json").contains("CANARY"),
+        "unconsented media exported"
+    );
+    // The CSV's media_urls hold the same files.
+    let text = site.page("data/entries.csv");
+    let rows = parse_csv(text.strip_prefix('\u{feff}').unwrap());
+    let col = rows[0].iter().position(|h| h == "media_urls").unwrap();
+    for (id, urls) in csv_expected {
+        let row = rows
+            .iter()
+            .find(|r| r[0] == id)
+            .expect("a CSV row per entry");
+        assert_eq!(row[col], urls, "{id}");
+    }
+    let video = &rows.iter().find(|r| r[0] == "kinds/local-video").unwrap()[col];
+    assert!(
+        video.contains(".mp4") && video.contains(".vtt") && video.contains(".jpg"),
+        "{video}"
+    );
+    // JSON-LD of every page: videos with a poster and a date are `VideoObject`s, with what
+    // rich results require; the one without a poster is a `CreativeWork`.
+    let mut found = std::collections::BTreeMap::new();
+    let mut gaps = Vec::new();
+    for page in site.files().into_iter().filter(|f| f.ends_with(".html")) {
+        for block in json_ld(&site.page(&page)) {
+            let block = serde_json::to_string(&block)
+                .unwrap()
+                .replace(base, "https://sesh-archive.example.org/");
+            let block: Value = serde_json::from_str(&block).unwrap();
+            gaps.extend(
+                rich_result_gaps(&block, &site, &mut found)
+                    .into_iter()
+                    .map(|g| format!("{page}: {g}")),
+            );
+        }
+    }
+    assert!(gaps.is_empty(), "{gaps:#?}");
+    let ty = |entry: &str| {
+        json_ld(&site.page(&format!("contests/kinds/{entry}/index.html")))[0]["@type"].clone()
+    };
+    assert_eq!(ty("local-video"), "VideoObject");
+    assert_eq!(ty("external-video"), "VideoObject");
+    assert_eq!(ty("song"), "AudioObject");
+    assert_eq!(ty("photo-and-link"), "ImageObject");
+    assert_eq!(
+        ty("phone-mov"),
+        "CreativeWork",
+        "a video without poster or image"
+    );
+    let external = &json_ld(&site.page("contests/kinds/external-video/index.html"))[0];
+    assert_eq!(external["uploadDate"], "2019-06-30");
+    assert_eq!(external["duration"], "PT3M12S");
 }
 
 /// `@type{key, name = {value}, …}` → (type, key, fields); panics on unbalanced braces.
@@ -516,11 +746,28 @@ fn canaries_stay_out_of_exports_citations_and_metadata() {
     let contests = json(&site, "data/contests.json");
     assert_eq!(contests["contests"].as_array().unwrap().len(), 1);
     let published = &entries["entries"][0];
+    let media: Vec<(&str, &str)> = published["media"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["kind"].as_str().unwrap(), m["alt"].as_str().unwrap()))
+        .collect();
     assert_eq!(
-        published["media"].as_array().unwrap().len(),
-        1,
-        "only the consented poster"
+        media,
+        [
+            ("image", "A colourful poster"),
+            (
+                "video",
+                "A consented video whose file names its owner and place"
+            ),
+            (
+                "document",
+                "A consented PDF whose metadata names its author"
+            ),
+        ],
+        "only the consented poster, video and PDF"
     );
+    assert_eq!(published["media"][1]["captions"][0]["lang"], "en");
     let kinds: Vec<&str> = published["credits"]
         .as_array()
         .unwrap()

@@ -157,6 +157,45 @@ fn pages_extras_feed_sitemap_and_social_tags() {
             && !sitemap.contains("trial-arm-b")
             && !sitemap.contains("youth-hackathon")
     );
+    // A page left out of the sitemaps (player and search pages) tells search engines not to
+    // index it; every page in them may be indexed. Not-found pages answer 404 instead.
+    let mut listed = std::collections::BTreeSet::new();
+    for map in ["sitemap.xml", "zh-Hans/sitemap.xml"] {
+        for loc in site.page(map).split("<loc>").skip(1) {
+            let path = loc.split("</loc>").next().unwrap_or("");
+            let path = path
+                .strip_prefix("https://org.github.io/archive/")
+                .unwrap_or(path);
+            listed.insert(format!("{}index.html", percent_decode(path)));
+        }
+    }
+    let mut unlisted = Vec::new();
+    for page in site
+        .files()
+        .into_iter()
+        .filter(|f| f.ends_with(".html") && !f.ends_with("404.html"))
+    {
+        let noindex = site
+            .page(&page)
+            .contains("<meta name=\"robots\" content=\"noindex\">");
+        assert_eq!(
+            noindex,
+            !listed.contains(&page),
+            "{page}: noindex {noindex}"
+        );
+        if noindex {
+            unlisted.push(page);
+        }
+    }
+    assert_eq!(
+        unlisted,
+        [
+            "contests/condom-use-video-2015/pocket-sized/play-1/index.html",
+            "search/index.html",
+            "zh-Hans/contests/condom-use-video-2015/pocket-sized/play-1/index.html",
+            "zh-Hans/search/index.html",
+        ]
+    );
     let feed = site.page("atom.xml");
     assert!(feed.contains("<link rel=\"self\" type=\"application/atom+xml\" href=\"https://org.github.io/archive/atom.xml\"/>"));
     let ids: Vec<&str> = feed

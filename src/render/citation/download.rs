@@ -5,7 +5,7 @@
 
 use super::{self as citation, Citation, Medium, Work};
 use crate::licenses;
-use crate::public::{Contest, Entry, Output};
+use crate::public::{Contest, Entry, MediaKind, Output};
 use crate::render::jsonld;
 use crate::render::view::{
     CiteView, DoiView, LinkView, MetaView, OutputView, ReuseContestView, ReuseView,
@@ -160,31 +160,67 @@ impl Renderer<'_> {
             award,
             country: entry.country.as_deref(),
             images,
+            media: self.media_facts(contest, entry)?,
             site_url: self.base_url.as_str(),
         }))
     }
 
+    /// What the entry's media tells search engines: the first item's file, poster, duration
+    /// (its [`Medium`] is the first item's kind), the date, credit and license as cited. The
+    /// player address of an external video stays on its player page, which only a click opens.
+    fn media_facts(&self, contest: &Contest, entry: &Entry) -> Result<jsonld::MediaFacts> {
+        let first = entry.media.first();
+        let item = first
+            .filter(|m| m.kind != MediaKind::Image)
+            .and_then(|m| self.media_view(entry, m));
+        let first_image = entry.media.iter().find_map(|m| self.image_view(m));
+        let license = entry
+            .license
+            .as_deref()
+            .map(|l| licenses::describe(l).url.unwrap_or_else(|| l.to_string()));
+        Ok(jsonld::MediaFacts {
+            content_url: match first.map(|m| m.kind) {
+                Some(MediaKind::Image) => first_image.as_ref().map(|i| self.absolute(&i.full)),
+                _ => item
+                    .as_ref()
+                    .and_then(|v| v.src.as_ref())
+                    .map(|src| self.absolute(src)),
+            },
+            thumbnail: item
+                .as_ref()
+                .and_then(|v| v.poster.as_ref())
+                .or(first_image.as_ref())
+                .map(|i| self.absolute(&i.full)),
+            duration: item.as_ref().and_then(|v| v.duration_iso.clone()),
+            mime: item.as_ref().and_then(|v| v.mime),
+            date: entry.date.or(contest.end).or(contest.start),
+            credit: self.credit_line(&entry.credits, false)?,
+            license_page: license
+                .is_some()
+                .then(|| self.absolute(&self.routes.page(REUSE_SLUG))),
+            license,
+        })
+    }
+
     /// The JSON-LD of a contest page (its entries as parts, its outcomes).
-    pub(crate) fn contest_ld(&self, contest: &Contest, c: &Citation) -> serde_json::Value {
-        let parts: Vec<(String, String, &'static str)> = contest
+    pub(crate) fn contest_ld(&self, contest: &Contest, c: &Citation) -> Result<serde_json::Value> {
+        let parts = contest
             .entries
             .iter()
             .map(|e| {
                 let url = self.absolute(&self.routes.entry(&contest.slug, &e.slug));
-                (
-                    url,
-                    e.title.clone(),
-                    Medium::of(e, !contest.sections.is_empty()).schema_type(),
-                )
+                let medium = Medium::of(e, !contest.sections.is_empty());
+                let facts = self.media_facts(contest, e)?;
+                Ok(jsonld::part(&url, &e.title, medium, &facts))
             })
-            .collect();
-        jsonld::contest(
+            .collect::<Result<_>>()?;
+        Ok(jsonld::contest(
             c,
             contest.summary.as_deref(),
-            &parts,
+            parts,
             &contest.outputs,
             self.base_url.as_str(),
-        )
+        ))
     }
 
     /// The home page's JSON-LD (WebSite + Organization).

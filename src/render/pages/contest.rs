@@ -90,7 +90,7 @@ impl<'a> Renderer<'a> {
             view.cover.as_ref(),
             false,
         );
-        let ld = self.contest_ld(contest, &citation);
+        let ld = self.contest_ld(contest, &citation)?;
         let spec = Spec {
             template: "contest.html",
             path: format!("contests/{}/index.html", contest.slug),

@@ -112,7 +112,7 @@ fn the_same_image_in_several_entries_is_published_for_each() {
     site.build(&[]).success();
     for (slug, _) in &entries {
         let files = outputs(&site, slug);
-        assert_eq!(files.len(), 2, "{slug}: 320 and 500: {files:?}");
+        assert_eq!(files.len(), 2, "{slug}: 360 and 500: {files:?}");
         assert!(
             files.iter().all(|f| f.contains(&format!("/{slug}-"))),
             "named after its own entry"

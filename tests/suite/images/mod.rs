@@ -30,13 +30,14 @@ pub fn add_entry(site: &Site, slug: &str, file: &str, bytes: &[u8]) {
     std::fs::write(site.path(&format!("{CONTEST}/{slug}/{file}")), bytes).expect("write image");
 }
 
-/// Output image files of an entry, largest width last.
+/// Output image files of an entry (JPEG or PNG; the WebP beside them: [`webp_outputs`]),
+/// largest width last.
 pub fn outputs(site: &Site, slug: &str) -> Vec<String> {
     let prefix = format!("contests/images/{slug}/");
     let mut files: Vec<String> = site
         .files()
         .into_iter()
-        .filter(|f| f.starts_with(&prefix) && !f.ends_with(".html"))
+        .filter(|f| f.starts_with(&prefix) && !f.ends_with(".html") && !f.ends_with(".webp"))
         .collect();
     let width = |f: &String| -> u32 {
         let name = f.rsplit('/').next().unwrap_or("");
@@ -47,6 +48,15 @@ pub fn outputs(site: &Site, slug: &str) -> Vec<String> {
     };
     files.sort_by_key(width);
     files
+}
+
+/// The WebP files of an entry (`webp = true`, the default, where WebP is smaller).
+pub fn webp_outputs(site: &Site, slug: &str) -> Vec<String> {
+    let prefix = format!("contests/images/{slug}/");
+    site.files()
+        .into_iter()
+        .filter(|f| f.starts_with(&prefix) && f.ends_with(".webp"))
+        .collect()
 }
 
 pub fn largest(site: &Site, slug: &str) -> Vec<u8> {

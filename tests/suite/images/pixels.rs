@@ -100,8 +100,10 @@ fn no_metadata_survives_and_names_never_reveal_the_original() {
     let site = site_with(&[("loaded", "jane-doe-at-clinic.jpg", photo)]);
     site.build(&[]).success();
     let files = outputs(&site, "loaded");
-    assert_eq!(files.len(), 2, "320 and 640 (its own width): {files:?}");
-    for file in &files {
+    assert_eq!(files.len(), 2, "360 and 640 (its own width): {files:?}");
+    let webp = webp_outputs(&site, "loaded");
+    assert!(!webp.is_empty(), "WebP beside the JPEGs");
+    for file in files.iter().chain(&webp) {
         let bytes = std::fs::read(site.out.join(file)).unwrap();
         assert_eq!(image_metadata(&bytes), Vec::<String>::new(), "{file}");
         assert!(
@@ -267,18 +269,21 @@ fn webp_and_flattening_follow_the_settings() {
         "title = \"T\"\nbase_url = \"https://example.org/\"\n[images]\nwebp = true\nbackground = \"#ff0000\"\n",
     );
     site.build(&[]).success();
-    let files = outputs(&site, "photo");
-    assert_eq!(
-        files.iter().filter(|f| f.ends_with(".webp")).count(),
-        3,
-        "{files:?}"
-    );
-    let webp = std::fs::read(
-        site.out
-            .join(files.iter().find(|f| f.ends_with(".webp")).unwrap()),
-    )
-    .unwrap();
-    assert!(webp.starts_with(b"RIFF") && !webp.windows(4).any(|w| w == b"EXIF" || w == b"ICCP"));
+    let files = webp_outputs(&site, "photo");
+    assert_eq!(files.len(), 3, "{files:?}");
+    for file in &files {
+        let webp = std::fs::read(site.out.join(file)).unwrap();
+        assert!(webp.starts_with(b"RIFF"), "{file}");
+        assert_eq!(image_metadata(&webp), Vec::<String>::new(), "{file}");
+        let jpg = std::fs::read(site.out.join(file.replace(".webp", ".jpg"))).unwrap();
+        assert!(
+            webp.len() < jpg.len(),
+            "{file}: WebP only where it is smaller"
+        );
+    }
+    // The metadata check reads WebP chunks: a planted EXIF chunk is found.
+    let planted = [&b"RIFF\x14\0\0\0WEBPEXIF\x04\0\0\0"[..], b"LEAK"].concat();
+    assert_eq!(image_metadata(&planted), ["WebP EXIF chunk"]);
     let page = site.page("contests/images/photo/index.html");
     assert!(
         page.contains("<picture><source type=\"image/webp\" srcset=\""),
@@ -304,6 +309,14 @@ fn webp_and_flattening_follow_the_settings() {
         "{:?}",
         colour_at(&jpg, 3, 3)
     );
+    site.write(
+        "sesh.toml",
+        "title = \"T\"\nbase_url = \"https://example.org/\"\n[images]\nwebp = false\n",
+    );
+    site.build(&[]).success();
+    assert!(webp_outputs(&site, "photo").is_empty(), "webp = false");
+    let page = site.page("contests/images/photo/index.html");
+    assert!(!page.contains("<picture>"), "{page}");
 }
 
 #[test]
