@@ -12,6 +12,9 @@
 //! 6. [`search`]: the client-side search index, from the rendered public pages' text
 //! 7. [`output`]: staged output swapped in place only when the whole build succeeded
 //!
+//! [`share`] takes the archive beyond the website: deposit metadata and `CITATION.cff` (from the
+//! public model, written by the build), offline bundles and deposits (from the built site).
+//!
 //! [`report`] collects problems and exclusions; [`audit`] explains every decision and scans the
 //! output for leaks; [`cli`] is the command line.
 
@@ -36,6 +39,7 @@ pub mod render;
 pub mod report;
 pub(crate) mod search;
 pub(crate) mod serve;
+pub(crate) mod share;
 pub(crate) mod site;
 pub(crate) mod slug;
 pub(crate) mod web;

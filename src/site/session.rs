@@ -36,6 +36,9 @@ pub struct Session {
     /// of the last build, waiting for [`Session::finish_search`].
     pub(super) pending_search: Option<(u64, Vec<search::Record>)>,
     pub(super) defer_search: bool,
+    /// A build for a repository deposit: entries whose consent has an end date are left out
+    /// ([`crate::share::keep_permanent`]).
+    pub(super) permanent: bool,
 }
 
 impl Session {
@@ -52,6 +55,7 @@ impl Session {
             search: None,
             pending_search: None,
             defer_search: false,
+            permanent: false,
         })
     }
 
@@ -82,6 +86,7 @@ impl Session {
             search: None,
             pending_search: None,
             defer_search: self.defer_search,
+            permanent: self.permanent,
         };
         Ok(())
     }
@@ -138,6 +143,12 @@ impl Session {
             &gated,
         )?;
         Ok(())
+    }
+
+    /// Builds for a repository deposit from now on: what is deposited stays deposited, so the
+    /// entries whose consent has an end date are left out.
+    pub fn permanent_only(&mut self) {
+        self.permanent = true;
     }
 
     /// Re-reads templates, static files and strings; every page is rendered again.
