@@ -23,6 +23,7 @@ mod publish;
 mod restricted;
 mod search;
 mod serve;
+mod share;
 mod theme;
 mod themes;
 mod weight;
