@@ -183,13 +183,13 @@ fn check_scope(built: &Path, scope: Scope) -> Result<()> {
     let Scope::Contest(slug) = scope else {
         return Ok(());
     };
-    if built
-        .join("contests")
-        .join(slug)
-        .join("index.html")
-        .is_file()
-        && !slug.contains(['/', '\\'])
-        && slug != ".."
+    let plain = !slug.is_empty() && !slug.starts_with('.') && !slug.contains(['/', '\\']);
+    if plain
+        && built
+            .join("contests")
+            .join(slug)
+            .join("index.html")
+            .is_file()
     {
         return Ok(());
     }
