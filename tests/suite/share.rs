@@ -242,7 +242,26 @@ fn a_deposit_holds_only_what_is_published_and_its_records_validate() {
             .len(),
         related.len()
     );
-    // The site publishes the same records (the Share block links them).
+    // The site publishes the same records, and the Share block of the contest page links them.
+    for (page, heading) in [
+        ("contests/open-contest/index.html", "Share this contest"),
+        (
+            "zh-Hans/contests/open-contest/index.html",
+            "分享本竞赛的成果",
+        ),
+    ] {
+        let html = site.page(page);
+        for expected in [
+            heading,
+            "href=\"/archive/deposit/open-contest/datacite.xml\"",
+            "href=\"/archive/deposit/open-contest/metadata.json\"",
+            "href=\"/archive/CITATION.cff\"",
+            "sesh deposit --contest open-contest",
+        ] {
+            assert!(html.contains(expected), "{page}: no `{expected}`");
+        }
+    }
+    assert_eq!(broken_links(&site.out, "/archive/"), Vec::<String>::new());
     for name in ["datacite.xml", "datacite.json", "metadata.json"] {
         assert_eq!(
             site.page(&format!("deposit/open-contest/{name}")),
@@ -583,6 +602,12 @@ fn check_print(dir: &Path, entry: &str, credit: &str, external: &str) {
         (entry, "Cite this entry"),
     ] {
         let html = std::fs::read_to_string(root.join(page)).unwrap();
+        if page == "index.html" {
+            assert!(
+                html.contains("share-heading"),
+                "the Share block is on the screen"
+            );
+        }
         let pdf = root.with_file_name(format!("{}.pdf", page.replace('/', "_")));
         let pages = print_to_pdf(&format!("file://{}/{page}", root.display()), &pdf);
         let all = pages.join(" ");
