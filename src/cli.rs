@@ -40,6 +40,12 @@ pub enum Command {
     Check(CheckArgs),
     /// What is published and why, item by item; or scan a built site for leaks (--scan-output)
     Audit(AuditArgs),
+    /// Write an offline copy of the archive, or of one contest, that opens from a folder with
+    /// no server and no network (a USB stick, a shared drive)
+    Bundle(BundleArgs),
+    /// Write a contest's repository deposit (DataCite and Zenodo metadata, CITATION.cff and a
+    /// zip of its offline copy) into a folder; nothing is uploaded
+    Deposit(DepositArgs),
     /// Fork or list themes
     #[command(subcommand)]
     Theme(ThemeCommand),
@@ -56,6 +62,8 @@ impl Cli {
             Command::Import(args) => args.run(),
             Command::Check(args) => args.run(),
             Command::Audit(args) => args.run(),
+            Command::Bundle(args) => args.run(),
+            Command::Deposit(args) => args.run(),
             Command::Theme(command) => command.run(),
         }
     }
@@ -269,6 +277,107 @@ fn failure(error: anyhow::Error, log: Log) -> anyhow::Error {
         }
     }
     error
+}
+
+#[derive(Debug, Args)]
+pub struct BundleArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// The contest to copy (its folder name under content/contests/); without it, the whole
+    /// archive
+    pub contest: Option<String>,
+    /// The folder to write the copy into (replaced as a whole on the next run)
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Replace a folder that holds files sesh did not create
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl BundleArgs {
+    pub fn run(self) -> Result<()> {
+        let config = Config::load(&self.site.root, &self.site.overrides(None))?;
+        let scratch = build_for_sharing(&config, site::ScratchFor::Bundle)?;
+        let scope = match &self.contest {
+            Some(slug) => crate::share::bundle::Scope::Contest(slug),
+            None => crate::share::bundle::Scope::Archive,
+        };
+        let made =
+            crate::share::write_bundle(&config, scratch.dir(), scope, &self.out, self.force)?;
+        let what = match &self.contest {
+            Some(slug) => format!("contest `{slug}`"),
+            None => "the archive".to_string(),
+        };
+        println!(
+            "Wrote an offline copy of {what} to {} ({} files, {:.1} MB). Open {} in a browser: it needs no server and no network.",
+            self.out.display(),
+            made.files,
+            made.bytes as f64 / 1_000_000.0,
+            self.out.join("index.html").display()
+        );
+        Ok(())
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct DepositArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// The contest to deposit (its folder name under content/contests/)
+    #[arg(long, value_name = "SLUG")]
+    pub contest: String,
+    /// The folder to write the deposit into (replaced as a whole on the next run)
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Replace a folder that holds files sesh did not create
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl DepositArgs {
+    pub fn run(self) -> Result<()> {
+        let config = Config::load(&self.site.root, &self.site.overrides(None))?;
+        let scratch = build_for_sharing(&config, site::ScratchFor::Deposit)?;
+        let made = crate::share::write_deposit(
+            &config,
+            scratch.dir(),
+            &self.contest,
+            &self.out,
+            self.force,
+        )?;
+        let prefix = format!("{}/", self.contest);
+        let left_out: Vec<&String> = (scratch.report.not_permanent.iter())
+            .filter(|e| e.starts_with(&prefix))
+            .collect();
+        if !left_out.is_empty() {
+            println!(
+                "Left out of the deposit, as a deposit is permanent and their consent has an end date (expires):"
+            );
+            for entry in left_out {
+                println!("  {entry}");
+            }
+        }
+        let files = crate::share::DEPOSIT_FILES.join(", ");
+        println!(
+            "Wrote the deposit of contest `{}` to {} ({} files, {:.1} MB): {files}, {}, {}.zip. Nothing was uploaded.",
+            self.contest,
+            self.out.display(),
+            made.files,
+            made.bytes as f64 / 1_000_000.0,
+            crate::share::CITATION_FILE,
+            self.contest,
+        );
+        Ok(())
+    }
+}
+
+/// The site built into a folder of its own for a bundle or a deposit (scanned like a
+/// publish build); its errors printed, its warnings left to `sesh build` and `sesh check`.
+fn build_for_sharing(config: &Config, purpose: site::ScratchFor) -> Result<site::Scratch> {
+    let log = Log::detect(false);
+    let scratch = site::build_scratch(config, purpose).map_err(|e| failure(e, log))?;
+    print_problems(&scratch.report, true, log);
+    Ok(scratch)
 }
 
 #[derive(Debug, Args)]

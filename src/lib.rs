@@ -13,9 +13,12 @@
 //! 7. [`output`]: staged output swapped in place only when the whole build succeeded
 //!
 //! Before the pipeline, [`import`] turns a submission form's export into entry folders (it
-//! writes `[consent]` as answered; the gate still decides). [`report`] collects problems and
-//! exclusions, [`progress`] shows the long stages running; [`audit`] explains every decision and
-//! scans the output for leaks; [`cli`] is the command line.
+//! writes `[consent]` as answered; the gate still decides). After it, [`share`] takes the archive
+//! beyond the website: deposit metadata and `CITATION.cff` (from the public model, written by the
+//! build), offline bundles and deposits (from the built site).
+//!
+//! [`report`] collects problems and exclusions, [`progress`] shows the long stages running;
+//! [`audit`] explains every decision and scans the output for leaks; [`cli`] is the command line.
 
 pub mod audit;
 pub(crate) mod check;
@@ -40,6 +43,7 @@ pub mod render;
 pub mod report;
 pub(crate) mod search;
 pub(crate) mod serve;
+pub(crate) mod share;
 pub(crate) mod site;
 pub(crate) mod slug;
 pub(crate) mod toml_all;

@@ -108,6 +108,9 @@ pub struct Entry {
     pub weight: Option<i64>,
     pub framework: Vec<String>,
     pub credits: Vec<Credit>,
+    /// The date the entry's consent ends (`expires`): it is published until then, and never
+    /// deposited in a repository, where it would stay beyond it.
+    pub consent_ends: Option<Date>,
     /// Consented media only, in front matter order.
     pub media: Vec<Media>,
     pub body: Body,

@@ -370,6 +370,7 @@ impl Gated {
             weight: front.weight,
             framework: front.framework.clone(),
             credits,
+            consent_ends: terms.expires,
             media,
             body: body(&raw.source, &raw.rel, &lang),
             extra: front.extra.clone(),

@@ -41,6 +41,8 @@ pub struct Staging {
     /// A reused folder set aside because it was rendered by another generation: removed once
     /// the new output is in place.
     discarded: Option<PathBuf>,
+    /// Keep the replaced output beside the new one for the next build to reuse.
+    keep_previous: bool,
 }
 
 impl Staging {
@@ -70,7 +72,15 @@ impl Staging {
             previous,
             generation,
             discarded: None,
+            keep_previous: true,
         })
+    }
+
+    /// Removes the replaced output on commit instead of keeping it for reuse: for folders
+    /// that are copied elsewhere whole (an offline bundle on a USB stick), where a hidden
+    /// second copy would only take space.
+    pub fn keep_no_previous(&mut self) {
+        self.keep_previous = false;
     }
 
     /// Declares what this build renders with (a hash of the theme and of sesh itself). A
@@ -115,7 +125,7 @@ impl Staging {
         write_manifest(&self.dir, written, self.generation)?;
         let prev = previous_folder(&self.target);
         // Only an output sesh wrote is kept for reuse; anything else (--force) is removed.
-        let keep = self.target.join(MARKER).is_file() && !prev.exists();
+        let keep = self.keep_previous && self.target.join(MARKER).is_file() && !prev.exists();
         let old = if keep {
             prev
         } else {

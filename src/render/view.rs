@@ -140,6 +140,21 @@ pub struct CiteView {
     pub csl_url: String,
 }
 
+/// "Share": where a contest's deposit metadata is, and the slug the organisers' commands take.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShareView {
+    /// The contest's folder name (`sesh bundle <slug>`, `sesh deposit --contest <slug>`).
+    pub slug: String,
+    /// DataCite 4.5 XML record.
+    pub datacite_xml: String,
+    /// The same record as DataCite JSON.
+    pub datacite_json: String,
+    /// Zenodo deposit metadata.
+    pub zenodo: String,
+    /// The archive's `CITATION.cff`.
+    pub citation_cff: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct DoiView {
     /// Bare, `10.…`.
@@ -385,6 +400,7 @@ pub struct ContestView<'a> {
     pub doi: Option<DoiView>,
     pub outputs: Vec<OutputView>,
     pub cite: CiteView,
+    pub share: ShareView,
     pub sensitive: bool,
     pub stats: &'a ContestStats,
     pub body_html: Html,

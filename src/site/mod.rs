@@ -13,7 +13,7 @@ use crate::consent::Settings;
 use crate::output::Staging;
 use crate::render;
 use crate::report::Log;
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 mod pipeline;
 mod report;
@@ -117,6 +117,71 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
     // after: it is freed while the report is printed.
     crate::drop_in_background(session);
     Ok(report)
+}
+
+/// A site built into a folder of the cache for what is made from it (an offline bundle, a
+/// deposit), removed when dropped. It went through the whole pipeline, the output scan
+/// included.
+pub struct Scratch {
+    dir: std::path::PathBuf,
+    pub report: BuildReport,
+}
+
+impl Scratch {
+    pub fn dir(&self) -> &std::path::Path {
+        &self.dir
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// What a scratch build is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScratchFor {
+    /// An offline copy: the site as published.
+    Bundle,
+    /// A repository deposit, which outlives any date: entries whose consent has an end date
+    /// are left out.
+    Deposit,
+}
+
+/// Builds the site into a new folder of the cache (never the output folder), scanned as a
+/// publish build is; fails on anything the scan finds.
+pub fn build_scratch(config: &Config, purpose: ScratchFor) -> Result<Scratch> {
+    let unique = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let dir = config
+        .images
+        .cache_dir
+        .join(format!("share-{}-{unique}", std::process::id()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    let mut scratch = Scratch {
+        dir,
+        report: BuildReport::default(),
+    };
+    let mut session = Session::open(config.clone())?;
+    if purpose == ScratchFor::Deposit {
+        session.permanent_only();
+    }
+    let mode = Mode::Publish {
+        strict: false,
+        scan: true,
+    };
+    let outcome = session.build_into(&scratch.dir, mode)?;
+    let report = outcome.report;
+    if let Some(scan) = report.scan.clone()
+        && !scan.findings.is_empty()
+    {
+        return Err(LeakFound(scan, Box::new(report)).into());
+    }
+    scratch.report = report;
+    Ok(scratch)
 }
 
 /// What a build into a folder did.

@@ -5,8 +5,9 @@
 //! (videos, audio, documents, captions; what cannot be cleaned leaves the public model) →
 //! [`scan`](Session::start_scan) (prepared, then fed every page as it is written) →
 //! [`images`](Session::images) → [`render`](Session::render) → [`search`](Session::search) →
-//! [`write`](Session::write) (statics, pages, index, extras; stale files removed) → the scan
-//! of the finished folder. Committing the folder is [`super::build`]'s job.
+//! [`share`](Session::share) (`CITATION.cff`, deposit metadata) → [`write`](Session::write)
+//! (statics, pages, index, shared files, extras; stale files removed) → the scan of the
+//! finished folder. Committing the folder is [`super::build`]'s job.
 
 use super::fail_if_strict;
 use super::{BuildReport, Clock, Mode, Outcome, Published, Session, Settings, bytes_fingerprint};
@@ -19,8 +20,19 @@ use crate::output::{self, Written, remove_files, remove_unknown, write_file};
 use crate::public::PublicSite;
 use crate::render::{self, Rendered};
 use crate::search;
+use crate::share;
 use anyhow::Result;
 use std::path::Path;
+
+/// What the stages made, for [`Session::write`].
+struct Outputs<'a> {
+    rendered: &'a Rendered,
+    index: Index,
+    /// `CITATION.cff` and deposit metadata (path, bytes).
+    shared: Vec<(String, Vec<u8>)>,
+    images: &'a Images,
+    media: &'a MediaFiles,
+}
 
 /// The search index a build leaves: the files to write, and those of the last index kept.
 struct Index {
@@ -43,8 +55,15 @@ impl Session {
             self.render(&site, &images, &media, dir, mode, scan.as_ref(), &mut clock)?;
         report.problems.append(&mut rendered.problems);
         let index = self.search(&mut rendered, &mut clock)?;
-        let (written, removed) =
-            self.write(dir, &rendered, index, &images, &media, mode, &mut clock)?;
+        let shared = self.share(&site, &mut clock);
+        let outputs = Outputs {
+            rendered: &rendered,
+            index,
+            shared,
+            images: &images,
+            media: &media,
+        };
+        let (written, removed) = self.write(dir, outputs, mode, &mut clock)?;
         if let Some(scan) = scan {
             report.scan = Some(scan.finish(dir)?);
             clock.lap("scan output");
@@ -83,19 +102,26 @@ impl Session {
         })
     }
 
-    /// THE GATE: the public model, and a report that starts with what it kept out.
+    /// THE GATE: the public model, and a report that starts with what it kept out. A build
+    /// for a deposit then leaves out the entries whose consent has an end date.
     fn gate(&mut self, clock: &mut Clock) -> (PublicSite, BuildReport) {
         let config = &self.config;
         let gated = self.gate.run(&self.raw, &Settings::from(config));
+        let mut site = gated.site;
+        let left_out = match self.permanent {
+            true => share::keep_permanent(&mut site),
+            false => Vec::new(),
+        };
         clock.lap("consent gate");
         let report = BuildReport {
             as_of: config.as_of.to_string(),
             output: config.output_dir.clone(),
             excluded: gated.excluded,
             problems: gated.problems,
+            not_permanent: left_out,
             ..BuildReport::default()
         };
-        (gated.site, report)
+        (site, report)
     }
 
     /// Videos, audio and documents first: one that cannot be cleaned leaves the public model
@@ -229,20 +255,30 @@ impl Session {
         })
     }
 
-    /// Writes what changed (static files, pages not streamed, the index, the host's extras),
-    /// records every file the build produced in the folder's manifest, and removes the stale
-    /// ones; returns the files written and removed.
-    #[allow(clippy::too_many_arguments)] // the stages' outputs, named, rather than a bag
+    /// `CITATION.cff` and each contest's deposit metadata, from the public model.
+    fn share(&self, site: &PublicSite, clock: &mut Clock) -> Vec<(String, Vec<u8>)> {
+        let files = share::site_files(&self.config, site);
+        clock.lap("share");
+        files
+    }
+
+    /// Writes what changed (static files, pages not streamed, the index, the shared files, the
+    /// host's extras), records every file the build produced in the folder's manifest, and
+    /// removes the stale ones; returns the files written and removed.
     fn write(
         &mut self,
         dir: &Path,
-        rendered: &Rendered,
-        index: Index,
-        images: &Images,
-        media: &MediaFiles,
+        outputs: Outputs,
         mode: Mode,
         clock: &mut Clock,
     ) -> Result<(usize, usize)> {
+        let Outputs {
+            rendered,
+            index,
+            shared,
+            images,
+            media,
+        } = outputs;
         let config = &self.config;
         // The folder's manifest is updated in place: a file produced again keeps its entry,
         // and those no build produced are the stale ones.
@@ -279,6 +315,11 @@ impl Session {
         };
         if self.pending_search.is_none() {
             self.search = config.search.then_some((index.fingerprint, indexed));
+        }
+        for (path, bytes) in &shared {
+            written += self
+                .written
+                .write(dir, path, bytes, bytes_fingerprint(bytes))?;
         }
         for (path, bytes) in output::pages_extras(config.cname.as_deref()) {
             written += self

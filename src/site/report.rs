@@ -38,6 +38,10 @@ pub struct BuildReport {
     pub scan: Option<ScanReport>,
     /// Milliseconds spent in each stage of the build.
     pub timings: Vec<(String, f64)>,
+    /// In a build for a deposit, the published entries (`contest/entry`) left out because
+    /// their consent has an end date.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_permanent: Vec<String>,
     /// Texts a log that others may read must not show (restricted texts, the paths and file
     /// names of what was withheld), longest first; see [`Log::Public`]. Never written out.
     #[serde(skip)]

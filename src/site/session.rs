@@ -39,6 +39,9 @@ pub struct Session {
     pub(super) defer_search: bool,
     /// How the long stages (images, media, search index) show their progress.
     pub progress: Progress,
+    /// A build for a repository deposit: entries whose consent has an end date are left out
+    /// ([`crate::share::keep_permanent`]).
+    pub(super) permanent: bool,
 }
 
 impl Session {
@@ -56,6 +59,7 @@ impl Session {
             pending_search: None,
             defer_search: false,
             progress: Progress::Silent,
+            permanent: false,
         })
     }
 
@@ -87,6 +91,7 @@ impl Session {
             pending_search: None,
             defer_search: self.defer_search,
             progress: self.progress,
+            permanent: self.permanent,
         };
         Ok(())
     }
@@ -143,6 +148,12 @@ impl Session {
             &gated,
         )?;
         Ok(())
+    }
+
+    /// Builds for a repository deposit from now on: what is deposited stays deposited, so the
+    /// entries whose consent has an end date are left out.
+    pub fn permanent_only(&mut self) {
+        self.permanent = true;
     }
 
     /// Re-reads templates, static files and strings; every page is rendered again.

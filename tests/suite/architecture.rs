@@ -197,8 +197,9 @@ fn a_circle_is_found_when_there_is_one() {
     );
 }
 
-/// Modules after the gate that must see only the public model.
-const AFTER_THE_GATE: &[&str] = &["render", "markdown", "localize", "search"];
+/// Modules after the gate that must see only the public model (`share` makes deposits and
+/// offline copies: it reads the public model and the built site, nothing else).
+const AFTER_THE_GATE: &[&str] = &["render", "markdown", "localize", "search", "share"];
 
 /// Files after the gate that import the raw model or the gate.
 fn crossings(sources: &[(String, String)]) -> Vec<String> {

@@ -27,6 +27,7 @@ mod restricted;
 mod scaffold;
 mod search;
 mod serve;
+mod share;
 mod theme;
 mod themes;
 mod validators;

@@ -71,6 +71,7 @@ impl<'a> Renderer<'a> {
                 .map(crate::render::citation::output_view)
                 .collect(),
             cite: self.cite_view(&citation, &stem),
+            share: self.share_view(&contest.slug),
             sensitive: contest.sensitive,
             stats: &contest.stats,
             body_html: body.html.clone(),
@@ -102,6 +103,19 @@ impl<'a> Renderer<'a> {
         let mut files = vec![self.page(spec, &view)?];
         files.extend(self.cite_files(&stem, &citation)?);
         Ok(files)
+    }
+
+    /// Where the contest's deposit metadata is published (written once, at the root).
+    fn share_view(&self, slug: &str) -> ShareView {
+        use crate::share::{CITATION_FILE, DEPOSIT_FILES, deposit_dir};
+        let file = |name: &str| self.routes.file(&format!("{}{name}", deposit_dir(slug)));
+        ShareView {
+            slug: slug.to_string(),
+            datacite_xml: file(DEPOSIT_FILES[0]),
+            datacite_json: file(DEPOSIT_FILES[1]),
+            zenodo: file(DEPOSIT_FILES[2]),
+            citation_cff: self.routes.file(CITATION_FILE),
+        }
     }
 
     pub(in crate::render) fn contests_page(&self) -> Result<(OutputFile, bool)> {

@@ -13,7 +13,7 @@ if (form) {
   let latest = 0;
 
   const load = () => {
-    loading = loading || import(d.index + "pagefind.js").then(async (pagefind) => {
+    loading = loading || import(new URL(d.index + "pagefind.js", document.baseURI).href).then(async (pagefind) => {
       await pagefind.options({ excerptLength: 24 });
       await pagefind.init();
       return pagefind;
