@@ -358,14 +358,18 @@ impl CheckReport {
             self.warnings,
             crate::site::as_of_words(&self.as_of)
         );
-        let section = |out: &mut String, title: &str, lines: Vec<String>| {
-            out.push_str(&format!("\n{title} ({})\n", lines.len()));
+        // The count is of items; a public log groups exclusions, one line per kind and rule.
+        let counted = |out: &mut String, title: &str, count: usize, lines: Vec<String>| {
+            out.push_str(&format!("\n{title} ({count})\n"));
             if lines.is_empty() {
                 out.push_str("  none\n");
             }
             for line in lines {
                 out.push_str(&format!("  {}\n", line.replace('\n', "\n  ")));
             }
+        };
+        let section = |out: &mut String, title: &str, lines: Vec<String>| {
+            counted(out, title, lines.len(), lines)
         };
         let shown = |p: &Problem| match log {
             Log::Full => p.labelled(),
@@ -403,7 +407,12 @@ impl CheckReport {
                     .collect()
             }
         };
-        section(&mut out, "Not published (consent gate)", excluded);
+        counted(
+            &mut out,
+            "Not published (consent gate)",
+            self.excluded.len(),
+            excluded,
+        );
         section(
             &mut out,
             "External links (listed, not fetched)",

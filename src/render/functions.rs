@@ -12,6 +12,8 @@
 //!   that could end the declaration.
 //! - `date` filter: `{{ entry.date | date }}` ("1 March 2016", "2016年3月1日"),
 //!   `date(format="year")`, `date(format="month")`, `date(format="iso")`.
+//! - `country` filter: `{{ entry.country | country }}`, the name in the page's language from the
+//!   `[country]` table of its strings ("Nigeria" → "尼日利亚"), else as written.
 
 use super::theme::{Source, Strings, lookup};
 use crate::config::Config;
@@ -97,6 +99,16 @@ pub fn register(
         },
     );
 
+    let country_strings = strings.clone();
+    let country_lang = default_lang.clone();
+    tera.register_filter(
+        "country",
+        move |value: &str, kwargs: Kwargs, state: &State| -> TeraResult<String> {
+            let lang = language(&kwargs, state, &country_lang)?;
+            Ok(country(&country_strings, &lang, value))
+        },
+    );
+
     tera.register_filter(
         "date",
         move |value: &str, kwargs: Kwargs, state: &State| -> TeraResult<String> {
@@ -107,6 +119,14 @@ pub fn register(
     );
     Ok(())
 }
+
+/// A country name in `lang`: from the `[country]` table of its strings, else as written.
+pub fn country(strings: &Strings, lang: &str, name: &str) -> String {
+    lookup(strings, lang, &format!("{COUNTRY}{}", name.trim())).unwrap_or_else(|_| name.to_string())
+}
+
+/// The prefix of country names among the UI strings: optional, so never reported missing.
+pub const COUNTRY: &str = "country.";
 
 /// `key.one` when `count` is 1 (if the language has it), else `key.other`, with `{count}` filled.
 pub fn plural(strings: &Strings, lang: &str, key: &str, count: i64) -> Result<String, String> {

@@ -64,7 +64,10 @@ pub struct Rendered {
     pub records: Vec<crate::search::Record>,
     pub files: Vec<OutputFile>,
     pub problems: Vec<Problem>,
-    /// Pages rendered by Tera this time (the others were reused from the memo).
+    /// Files rendered by Tera this time (the others were reused from the memo): pages, feeds,
+    /// sitemaps, data and citation files.
+    pub files_rendered: usize,
+    /// Of those, the pages (HTML files).
     pub pages_rendered: usize,
     /// What the next render can reuse.
     pub memo: Memo,
@@ -213,6 +216,7 @@ pub fn render(
                 .into_iter()
                 .filter(|p| seen.insert(p.to_string())),
         );
+        all.files_rendered += rendered.files_rendered;
         all.pages_rendered += rendered.pages_rendered;
         all.memo.merge(rendered.memo);
         all.records.extend(rendered.records);

@@ -64,19 +64,51 @@ pub fn is_html(path: &Path) -> bool {
     content_type(path).starts_with("text/html")
 }
 
-/// Adds the live-reload script, and `error`'s panel while a rebuild is failing.
-pub fn inject(html: &[u8], error: Option<&str>) -> Vec<u8> {
-    let mut html = String::from_utf8_lossy(html).into_owned();
-    let script = "<script src=\"/__sesh/livereload.js\" defer></script>";
-    match html.rfind("</body>") {
-        Some(i) => html.insert_str(i, script),
-        None => html.push_str(script),
+/// What the preview's panel says on every page, until the files are fixed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// The last rebuild failed (a broken `sesh.toml`, template or string table): the pages are
+    /// those of the last good build.
+    Failed(String),
+    /// The build succeeded, but files have errors: what they concern is left out, in the preview
+    /// as on the published site. One line per problem.
+    Errors(Vec<String>),
+}
+
+impl Notice {
+    fn html(&self) -> String {
+        let (lead, text) = match self {
+            Notice::Failed(message) => (
+                "sesh: the last change could not be built.</strong> The page below is the last version that built. Fix the file and save: this page reloads by itself.".to_string(),
+                message.clone(),
+            ),
+            Notice::Errors(lines) => (
+                format!(
+                    "sesh: {} error(s) in your files.</strong> What they concern is left out of this preview, as it would be left out of the published site. Fix the file and save: this page reloads by itself.",
+                    lines.len()
+                ),
+                lines.join("\n"),
+            ),
+        };
+        format!(
+            "<link rel=\"stylesheet\" href=\"/__sesh/overlay.css\"><div class=\"sesh-build-error\" role=\"alert\"><p><strong>{lead}</p><pre>{}</pre></div>",
+            crate::markdown::escape(&text)
+        )
     }
-    if let Some(error) = error {
-        let panel = format!(
-            "<link rel=\"stylesheet\" href=\"/__sesh/overlay.css\"><div class=\"sesh-build-error\" role=\"alert\"><p><strong>sesh: the last change could not be built.</strong> The page below is the last version that built. Fix the file and save: this page reloads by itself.</p><pre>{}</pre></div>",
-            crate::markdown::escape(error)
-        );
+}
+
+/// Adds the live-reload script (told which `build` the page belongs to), and the `notice` panel
+/// while files have errors.
+pub fn inject(html: &[u8], build: u64, notice: Option<&Notice>) -> Vec<u8> {
+    let mut html = String::from_utf8_lossy(html).into_owned();
+    let script =
+        format!("<script src=\"/__sesh/livereload.js\" data-build=\"{build}\" defer></script>");
+    match html.rfind("</body>") {
+        Some(i) => html.insert_str(i, &script),
+        None => html.push_str(&script),
+    }
+    if let Some(notice) = notice {
+        let panel = notice.html();
         let at = html
             .find("<body")
             .and_then(|i| html[i..].find('>').map(|j| i + j + 1))
@@ -190,11 +222,25 @@ mod tests {
     #[test]
     fn html_gets_the_reload_script_and_errors_a_panel() {
         let page = b"<html><body class=\"k\"><p>hi</p></body></html>";
-        let out = String::from_utf8(inject(page, None)).unwrap();
-        assert!(out.contains("<script src=\"/__sesh/livereload.js\" defer></script></body>"));
+        let out = String::from_utf8(inject(page, 7, None)).unwrap();
+        assert!(out.contains(
+            "<script src=\"/__sesh/livereload.js\" data-build=\"7\" defer></script></body>"
+        ));
         assert!(!out.contains("sesh-build-error"));
-        let out = String::from_utf8(inject(page, Some("sesh.toml:3: <bad>"))).unwrap();
+        let failed = Notice::Failed("sesh.toml:3: <bad>".into());
+        let out = String::from_utf8(inject(page, 7, Some(&failed))).unwrap();
         assert!(out.contains("<body class=\"k\"><link rel=\"stylesheet\" href=\"/__sesh/overlay.css\"><div class=\"sesh-build-error\""));
         assert!(out.contains("sesh.toml:3: &lt;bad&gt;"));
+        assert!(out.contains("could not be built"));
+        let errors = Notice::Errors(vec![
+            "error: a.md:2: field `x`".into(),
+            "error: b.md".into(),
+        ]);
+        let out = String::from_utf8(inject(page, 7, Some(&errors))).unwrap();
+        assert!(out.contains("2 error(s) in your files.</strong>"), "{out}");
+        assert!(
+            out.contains("<pre>error: a.md:2: field `x`\nerror: b.md</pre>"),
+            "{out}"
+        );
     }
 }

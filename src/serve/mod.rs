@@ -5,7 +5,7 @@
 //! last good site on screen with an error panel; fixing the file recovers without a restart.
 
 pub mod classify;
-mod files;
+pub(crate) mod files;
 mod server;
 pub mod watch;
 
@@ -13,6 +13,7 @@ use crate::config::{AsOf, Config, Overrides};
 use crate::site::Session;
 use anyhow::{Context, Result, anyhow};
 use classify::Plan;
+use files::Notice;
 use server::Shared;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -159,7 +160,15 @@ impl Preview {
         };
         match result {
             Ok(outcome) => {
-                self.shared.set_error(None);
+                let errors: Vec<String> = outcome
+                    .report
+                    .problems
+                    .iter()
+                    .filter(|p| p.severity == crate::report::Severity::Error)
+                    .map(|p| p.labelled())
+                    .collect();
+                self.shared
+                    .set_notice((!errors.is_empty()).then_some(Notice::Errors(errors)));
                 self.shared.build_id.fetch_add(1, Ordering::SeqCst);
                 self.shared.notify(if css_only { "css" } else { "reload" });
                 let problems = outcome.report.problems.len();
@@ -197,7 +206,9 @@ impl Preview {
                 eprintln!(
                     "{what}: build failed, still serving the last good site:\nerror: {message}"
                 );
-                self.shared.set_error(Some(message));
+                self.shared.set_notice(Some(Notice::Failed(message)));
+                // Pages served from now on show the panel: a page that connects later reloads.
+                self.shared.build_id.fetch_add(1, Ordering::SeqCst);
                 self.shared.notify("reload");
             }
         }

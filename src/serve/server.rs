@@ -7,7 +7,7 @@
 //! waits to be accepted until another closes), and one that sends no complete request head for
 //! [`Limits::idle`] is closed. A page holds one connection for its live-reload stream.
 
-use super::files::{self, Resolved};
+use super::files::{self, Notice, Resolved};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -34,9 +34,10 @@ pub struct Shared {
     pub dir: PathBuf,
     /// `/` or `/archive/`: the path the site lives under, as in production.
     pub base_path: String,
-    /// The message of the last failed rebuild, while it is not fixed.
-    error: RwLock<Option<String>>,
-    /// Changes with every successful rebuild; reconnecting pages compare it.
+    /// The panel every page shows while a rebuild fails or files have errors.
+    notice: RwLock<Option<Notice>>,
+    /// Changes with every rebuild, failed or not; a page knows the one it was served from, and
+    /// its event stream compares them on connecting.
     pub build_id: AtomicU64,
     /// Events for the open pages: `reload` or `css`, with the build id.
     events: broadcast::Sender<(&'static str, u64)>,
@@ -47,7 +48,7 @@ impl Shared {
         Arc::new(Shared {
             dir,
             base_path,
-            error: RwLock::new(None),
+            notice: RwLock::new(None),
             build_id: AtomicU64::new(1),
             events: broadcast::channel(16).0,
         })
@@ -60,14 +61,14 @@ impl Shared {
         let _ = self.events.send((event, id));
     }
 
-    pub fn set_error(&self, error: Option<String>) {
-        if let Ok(mut e) = self.error.write() {
-            *e = error;
+    pub fn set_notice(&self, notice: Option<Notice>) {
+        if let Ok(mut n) = self.notice.write() {
+            *n = notice;
         }
     }
 
-    fn error(&self) -> Option<String> {
-        self.error.read().ok().and_then(|e| e.clone())
+    fn notice(&self) -> Option<Notice> {
+        self.notice.read().ok().and_then(|n| n.clone())
     }
 }
 
@@ -182,6 +183,8 @@ async fn site(State(shared): State<Arc<Shared>>, request: Request) -> Response {
 
 /// An HTML page, with the live-reload script and the error panel if a rebuild failed.
 async fn page(shared: &Shared, path: &Path, status: StatusCode) -> Response {
+    // Read before the file: a rebuild in between makes the page reload once more, never miss one.
+    let build = shared.build_id.load(Ordering::SeqCst);
     let Ok(bytes) = tokio::fs::read(path).await else {
         return (
             StatusCode::NOT_FOUND,
@@ -190,7 +193,7 @@ async fn page(shared: &Shared, path: &Path, status: StatusCode) -> Response {
         )
             .into_response();
     };
-    let body = files::inject(&bytes, shared.error().as_deref());
+    let body = files::inject(&bytes, build, shared.notice().as_ref());
     (
         status,
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
@@ -237,7 +240,10 @@ async fn events(
 
 const LIVERELOAD_JS: &str = r#"// sesh serve: reloads this page when the site is rebuilt (only in `sesh serve`).
 (function () {
-  var seen = null;
+  // The build this page was served from: a rebuild that finished before the event stream
+  // connected still reloads it.
+  var script = document.currentScript;
+  var seen = (script && script.getAttribute("data-build")) || null;
   function restyle() {
     var links = document.querySelectorAll('link[rel="stylesheet"]');
     for (var i = 0; i < links.length; i++) {

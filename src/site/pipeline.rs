@@ -79,10 +79,11 @@ impl Session {
                 .map(|e| e.media.len())
                 .sum(),
             media_files: images.by_source.len() + media.by_source.len(),
-            pages: rendered
-                .files
+            // Every HTML file in the folder now, streamed or not, changed or not.
+            pages: self
+                .written
                 .iter()
-                .filter(|f| f.path.ends_with(".html"))
+                .filter(|(path, _)| path.ends_with(".html"))
                 .count(),
             files_written: self.written.len(),
         };
@@ -300,7 +301,7 @@ impl Session {
             self.written.produce(&file.path, file.fingerprint);
         }
         // Streamed pages were written as they were rendered; the others just above.
-        written += rendered.pages_rendered;
+        written += rendered.files_rendered;
         let (count, indexed) = write_index(&mut self.written, dir, &index.files)?;
         written += count;
         // Unchanged records: the index files already in the folder stay.

@@ -235,6 +235,120 @@ fn clicking_through_pages_never_waits_and_a_page_restored_by_back_still_reloads(
     );
 }
 
+/// The text of the preview's error panel, or null when there is none.
+const PANEL: &str =
+    "const p = document.querySelector('.sesh-build-error'); return p ? p.innerText : null";
+
+/// Every kind of file the preview watches gets the error panel in the open page, naming the file
+/// (and line and field where there is one), and loses it once the file is fixed: an entry, a
+/// contest, a page (a broken framework.md used to give a bare 404), a translation, a template, a
+/// string table and sesh.toml.
+#[test]
+fn the_preview_shows_an_error_panel_for_every_kind_of_file() {
+    let Some(browser) = Browser::start("the preview's error panel") else {
+        return;
+    };
+    let site = Site::fixture("bilingual");
+    let serve = Serve::start(&site, &[]);
+
+    // The fixture starts with an error: a translation that sets consent.
+    browser.goto(&serve.url);
+    browser.wait_for_live_reload();
+    let panel = browser.wait_for("the translation's error", PANEL, |v| !v.is_null());
+    let text = panel.as_str().unwrap_or_default();
+    assert!(
+        text.contains("2 error(s) in your files")
+            && text.contains("sneaky-translation/index.zh-Hans.md:3: `consent`")
+            && text.contains("sneaky-translation/index.zh-Hans.md:3: `media.consent`"),
+        "{text}"
+    );
+    std::fs::remove_file(
+        site.path("content/contests/clinic-posters/sneaky-translation/index.zh-Hans.md"),
+    )
+    .unwrap();
+    browser.wait_for("no panel once it is fixed", PANEL, Value::is_null);
+
+    let entry = "content/contests/clinic-posters/umbrella/index.md";
+    let contest = "content/contests/clinic-posters/_index.md";
+    let translation = "content/contests/clinic-posters/umbrella/index.zh-Hans.md";
+    let cases: [(&str, &str, &str, &str, &[&str]); 7] = [
+        (
+            entry,
+            "+++\n",
+            "+++\nsumary = \"typo\"\n",
+            "contests/clinic-posters/umbrella/",
+            &["umbrella/index.md:", "`sumary`"],
+        ),
+        (
+            contest,
+            "+++\n",
+            "+++\npurpos = \"typo\"\n",
+            "contests/clinic-posters/",
+            &["clinic-posters/_index.md:", "`purpos`"],
+        ),
+        (
+            "content/framework.md",
+            "+++\n",
+            "+++\ntitle = \n",
+            "framework/",
+            &["content/framework.md:"],
+        ),
+        (
+            translation,
+            "+++\n",
+            "+++\ntitel = \"x\"\n",
+            "zh-Hans/contests/clinic-posters/umbrella/",
+            &["umbrella/index.zh-Hans.md:", "`titel`"],
+        ),
+        (
+            "templates/page.html",
+            "",
+            "{% if %}",
+            "about/",
+            &["could not be built", "templates/page.html"],
+        ),
+        (
+            "i18n/zh-Hans.toml",
+            "",
+            "nav_home = \n",
+            "zh-Hans/",
+            &["could not be built", "zh-Hans.toml"],
+        ),
+        (
+            "sesh.toml",
+            "",
+            "this is not toml\n",
+            "",
+            &["could not be built", "sesh.toml:"],
+        ),
+    ];
+    for (file, from, to, page, expected) in cases {
+        let path = site.path(file);
+        let good = std::fs::read_to_string(&path).ok();
+        match good.as_deref() {
+            Some(text) if !from.is_empty() => site.write(file, &text.replacen(from, to, 1)),
+            Some(text) => site.write(file, &format!("{text}\n{to}")),
+            None => site.write(file, to),
+        }
+        browser.goto(&format!("{}{page}", serve.url));
+        browser.wait_for_live_reload();
+        let panel = browser.wait_for(&format!("the panel for {file}"), PANEL, |v| {
+            v.as_str()
+                .is_some_and(|t| expected.iter().all(|e| t.contains(e)))
+        });
+        assert!(!panel.is_null());
+        match &good {
+            Some(text) => site.write(file, text),
+            None => std::fs::remove_file(&path).unwrap(),
+        }
+        browser.wait_for(
+            &format!("no panel once {file} is fixed"),
+            PANEL,
+            Value::is_null,
+        );
+    }
+}
+
 #[test]
 fn a_stylesheet_edit_restyles_without_reloading() {
     let Some(browser) = Browser::start("css reload") else {

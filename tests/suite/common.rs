@@ -30,6 +30,11 @@ impl Site {
         Site::copy_of(&repo(), &["sesh.toml", "content", "themes"])
     }
 
+    /// A copy of the site folder `dir`.
+    pub fn copy(dir: &Path) -> Site {
+        Site::copy_of(dir, &["."])
+    }
+
     fn copy_of(from: &Path, parts: &[&str]) -> Site {
         let tmp = tempfile::tempdir().expect("temp dir");
         let root = tmp.path().join("site");

@@ -517,6 +517,11 @@ fn the_site_repository_workflow_pushes_only_the_built_site_with_its_deploy_key()
         Some("false"),
         "the action only installs sesh; the publish step runs it"
     );
+    assert_eq!(
+        install["with"]["check"].as_str(),
+        Some("true"),
+        "the action runs sesh check (and prints its report) before the publish step"
+    );
     assert!(
         wf["permissions"]["contents"].as_str() == Some("read")
             && wf["permissions"]["pages"].is_badvalue(),
@@ -680,6 +685,11 @@ fn the_same_repository_workflow_guards_its_build() {
         build["with"]["build"].as_str(),
         None,
         "it builds (the default)"
+    );
+    assert_eq!(
+        build["with"]["check"].as_str(),
+        Some("true"),
+        "it runs sesh check first and prints its report"
     );
     assert_eq!(
         build["with"]["source-visibility"].as_str(),

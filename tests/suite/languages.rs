@@ -114,6 +114,47 @@ fn translations_replace_text_and_untranslated_text_is_marked_with_its_language()
     );
 }
 
+/// Country names written in English show in Chinese on Chinese pages (from the default theme's
+/// `[country]` table, whatever form of the name: short, ISO or everyday), a site's own table
+/// wins, and a name the table lacks is shown as written, in both languages, and never reported
+/// as a missing string.
+#[test]
+fn country_names_follow_the_language() {
+    let site = Site::fixture("bilingual");
+    let entries = "content/contests/clinic-posters";
+    for (entry, country) in [
+        ("umbrella", "Tanzania, United Republic of"),
+        ("dragon-boat", "Vietnam"),
+        ("night-bus", "Atlantis"),
+    ] {
+        site.edit(
+            &format!("{entries}/{entry}/index.md"),
+            "title = ",
+            &format!("country = \"{country}\"\ntitle = "),
+        );
+    }
+    site.write(
+        "i18n/zh-Hans.toml",
+        "[country]\nVietnam = \"越南社会主义共和国\"\n",
+    );
+    site.build(&[]).success();
+    for (entry, en, zh) in [
+        ("umbrella", "Tanzania, United Republic of", "坦桑尼亚"),
+        ("dragon-boat", "Vietnam", "越南社会主义共和国"),
+        ("night-bus", "Atlantis", "Atlantis"),
+    ] {
+        let path = format!("contests/clinic-posters/{entry}/index.html");
+        assert!(
+            site.page(&path).contains(&format!("<dd>{en}</dd>")),
+            "{path}"
+        );
+        let zh_page = site.page(&format!("zh-Hans/{path}"));
+        assert!(zh_page.contains(&format!("<dd>{zh}</dd>")), "{zh_page}");
+    }
+    let check = site.sesh(&["check", "--as-of", AS_OF, "--verbose"]);
+    assert!(!check.stdout().contains("country."), "{}", check.stdout());
+}
+
 #[test]
 fn dates_counts_and_credits_follow_the_language() {
     let site = built();

@@ -303,11 +303,11 @@ fn run_action(
     let mut ran = Vec::new();
     for step in action["runs"]["steps"].as_vec().unwrap() {
         if let Some(condition) = step["if"].as_str() {
-            assert_eq!(
-                condition, "inputs.build == 'true'",
-                "an unexpected condition"
-            );
-            if values["inputs.build"] != "true" {
+            let input = condition
+                .strip_prefix("inputs.")
+                .and_then(|c| c.strip_suffix(" == 'true'"))
+                .unwrap_or_else(|| panic!("an unexpected condition: {condition}"));
+            if values[&format!("inputs.{input}")] != "true" {
                 continue;
             }
         }
@@ -326,6 +326,7 @@ fn run_action(
             .env("GITHUB_ACTION_PATH", repo())
             .env("GITHUB_OUTPUT", &output_file)
             .env("GITHUB_PATH", runner.join("path"))
+            .env("GITHUB_STEP_SUMMARY", runner.join("summary"))
             .env("SESH_RELEASES", &releases.root)
             .envs(LINUX)
             .env_remove("GITHUB_ACTIONS")
@@ -379,13 +380,14 @@ fn the_action_installs_the_release_and_builds_with_the_pages_base_url() {
         ("source-visibility", "private"),
     ];
     let (ran, outputs) = run_action(&inputs, &releases, &runner);
-    assert_eq!(ran.len(), 2, "install and build ran");
+    assert_eq!(ran.len(), 3, "install, check and build ran");
     for output in &ran {
         assert!(output.status.success(), "{}", text(&output.stderr));
     }
     let bin = runner.join("sesh-bin");
     assert_eq!(outputs["sesh"], bin.join("sesh").display().to_string());
     assert_eq!(outputs["output"], "public");
+    assert_eq!(outputs["check"], "passed", "{}", text(&ran[1].stdout));
     assert_eq!(
         std::fs::read_to_string(runner.join("path")).unwrap().trim(),
         bin.display().to_string(),
@@ -410,10 +412,18 @@ fn the_action_installs_the_release_and_builds_with_the_pages_base_url() {
         text(&build.stderr)
     );
 
-    // build: "false" installs only; a tampered release installs nothing.
-    let (ran, outputs) = run_action(&[("build", "false")], &releases, &runner);
-    assert_eq!(ran.len(), 1);
+    // build: "false" installs (and checks) only; a tampered release installs nothing.
+    let only = [inputs[0], ("build", "false")];
+    let (ran, outputs) = run_action(&only, &releases, &runner);
+    assert_eq!(ran.len(), 2, "install and check");
     assert!(outputs.contains_key("sesh") && !outputs.contains_key("output"));
+    let (ran, outputs) = run_action(
+        &[("build", "false"), ("check", "false")],
+        &releases,
+        &runner,
+    );
+    assert_eq!(ran.len(), 1, "install only");
+    assert!(outputs.contains_key("sesh") && !outputs.contains_key("check"));
     std::fs::write(
         releases.dir.join("SHA256SUMS"),
         format!(
@@ -427,6 +437,77 @@ fn the_action_installs_the_release_and_builds_with_the_pages_base_url() {
     assert_eq!(ran.len(), 1, "no build after a refused install");
     assert!(text(&ran[0].stderr).contains("checksum mismatch"));
     assert!(outputs.is_empty() && !bin.join("sesh").exists());
+}
+
+/// The action's check prints every problem with its file and field, warns on the run and in its
+/// summary, and does not stop the build: the entries without errors are still published.
+#[test]
+fn the_action_checks_first_and_still_builds_when_the_check_finds_errors() {
+    if !unix_tools_ready() {
+        return;
+    }
+    let releases = Releases::new(false);
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let init = Command::new(env!("CARGO_BIN_EXE_sesh"))
+        .arg("init")
+        .arg(&site)
+        .args(["--deploy", "same-repo"])
+        .output()
+        .unwrap();
+    assert!(init.status.success());
+    let contest = site.join("content/contests");
+    let contest = std::fs::read_dir(&contest)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.is_dir())
+        .unwrap();
+    let broken = contest.join("broken-entry");
+    std::fs::create_dir_all(&broken).unwrap();
+    std::fs::write(
+        broken.join("index.md"),
+        "+++\ntitle = \"Broken entry\"\nsumary = \"A typo\"\ndate = 2025/06/12\n[consent]\npublish = true\nwithdrawm = false\n+++\nText.\n",
+    )
+    .unwrap();
+    let runner = tmp.path().join("runner");
+    std::fs::create_dir_all(&runner).unwrap();
+    let root = site.display().to_string();
+    let inputs = [("root", root.as_str()), ("source-visibility", "private")];
+    let (ran, outputs) = run_action(&inputs, &releases, &runner);
+    assert_eq!(ran.len(), 3, "install, check and build ran");
+    assert!(ran.iter().all(|o| o.status.success()));
+    assert_eq!(outputs["check"], "failed");
+    let check = text(&ran[1].stdout);
+    // Every problem with its line, field and hint; the folder of an entry that is not published
+    // is withheld, since a CI log may be read by others.
+    for expected in [
+        "[withheld]/index.md:3: `sumary`",
+        "[withheld]/index.md:4: `date`",
+        "date = 2025-06-12",
+        "[withheld]/index.md:7: `consent.withdrawm`",
+        "::warning title=sesh check found errors::",
+    ] {
+        assert!(check.contains(expected), "{expected} in:\n{check}");
+    }
+    assert!(!check.contains("broken-entry"), "{check}");
+    let summary = std::fs::read_to_string(runner.join("summary")).unwrap();
+    assert!(
+        summary.starts_with("## sesh check") && summary.contains("withdrawm"),
+        "{summary}"
+    );
+    let built = site.join("public");
+    assert!(built.join("index.html").is_file(), "the build ran");
+    assert!(
+        !files(&built).iter().any(|f| f.contains("broken-entry")),
+        "the entry with errors is not published"
+    );
+    assert!(
+        text(&ran[2].stdout).contains("not published because of errors")
+            || text(&ran[2].stderr).contains("not published because of errors"),
+        "{}{}",
+        text(&ran[2].stdout),
+        text(&ran[2].stderr)
+    );
 }
 
 /// The action installs the release it belongs to: its default version is this crate's, which
@@ -564,6 +645,9 @@ fn the_published_crate_holds_the_themes_and_every_included_file() {
         "Cargo.lock",
         "build.rs",
         "README.md",
+        // The texts of both licenses Cargo.toml names (MIT OR Apache-2.0).
+        "LICENSE-MIT",
+        "LICENSE-APACHE",
         "src/main.rs",
         "themes/default/theme.toml",
         "themes/default/templates/base.html",

@@ -144,3 +144,108 @@ fn new_refuses_to_overwrite_and_explains_bad_names() {
     .stderr();
     assert!(err.contains("has no sesh.toml"), "{err}");
 }
+
+/// The words of a command line as a POSIX shell splits them (plain and double-quoted words,
+/// enough for README's examples), without a trailing `# comment`.
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    let mut started = false;
+    for c in line.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                started = true;
+            }
+            '#' if !quoted && !started => break,
+            c if c.is_whitespace() && !quoted => {
+                if started {
+                    words.push(std::mem::take(&mut word));
+                    started = false;
+                }
+            }
+            c => {
+                word.push(c);
+                started = true;
+            }
+        }
+    }
+    if started {
+        words.push(word);
+    }
+    words
+}
+
+/// README's "Start your own archive" commands, run as written in a new folder: init, new
+/// contest, new entry, serve (the preview answers with the new contest), check (no error; the new
+/// entry waits for consent). The entry file the text after the block names is the one made.
+#[test]
+fn the_readme_path_to_a_new_archive_works_as_written() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let section = readme
+        .split("\n## Start your own archive\n")
+        .nth(1)
+        .expect("README has a 'Start your own archive' section");
+    let section = &section[..section.find("\n## ").unwrap_or(section.len())];
+    assert!(
+        section.lines().count() <= 40,
+        "the quick path is kept to a screenful"
+    );
+    let block = section
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|b| b.split("\n```").next())
+        .expect("a sh block");
+    let tmp = tempfile::tempdir().unwrap();
+    let mut dir = tmp.path().to_path_buf();
+    let mut ran = Vec::new();
+    for line in block.lines() {
+        let words = shell_words(line);
+        match words
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice()
+        {
+            [] => {}
+            ["cd", to] => dir = dir.join(to),
+            ["sesh", "serve"] => {
+                let site = Site::copy(&dir);
+                let serve = Serve::start(&site, &[]);
+                let (status, body) = serve.get("contests/selftest-2026/");
+                assert_eq!(status, 200);
+                assert!(body.contains("HIV self-testing ideas 2026"), "{body}");
+                ran.push("serve".to_string());
+            }
+            ["sesh", args @ ..] => {
+                let run = Command::new(env!("CARGO_BIN_EXE_sesh"))
+                    .args(args)
+                    .current_dir(&dir)
+                    .env_remove("GITHUB_ACTIONS")
+                    .env_remove("SESH_SOURCE_VISIBILITY")
+                    .output()
+                    .unwrap();
+                let out = format!(
+                    "{}{}",
+                    String::from_utf8_lossy(&run.stdout),
+                    String::from_utf8_lossy(&run.stderr)
+                );
+                assert!(run.status.success(), "{line}:\n{out}");
+                if args[0] == "check" {
+                    assert!(out.contains(" 0 error(s)"), "{out}");
+                    assert!(out.contains("publish-false"), "{out}");
+                }
+                ran.push(args[0].to_string());
+            }
+            other => panic!("README's quick path runs something unexpected: {other:?}"),
+        }
+    }
+    assert_eq!(ran, ["init", "new", "new", "serve", "check"]);
+    let named = section
+        .split('`')
+        .find(|s| s.starts_with("content/contests/") && s.ends_with("index.md"))
+        .expect("the text names the entry file");
+    let entry = std::fs::read_to_string(dir.join(named)).unwrap();
+    assert!(entry.contains("publish = false"), "{entry}");
+}

@@ -49,11 +49,32 @@ fn edits_new_and_deleted_entries_show_up() {
     serve.wait_for("contests/open-contest/", "the card to go", |_, b| {
         !b.contains("Brand new entry")
     });
+    let log = serve.log();
     assert!(
-        serve.log().contains("pages changed and rendered again"),
-        "one line per rebuild:\n{}",
-        serve.log()
+        log.contains("pages changed and rendered again"),
+        "one line per rebuild:\n{log}"
     );
+    // "N of M pages": pages are HTML files, M all of them in the preview folder, N those
+    // rendered again (all of them at first, fewer after an edit).
+    let counts: Vec<(usize, usize)> = log
+        .lines()
+        .filter_map(|l| {
+            l.split_once(": ")?
+                .1
+                .split_once(" pages changed")?
+                .0
+                .split_once(" of ")
+        })
+        .map(|(n, m)| (n.parse().unwrap(), m.parse().unwrap()))
+        .collect();
+    assert!(counts.len() >= 4, "{log}");
+    let html = files(&site.path(".sesh-cache/serve"))
+        .iter()
+        .filter(|f| f.ends_with(".html"))
+        .count();
+    assert_eq!(counts[0], (html, html), "the initial build:\n{log}");
+    assert!(counts.iter().all(|(n, m)| n <= m), "{log}");
+    assert!(counts[1..].iter().any(|(n, m)| n < m), "{log}");
 }
 
 #[test]
@@ -114,7 +135,11 @@ fn template_edits_apply_and_broken_config_recovers_without_restart() {
 
     let good = std::fs::read_to_string(site.path("sesh.toml")).unwrap();
     site.write("sesh.toml", &format!("{good}\nthis is not toml\n"));
-    let body = serve.wait_for("", "the error panel", |_, b| b.contains("sesh-build-error"));
+    // The fixture's invalid consent values keep a panel of errors on every page; a failed
+    // rebuild replaces it.
+    let body = serve.wait_for("", "the error panel", |_, b| {
+        b.contains("the last change could not be built")
+    });
     assert!(
         body.contains("sesh.toml:"),
         "the panel names the file and line:\n{body}"
@@ -124,19 +149,25 @@ fn template_edits_apply_and_broken_config_recovers_without_restart() {
         "the last good site is still served"
     );
     site.write("sesh.toml", &good);
-    serve.wait_for("", "recovery", |_, b| !b.contains("sesh-build-error"));
+    let body = serve.wait_for("", "recovery", |_, b| {
+        !b.contains("the last change could not be built")
+    });
+    assert!(
+        body.contains("error(s) in your files"),
+        "the fixture's own errors are shown again"
+    );
 
     site.write(
         "templates/page.html",
         "{% extends \"base.html\" %}{% block main %}{{ page.nope }}{% endblock main %}",
     );
     let body = serve.wait_for("about/", "the template error", |_, b| {
-        b.contains("sesh-build-error")
+        b.contains("the last change could not be built")
     });
     assert!(body.contains("templates/page.html:1"), "{body}");
     std::fs::remove_file(site.path("templates/page.html")).unwrap();
     serve.wait_for("about/", "the theme template again", |_, b| {
-        !b.contains("sesh-build-error") && b.contains("About text.")
+        !b.contains("the last change could not be built") && b.contains("About text.")
     });
 }
 

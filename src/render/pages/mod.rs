@@ -460,7 +460,11 @@ fn assemble(
     let mut problems = leading;
     problems.extend(bodies.iter().flat_map(|(_, b)| b.problems.iter().cloned()));
     problems.extend(extra);
-    let pages_rendered = files.iter().filter(|(_, fresh)| *fresh).count();
+    let files_rendered = files.iter().filter(|(_, fresh)| *fresh).count();
+    let pages_rendered = files
+        .iter()
+        .filter(|(file, fresh)| *fresh && file.path.ends_with(".html"))
+        .count();
     let memo = Memo {
         bodies: bodies.into_iter().collect(),
         contests: HashMap::new(),
@@ -473,6 +477,7 @@ fn assemble(
         records: Vec::new(),
         files: files.into_iter().map(|(f, _)| f).collect(),
         problems,
+        files_rendered,
         pages_rendered,
         memo,
     }

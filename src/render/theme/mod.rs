@@ -111,6 +111,7 @@ impl Theme {
             .filter_map(|l| self.strings.get(l))
             .flat_map(|t| t.keys())
             .filter(|k| !own.contains_key(*k) && !plural_form_elsewhere(own, k))
+            .filter(|k| !k.starts_with(super::functions::COUNTRY))
             .cloned()
             .collect();
         keys.sort();
