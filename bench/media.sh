@@ -4,7 +4,7 @@
 #   bash bench/media.sh [BASELINE_COMMIT] [WORKDIR]
 #
 # Makes a long phone-like video (ffmpeg: 1280x720 H.264 + AAC, moov at the end, udta location)
-# and a long illustrated PDF (Ghostscript: 120 pages with a 2-megapixel JPEG each) in WORKDIR
+# and a long illustrated PDF (Ghostscript: 120 pages, each with its own 2-megapixel JPEG) in WORKDIR
 # (default target/bench-media, on the project's disk), builds examples/media_bench.rs at this
 # commit and at BASELINE_COMMIT (default: the commit before the allow-list cleaners, abb06fd^),
 # then cleans each file 5 times with each, alternating, from memory to memory on one thread,
@@ -23,13 +23,16 @@ if [ ! -f "$audio" ]; then
   ffmpeg -loglevel error -f lavfi -i "sine=frequency=330" -t 600 -c:a aac -b:a 128k -metadata artist="Singer" "$audio"
 fi
 if [ ! -f "$doc" ]; then
-  ffmpeg -loglevel error -f lavfi -i "testsrc2=size=1600x1200" -frames:v 1 -q:v 2 "$work/photo.jpg"
+  # 120 different photos (one frame a second of a moving test pattern): Ghostscript stores an
+  # image used on several pages once, so one photo repeated would make a small PDF.
+  ffmpeg -loglevel error -f lavfi -i "testsrc2=size=1600x1200:rate=1" -frames:v 120 -q:v 2 "$work/photo-%03d.jpg"
   {
     echo '%!PS'
     echo '[ /Title (Bench) /Author (Someone) /DOCINFO pdfmark'
     for i in $(seq 120); do
+      photo=$(printf '%s/photo-%03d.jpg' "$work" "$i")
       echo "/Helvetica findfont 14 scalefont setfont 72 760 moveto (Page $i of a case study) show"
-      echo "gsave 36 200 translate 540 405 scale /f ($work/photo.jpg) (r) file def"
+      echo "gsave 36 200 translate 540 405 scale /f ($photo) (r) file def"
       echo "1600 1200 8 [1600 0 0 -1200 0 1200] f /DCTDecode filter false 3 colorimage grestore showpage"
     done
   } > "$work/case.ps"

@@ -355,14 +355,9 @@ fn run_action(
     (ran, outputs)
 }
 
-#[test]
-fn the_action_installs_the_release_and_builds_with_the_pages_base_url() {
-    if !unix_tools_ready() {
-        return;
-    }
-    let releases = Releases::new(false);
-    let tmp = tempfile::tempdir().unwrap();
-    let site = tmp.path().join("site");
+/// A `sesh init --deploy same-repo` site in `dir`, and the runner's temporary folder.
+fn init_site(dir: &Path) -> (PathBuf, PathBuf) {
+    let site = dir.join("site");
     let init = Command::new(env!("CARGO_BIN_EXE_sesh"))
         .arg("init")
         .arg(&site)
@@ -370,8 +365,19 @@ fn the_action_installs_the_release_and_builds_with_the_pages_base_url() {
         .output()
         .unwrap();
     assert!(init.status.success());
-    let runner = tmp.path().join("runner");
+    let runner = dir.join("runner");
     std::fs::create_dir_all(&runner).unwrap();
+    (site, runner)
+}
+
+#[test]
+fn the_action_installs_the_release_and_builds_with_the_pages_base_url() {
+    if !unix_tools_ready() {
+        return;
+    }
+    let releases = Releases::new(false);
+    let tmp = tempfile::tempdir().unwrap();
+    let (site, runner) = init_site(tmp.path());
     let root = site.display().to_string();
     // As configure-pages gives it: without the final slash.
     let inputs = [
@@ -448,14 +454,7 @@ fn the_action_checks_first_and_still_builds_when_the_check_finds_errors() {
     }
     let releases = Releases::new(false);
     let tmp = tempfile::tempdir().unwrap();
-    let site = tmp.path().join("site");
-    let init = Command::new(env!("CARGO_BIN_EXE_sesh"))
-        .arg("init")
-        .arg(&site)
-        .args(["--deploy", "same-repo"])
-        .output()
-        .unwrap();
-    assert!(init.status.success());
+    let (site, runner) = init_site(tmp.path());
     let contest = site.join("content/contests");
     let contest = std::fs::read_dir(&contest)
         .unwrap()
@@ -469,8 +468,6 @@ fn the_action_checks_first_and_still_builds_when_the_check_finds_errors() {
         "+++\ntitle = \"Broken entry\"\nsumary = \"A typo\"\ndate = 2025/06/12\n[consent]\npublish = true\nwithdrawm = false\n+++\nText.\n",
     )
     .unwrap();
-    let runner = tmp.path().join("runner");
-    std::fs::create_dir_all(&runner).unwrap();
     let root = site.display().to_string();
     let inputs = [("root", root.as_str()), ("source-visibility", "private")];
     let (ran, outputs) = run_action(&inputs, &releases, &runner);
