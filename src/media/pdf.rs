@@ -681,15 +681,7 @@ mod tests {
         author: "W. L.",
     };
 
-    fn has(bytes: &[u8], needle: &[u8]) -> bool {
-        bytes.windows(needle.len()).any(|w| w == needle)
-    }
-
-    fn assert_clean(bytes: &[u8], context: &str) {
-        assert!(!has(bytes, b"CANARY"), "a canary survived ({context})");
-        let left = crate::audit::metadata::leftovers(bytes);
-        assert!(left.is_empty(), "{context}: {left:?}");
-    }
+    use crate::media::testdata::{assert_clean, has};
 
     #[test]
     fn the_new_document_holds_the_pages_the_public_information_and_nothing_else() {

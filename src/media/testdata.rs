@@ -4,6 +4,19 @@
 
 use lopdf::{Document, Object, Stream, dictionary};
 
+/// Whether `needle` occurs in `bytes`.
+pub fn has(bytes: &[u8], needle: &[u8]) -> bool {
+    bytes.windows(needle.len()).any(|w| w == needle)
+}
+
+/// What a cleaned file must satisfy: no canary, and nothing the independent check finds.
+#[track_caller]
+pub fn assert_clean(bytes: &[u8], context: &str) {
+    assert!(!has(bytes, b"CANARY"), "a canary survived ({context})");
+    let left = crate::audit::metadata::leftovers(bytes);
+    assert!(left.is_empty(), "{context}: {left:?}");
+}
+
 fn wrap(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
     let mut out = ((body.len() + 8) as u32).to_be_bytes().to_vec();
     out.extend_from_slice(kind);

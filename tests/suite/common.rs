@@ -637,3 +637,37 @@ pub fn tool_ready(program: &str, ready: bool) -> bool {
     }
     ready
 }
+
+/// A YAML file (a workflow, the Action) as a document.
+pub fn yaml(path: &Path) -> yaml_rust2::Yaml {
+    let text = std::fs::read_to_string(path).unwrap();
+    yaml_rust2::YamlLoader::load_from_str(&text)
+        .expect("valid YAML")
+        .remove(0)
+}
+
+/// `${{ … }}` replaced by a plain word, as GitHub fills them in before the shell runs.
+pub fn without_expressions(script: &str) -> String {
+    let mut out = String::new();
+    let mut rest = script;
+    while let Some(start) = rest.find("${{") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find("}}")
+            .map_or(rest.len(), |e| start + e + 2);
+        out.push_str("EXPRESSION");
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `sesh ARGS` run outside any site folder, as on a computer (not as in GitHub Actions).
+pub fn sesh(args: &[&str]) -> Run {
+    Run(Command::new(env!("CARGO_BIN_EXE_sesh"))
+        .args(args)
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("SESH_SOURCE_VISIBILITY")
+        .output()
+        .expect("run sesh"))
+}

@@ -408,13 +408,6 @@ fn workflows(tmp: &Path) -> Vec<(&'static str, PathBuf)> {
     out
 }
 
-fn yaml(path: &Path) -> yaml_rust2::Yaml {
-    let text = std::fs::read_to_string(path).unwrap();
-    yaml_rust2::YamlLoader::load_from_str(&text)
-        .expect("valid YAML")
-        .remove(0)
-}
-
 /// Every step of every job: (uses, run, env).
 fn steps(wf: &yaml_rust2::Yaml) -> Vec<yaml_rust2::Yaml> {
     let mut out = Vec::new();
@@ -479,22 +472,6 @@ fn generated_workflows_pass_actionlint_and_shellcheck() {
             }
         }
     }
-}
-
-/// `${{ … }}` replaced by a plain word.
-fn without_expressions(script: &str) -> String {
-    let mut out = String::new();
-    let mut rest = script;
-    while let Some(start) = rest.find("${{") {
-        out.push_str(&rest[..start]);
-        let end = rest[start..]
-            .find("}}")
-            .map_or(rest.len(), |e| start + e + 2);
-        out.push_str("EXPRESSION");
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
 }
 
 #[test]

@@ -2,16 +2,6 @@
 //! `sesh check`, and what a withdrawal changes.
 
 use crate::common::*;
-use std::process::Command;
-
-fn sesh(args: &[&str]) -> Run {
-    Run(Command::new(env!("CARGO_BIN_EXE_sesh"))
-        .args(args)
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("SESH_SOURCE_VISIBILITY")
-        .output()
-        .expect("run sesh"))
-}
 
 #[test]
 fn init_then_build_then_check_is_all_green() {

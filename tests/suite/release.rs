@@ -541,29 +541,6 @@ fn the_action_and_the_release_workflow_name_this_version() {
     }
 }
 
-fn yaml(path: &Path) -> yaml_rust2::Yaml {
-    let text = std::fs::read_to_string(path).unwrap();
-    yaml_rust2::YamlLoader::load_from_str(&text)
-        .expect("valid YAML")
-        .remove(0)
-}
-
-/// `${{ … }}` replaced by a plain word, as GitHub fills them in before the shell runs.
-fn without_expressions(script: &str) -> String {
-    let mut out = String::new();
-    let mut rest = script;
-    while let Some(start) = rest.find("${{") {
-        out.push_str(&rest[..start]);
-        let end = rest[start..]
-            .find("}}")
-            .map_or(rest.len(), |e| start + e + 2);
-        out.push_str("EXPRESSION");
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
 #[test]
 fn the_release_workflow_action_and_install_script_pass_actionlint_and_shellcheck() {
     let tmp = tempfile::tempdir().unwrap();

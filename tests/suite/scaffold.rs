@@ -4,15 +4,6 @@
 use crate::common::*;
 use std::process::Command;
 
-fn sesh(args: &[&str]) -> Run {
-    Run(Command::new(env!("CARGO_BIN_EXE_sesh"))
-        .args(args)
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("SESH_SOURCE_VISIBILITY")
-        .output()
-        .unwrap())
-}
-
 #[test]
 fn a_new_entry_is_published_only_once_its_consent_is_recorded() {
     let site = Site::fixture("consent-canaries");

@@ -363,16 +363,7 @@ pub mod tests {
         crate::media::testdata::mp4(moov_first, wide, "CANARY Owner")
     }
 
-    fn has(bytes: &[u8], needle: &[u8]) -> bool {
-        bytes.windows(needle.len()).any(|w| w == needle)
-    }
-
-    /// What a published file must satisfy: no canary, and nothing the independent check finds.
-    fn assert_clean(bytes: &[u8], context: &str) {
-        assert!(!has(bytes, b"CANARY"), "a canary survived ({context})");
-        let left = crate::audit::metadata::leftovers(bytes);
-        assert!(left.is_empty(), "{context}: {left:?}");
-    }
+    use crate::media::testdata::assert_clean;
 
     #[test]
     fn only_what_playback_needs_is_written_and_chunks_keep_their_samples() {
