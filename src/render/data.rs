@@ -340,8 +340,7 @@ impl<'a> Renderer<'a> {
                     ..l
                 })
                 .collect(),
-            citation: self
-                .absolute_cite(self.cite_view(&citation, &stem(&[&contest.slug, &entry.slug]))),
+            citation: self.absolute_cite(self.cite_view(&citation, &stem(&[&contest.slug]))),
         })
     }
 
@@ -471,8 +470,8 @@ impl<'a> Renderer<'a> {
              removed or changes meaning.\n\n\
              License\n-------\n{license}\nEach record carries its own `license` (SPDX id, name and deed).\n\n\
              Citing\n------\nCite entries and contests as shown on their pages (\"Cite this\"), or use the\n\
-             `citation` field of each record: BibTeX, RIS and CSL-JSON files for every entry\n\
-             and contest (cite/<contest>/<entry>.bib, .ris, .csl.json).\n\
+             `citation` field of each record: BibTeX, RIS and CSL-JSON files for every\n\
+             contest, holding its citation and its entries' (cite/<contest>.bib, .ris, .csl.json).\n\
              How to cite and reuse: {cite_page}\n\n\
              Entries can be withdrawn at their creators' request: download the files again\n\
              before reusing them, and do not republish an entry that is no longer listed.\n",

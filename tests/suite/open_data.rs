@@ -7,7 +7,8 @@ use serde_json::Value;
 
 const ENTRY: &str = "contests/heptestcontest-2016/hostile/";
 /// Its citation downloads, without extension.
-const CITE: &str = "cite/heptestcontest-2016/hostile";
+/// The citation downloads of the hostile entry's contest (the contest's, then its entries').
+const CITE: &str = "cite/heptestcontest-2016";
 
 /// The example plus an entry whose title and summary attack every format at once.
 fn hostile_example() -> Site {
@@ -551,6 +552,34 @@ fn bibtex_ris_and_csl_parse_and_cite_credits_as_consented() {
     let site = hostile_example();
     site.build(&[]).success();
     let bib = site.page(&format!("{CITE}.bib"));
+    // One record per citation: the contest's first, then each published entry's.
+    let records: Vec<&str> = bib
+        .split("\n@")
+        .map(|r| r.trim_start_matches('@'))
+        .collect();
+    let published = site.page("contests/heptestcontest-2016/index.html");
+    assert!(
+        records[0].starts_with("misc{sesh:heptestcontest-2016,"),
+        "{bib}"
+    );
+    assert!(records.len() > 2, "{bib}");
+    for record in &records[1..] {
+        let slug = record
+            .split_once(',')
+            .and_then(|(head, _)| head.rsplit(':').next())
+            .unwrap();
+        assert!(
+            published.contains(&format!("/contests/heptestcontest-2016/{slug}/")),
+            "{slug} is cited but not published"
+        );
+    }
+    let bib = format!(
+        "@{}",
+        records
+            .iter()
+            .find(|r| r.contains("{sesh:heptestcontest-2016:hostile,"))
+            .expect("the entry's record")
+    );
     let (ty, key, fields) = parse_bibtex(&bib);
     assert_eq!(
         (ty.as_str(), key.as_str()),
@@ -575,7 +604,16 @@ fn bibtex_ris_and_csl_parse_and_cite_credits_as_consented() {
     assert_eq!(field("doi"), "10.5555/sesh.test-1");
     assert_eq!(field("year"), "2016");
 
-    let ris = site.page(&format!("{CITE}.ris"));
+    let all_ris = site.page(&format!("{CITE}.ris"));
+    let ris = all_ris
+        .split_inclusive("ER  - \r\n")
+        .find(|r| r.contains("DO  - 10.5555/sesh.test-1"))
+        .expect("the entry's RIS record");
+    assert_eq!(
+        all_ris.matches("TY  - ").count(),
+        records.len(),
+        "as many RIS records as BibTeX ones"
+    );
     let lines: Vec<&str> = ris.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(lines[0], "TY  - GEN");
     assert_eq!(*lines.last().unwrap(), "ER  - ");
@@ -602,10 +640,16 @@ fn bibtex_ris_and_csl_parse_and_cite_credits_as_consented() {
     assert_eq!(values("TI"), [HOSTILE_TITLE.replace('\n', " ")]);
     assert_eq!(values("DO"), ["10.5555/sesh.test-1"]);
 
-    let csl = json(&site, &format!("{CITE}.csl.json"));
-    assert_eq!(csl[0]["title"], HOSTILE_TITLE);
-    assert_eq!(csl[0]["author"][2]["literal"], "Anonymous participant");
-    assert_eq!(csl[0]["DOI"], "10.5555/sesh.test-1");
+    let all_csl = json(&site, &format!("{CITE}.csl.json"));
+    assert_eq!(all_csl.as_array().unwrap().len(), records.len());
+    let csl = all_csl
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["DOI"] == "10.5555/sesh.test-1")
+        .expect("the entry's CSL-JSON item");
+    assert_eq!(csl["title"], HOSTILE_TITLE);
+    assert_eq!(csl["author"][2]["literal"], "Anonymous participant");
 
     let html = site.page(&format!("{ENTRY}index.html"));
     let tags = meta_tags(&html);
@@ -633,8 +677,9 @@ fn bibtex_ris_and_csl_parse_and_cite_credits_as_consented() {
             "{file} names a private author"
         );
     }
-    // Contests are cited too, by their organisers.
-    let (_, _, fields) = parse_bibtex(&site.page("cite/heptestcontest-2016.bib"));
+    // Contests are cited too, by their organisers: the first record of their file.
+    let (_, key, fields) = parse_bibtex(&format!("@{}", records[0]));
+    assert_eq!(key, "sesh:heptestcontest-2016");
     let author = fields.iter().find(|(k, _)| k == "author").unwrap();
     assert_eq!(author.1, "{WHO Global Hepatitis Programme} and {SESH}");
 }
@@ -780,7 +825,8 @@ fn canaries_stay_out_of_exports_citations_and_metadata() {
         .into_iter()
         .filter(|f| f.starts_with("data/") || f.contains("cite"))
         .collect();
-    assert!(outputs.len() >= 5 + 3 * 3, "{outputs:?}");
+    // The data files, and the contest's BibTeX, RIS and CSL-JSON (which cite its entries).
+    assert!(outputs.len() >= 5 + 3, "{outputs:?}");
     for file in outputs
         .iter()
         .chain(["contests/open-contest/published-entry/index.html".to_string()].iter())

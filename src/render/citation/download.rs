@@ -1,5 +1,8 @@
 //! "Cite this": citations of entries and contests built from the public model, their download
-//! files (`cite/<contest>.bib` and `cite/<contest>/<entry>.bib`, with `.ris` and `.csl.json`),
+//! files (one per contest and format: `cite/<contest>.bib`, `.ris` and `.csl.json`, holding the
+//! contest's citation and then its entries', so an archive of 10,000 entries writes a few
+//! hundred files rather than 30,000; each entry page keeps its BibTeX inline and its
+//! `citation_*` tags, which reference managers read),
 //! the JSON-LD and scholarly meta tags of those pages, and the site's "How to cite and reuse"
 //! page (`cite/`). The downloads live under `cite/`, not in entry folders, which hold media only.
 
@@ -21,8 +24,7 @@ pub const REUSE_SLUG: &str = "cite";
 /// Extensions of the citation downloads: BibTeX, RIS, CSL-JSON.
 pub const FILES: [&str; 3] = [".bib", ".ris", ".csl.json"];
 
-/// Path of the citation downloads of a contest (`[contest]`) or entry (`[contest, entry]`),
-/// without extension.
+/// Path of the citation downloads of a contest (`[contest]`), without extension.
 pub(crate) fn stem(slugs: &[&str]) -> String {
     format!("{REUSE_SLUG}/{}", slugs.join("/"))
 }
@@ -92,8 +94,13 @@ impl Renderer<'_> {
         }
     }
 
-    /// The download files of a citation, at `stem` plus each extension.
-    pub(crate) fn cite_files(&self, stem: &str, c: &Citation) -> Result<Vec<(OutputFile, bool)>> {
+    /// The download files of `citations` (a contest's, then its entries'), at `stem` plus each
+    /// extension: one record after another (BibTeX, RIS), or one array (CSL-JSON).
+    pub(crate) fn cite_files(
+        &self,
+        stem: &str,
+        citations: &[Citation],
+    ) -> Result<Vec<(OutputFile, bool)>> {
         // Written once, at the root, in the default language (every language's page links there).
         if self.lang != self.default_lang {
             return Ok(Vec::new());
@@ -103,7 +110,10 @@ impl Renderer<'_> {
         // would otherwise format three files for every entry of the site).
         let key = {
             let mut h = std::hash::DefaultHasher::new();
-            std::hash::Hash::hash(&(stem, c, crate::render::binary_fingerprint()), &mut h);
+            std::hash::Hash::hash(
+                &(stem, citations, crate::render::binary_fingerprint()),
+                &mut h,
+            );
             std::hash::Hasher::finish(&h)
         };
         let paths = FILES.map(|ext| format!("{stem}{ext}"));
@@ -120,8 +130,11 @@ impl Renderer<'_> {
                 })
                 .collect());
         }
-        let csl = serde_json::to_string_pretty(&[c.csl()])?;
-        let contents = [c.bibtex(), c.ris(), csl + "\n"];
+        let csl: Vec<_> = citations.iter().map(Citation::csl).collect();
+        let csl = serde_json::to_string_pretty(&csl)?;
+        let bibtex: Vec<String> = citations.iter().map(Citation::bibtex).collect();
+        let ris: String = citations.iter().map(Citation::ris).collect();
+        let contents = [bibtex.join("\n"), ris, csl + "\n"];
         paths
             .into_iter()
             .zip(contents)

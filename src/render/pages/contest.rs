@@ -101,7 +101,13 @@ impl<'a> Renderer<'a> {
             meta: Self::scholarly(meta, &ld, &citation),
         };
         let mut files = vec![self.page(spec, &view)?];
-        files.extend(self.cite_files(&stem, &citation)?);
+        // The contest's downloads hold its entries' citations too (this page is rendered again
+        // whenever anything in the contest changes: its key covers the contest's revision).
+        let mut citations = vec![citation];
+        for entry in &contest.entries {
+            citations.push(self.entry_citation(contest, entry)?);
+        }
+        files.extend(self.cite_files(&stem, &citations)?);
         Ok(files)
     }
 

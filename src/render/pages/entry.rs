@@ -144,7 +144,8 @@ impl<'a> Renderer<'a> {
         let media = self.media_views(entry, &entry_url, &entry_path);
         let url = entry_url.clone();
         let citation = self.entry_citation(contest, entry)?;
-        let stem = crate::render::citation::stem(&[&contest.slug, &entry.slug]);
+        // Its downloads are the contest's files, which hold this entry's citation.
+        let stem = crate::render::citation::stem(&[&contest.slug]);
         let view = EntryView {
             slug: &entry.slug,
             url: url.clone(),
@@ -210,7 +211,6 @@ impl<'a> Renderer<'a> {
         for item in view.media.iter().filter(|m| m.player.is_some()) {
             files.push(self.player_page(&view, item)?);
         }
-        files.extend(self.cite_files(&stem, &citation)?);
         Ok(files)
     }
 
