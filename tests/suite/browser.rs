@@ -790,6 +790,14 @@ fn a_video_in_the_preview_plays_and_seeks() {
         "{}contests/open-contest/published-entry/",
         serve.url
     ));
+    // The page settled: connected for live reload, its video element parsed (on a loaded
+    // machine the full suite once found none right after navigating).
+    browser.wait_for_live_reload();
+    browser.wait_for(
+        "the video element",
+        "return document.querySelector('video') !== null",
+        |v| v == true,
+    );
     // Play, as a reader pressing the play button (the theme loads nothing before that).
     let played = browser.eval_async(
         "var done = arguments[arguments.length - 1];
