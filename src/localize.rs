@@ -65,22 +65,7 @@ fn contest(c: &Contest, lang: &str) -> Contest {
         out.lang = lang.to_string();
         replace(&mut out.title, &t.title);
         out.summary = t.summary.clone();
-        for (field, value) in [
-            (&mut out.purpose, &t.purpose),
-            (&mut out.audience, &t.audience),
-            (&mut out.actions, &t.actions),
-            (&mut out.outcome, &t.outcome),
-        ] {
-            if value.is_some() {
-                *field = value.clone();
-            }
-        }
-        if let Some(o) = &t.organisers {
-            out.organisers = o.clone();
-        }
-        if let Some(p) = &t.platforms {
-            out.platforms = p.clone();
-        }
+        out.facts.overlay(&t.facts);
         body(&mut out.body, t);
     }
     out.entries = c.entries.iter().map(|e| entry(e, lang)).collect();

@@ -64,12 +64,7 @@ pub struct Contest {
     pub summary: Option<String>,
     pub start: Option<Date>,
     pub end: Option<Date>,
-    pub organisers: Vec<String>,
-    pub purpose: Option<String>,
-    pub audience: Option<String>,
-    pub platforms: Vec<String>,
-    pub actions: Option<String>,
-    pub outcome: Option<String>,
+    pub facts: ContestFacts,
     /// SPDX id: the contest's, else the site's.
     pub license: Option<String>,
     /// A valid DOI (bare, `10.…`).
@@ -313,16 +308,60 @@ pub struct Translation {
     pub title: Option<String>,
     pub summary: Option<String>,
     pub description: Option<String>,
-    pub purpose: Option<String>,
-    pub audience: Option<String>,
-    pub actions: Option<String>,
-    pub outcome: Option<String>,
-    pub organisers: Option<Vec<String>>,
-    pub platforms: Option<Vec<String>>,
+    /// A contest's facts; those left out or blank keep the original's.
+    pub facts: ContestFacts,
     /// Alt text and caption by (normalised) media file name, for the original's consented media.
     pub media: BTreeMap<String, (Option<String>, Option<String>)>,
     /// `None` when the translation file has no body (the original's is shown).
     pub body: Option<Body>,
+}
+
+/// What a contest was, beside its title and dates: defined here once, and read as written
+/// from the contest's front matter and its translations (beside their other keys, see
+/// [`crate::toml_all::read_both`]), published as written and shown, exported and translated
+/// as a whole. A field added here reaches the page (as `contest.<field>`), the data export and
+/// translations; the template then shows it and `data_schema.json` describes it.
+///
+/// The order is the data export's.
+#[derive(Debug, Default, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct ContestFacts {
+    pub organisers: Vec<String>,
+    pub purpose: Option<String>,
+    pub audience: Option<String>,
+    pub platforms: Vec<String>,
+    pub actions: Option<String>,
+    pub outcome: Option<String>,
+}
+
+impl ContestFacts {
+    /// Sets what `translated` says (a translation's facts: blank or left out keeps this one's).
+    pub fn overlay(&mut self, translated: &ContestFacts) {
+        let text = |mine: &mut Option<String>, theirs: &Option<String>| {
+            if let Some(t) = theirs.as_ref().filter(|t| !t.trim().is_empty()) {
+                *mine = Some(t.clone());
+            }
+        };
+        let list = |mine: &mut Vec<String>, theirs: &Vec<String>| {
+            if !theirs.is_empty() {
+                *mine = theirs.clone();
+            }
+        };
+        list(&mut self.organisers, &translated.organisers);
+        text(&mut self.purpose, &translated.purpose);
+        text(&mut self.audience, &translated.audience);
+        list(&mut self.platforms, &translated.platforms);
+        text(&mut self.actions, &translated.actions);
+        text(&mut self.outcome, &translated.outcome);
+    }
+
+    /// The prose facts (what the call asked for and why), for scans of published text.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        [&self.purpose, &self.audience, &self.actions, &self.outcome]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+    }
 }
 
 /// A contest's own figures (`[stats]`: entries submitted and eligible, countries), published as
@@ -333,4 +372,38 @@ pub struct ContestStats {
     pub submitted: Option<u32>,
     pub eligible: Option<u32>,
     pub countries: Option<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_translation_replaces_the_facts_it_gives_and_keeps_the_others() {
+        let mut facts = ContestFacts {
+            organisers: vec!["Clinic".into()],
+            purpose: Some("Find posters".into()),
+            audience: Some("Young people".into()),
+            platforms: vec!["WeChat".into()],
+            ..ContestFacts::default()
+        };
+        facts.overlay(&ContestFacts {
+            purpose: Some("寻找海报".into()),
+            audience: Some("  ".into()),
+            organisers: vec!["示例中心".into()],
+            ..ContestFacts::default()
+        });
+        assert_eq!(facts.purpose.as_deref(), Some("寻找海报"));
+        assert_eq!(
+            facts.audience.as_deref(),
+            Some("Young people"),
+            "blank keeps"
+        );
+        assert_eq!(facts.organisers, ["示例中心"]);
+        assert_eq!(facts.platforms, ["WeChat"], "left out keeps");
+        assert_eq!(
+            facts.texts().collect::<Vec<_>>(),
+            ["寻找海报", "Young people"]
+        );
+    }
 }

@@ -38,6 +38,105 @@ const ROUNDS: usize = 40;
 
 /// Reads `text` as `T`, collecting every problem.
 pub fn read<T: DeserializeOwned>(text: &str) -> Result<T, Read<T>> {
+    read_by(text, |text| {
+        toml::from_str::<T>(text).map_err(Failure::from)
+    })
+}
+
+/// Reads `T` and `P` from the same table, as `#[serde(flatten)]` would, but keeping every
+/// problem's line (flatten loses them, and lets unknown keys through): each is read on its
+/// own, ignoring the other's keys (so neither may deny unknown fields), and a key that
+/// neither reads is reported as serde reports one.
+pub fn read_both<T: DeserializeOwned, P: DeserializeOwned>(
+    text: &str,
+) -> Result<(T, P), Read<(T, P)>> {
+    let known: Vec<&str> = [fields_of::<T>(), fields_of::<P>()].concat();
+    read_by(text, |text| {
+        unknown_key(text, &known)?;
+        let whole = toml::from_str::<T>(text)?;
+        let part = toml::from_str::<P>(text)?;
+        Ok((whole, part))
+    })
+}
+
+/// The keys a struct reads (its serde field names), asked of the struct itself: it is made
+/// to deserialize from a deserializer that notes the names it is given and stops.
+pub fn fields_of<T: DeserializeOwned>() -> &'static [&'static str] {
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(FieldNames(&mut fields));
+    fields
+}
+
+struct FieldNames<'a>(&'a mut &'static [&'static str]);
+
+impl<'de> serde::Deserializer<'de> for FieldNames<'_> {
+    type Error = serde::de::value::Error;
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        _visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        *self.0 = fields;
+        Err(serde::de::Error::custom("field names noted"))
+    }
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+        Err(serde::de::Error::custom("not a struct"))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+        ignored_any
+    }
+}
+
+/// The first top-level key of `text` not in `known`, as serde words it.
+fn unknown_key(text: &str, known: &[&str]) -> Result<(), Failure> {
+    let Ok(table) = DeTable::parse(text) else {
+        return Ok(()); // syntax: the typed read reports it
+    };
+    let mut keys: Vec<_> = table.get_ref().keys().collect();
+    keys.sort_by_key(|k| k.span().start);
+    match keys
+        .into_iter()
+        .find(|k| !known.contains(&k.get_ref().as_ref()))
+    {
+        None => Ok(()),
+        Some(key) => {
+            let expected: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
+            Err(Failure {
+                message: format!(
+                    "unknown field `{}`, expected one of {}",
+                    key.get_ref(),
+                    expected.join(", ")
+                ),
+                span: Some(key.span()),
+            })
+        }
+    }
+}
+
+/// A typed read's error: what it says and where.
+struct Failure {
+    message: String,
+    span: Option<Range<usize>>,
+}
+
+impl From<toml::de::Error> for Failure {
+    fn from(e: toml::de::Error) -> Failure {
+        Failure {
+            message: e.message().trim().to_string(),
+            span: e.span(),
+        }
+    }
+}
+
+/// [`read`] with the typed read given: `parse` is called on the text and then on copies with
+/// the entries already reported set aside.
+fn read_by<V>(text: &str, parse: impl Fn(&str) -> Result<V, Failure>) -> Result<V, Read<V>> {
     let (table, syntax) = DeTable::parse_recoverable(text);
     let mut entries = Vec::new();
     entries_of(table.get_ref(), "", &mut entries);
@@ -59,17 +158,15 @@ pub fn read<T: DeserializeOwned>(text: &str) -> Result<T, Read<T>> {
         });
     }
     for _ in 0..ROUNDS {
-        match toml::from_str::<T>(&blank.text) {
+        match parse(&blank.text) {
             Ok(value) if problems.is_empty() => return Ok(value),
             Ok(value) => return Err(Read::sorted(problems, Some(value))),
-            Err(e) => {
-                let message = e.message().trim().to_string();
+            Err(Failure { message, span }) => {
                 if let Some(missing) = missing_field(&message)
                     && blank.keys.contains(missing)
                 {
                     break; // its entry was set aside: already reported
                 }
-                let span = e.span();
                 let missing = missing_field(&message).is_some();
                 let entry = span.as_ref().and_then(|s| innermost(&entries, s.start));
                 problems.push(TomlProblem {
@@ -277,6 +374,75 @@ mod tests {
         assert_eq!(p.len(), 1);
         assert!(p[0].1.contains("missing field `title`"));
         assert!(read::<Front>("title = \"A\"\n").is_ok());
+    }
+
+    /// A part read beside its owner, as contests read their facts (`public::ContestFacts`).
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Part {
+        purpose: Option<String>,
+        #[serde(default)]
+        platforms: Vec<String>,
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Owner {
+        title: String,
+        doi: Option<Spanned<String>>,
+        consent: Option<Consent>,
+    }
+
+    #[test]
+    fn fields_are_asked_of_the_struct() {
+        assert_eq!(fields_of::<Part>(), ["purpose", "platforms"]);
+        assert_eq!(
+            fields_of::<Front>(),
+            ["title", "summary", "date", "consent"]
+        );
+    }
+
+    #[test]
+    fn a_part_read_beside_its_owner_keeps_lines_and_refuses_unknown_keys() {
+        let text = "title = \"A\"\ndoi = \"10.1/x\"\npurpose = \"p\"\nplatforms = [\"WeChat\"]\n";
+        let (owner, part) = read_both::<Owner, Part>(text).unwrap();
+        assert_eq!(
+            (owner.title.as_str(), part.purpose.as_deref()),
+            ("A", Some("p"))
+        );
+        assert_eq!(
+            owner.doi.unwrap().span(),
+            18..26,
+            "the owner's spans survive"
+        );
+        assert_eq!(part.platforms, ["WeChat"]);
+
+        let text = "title = \"A\"\nsumary = \"s\"\npurpose = 3\n[consent]\nwithdrawm = true\n";
+        let err = read_both::<Owner, Part>(text).unwrap_err();
+        let found: Vec<(usize, &str, Option<&str>)> = err
+            .problems
+            .iter()
+            .map(|p| {
+                let line = text[..p.span.clone().unwrap().start].matches('\n').count() + 1;
+                (line, p.message.as_str(), p.key.as_deref())
+            })
+            .collect();
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert_eq!(found[0].0, 2);
+        assert!(
+            found[0].1.starts_with(
+                "unknown field `sumary`, expected one of `title`, `doi`, `consent`, `purpose`"
+            ),
+            "{found:?}"
+        );
+        assert_eq!(
+            (found[1].0, found[1].2),
+            (3, Some("purpose")),
+            "the part's type error has its line"
+        );
+        assert!(found[1].1.contains("invalid type"), "{found:?}");
+        assert_eq!((found[2].0, found[2].2), (5, Some("consent.withdrawm")));
+        assert_eq!(err.rest.unwrap().0.title, "A", "the rest reads");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Splits a content file into TOML front matter (between `+++` lines) and a Markdown body, and
 //! parses the front matter into a typed value with errors located at file:line.
 
+use crate::public::ContestFacts;
 use crate::report::{Problem, line_of};
 use serde::de::DeserializeOwned;
 use std::ops::Range;
@@ -71,7 +72,30 @@ impl SourceFile {
     /// Deserializes the front matter; on errors, every one of them (see [`crate::toml_all`]),
     /// each naming file, line and key, with a hint that names the fix.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Invalid<T>> {
-        crate::toml_all::read::<T>(&self.front).map_err(|read| Invalid {
+        crate::toml_all::read::<T>(&self.front).map_err(|read| self.invalid(read))
+    }
+
+    /// [`SourceFile::parse`] for front matter that also holds a contest's facts (a contest, a
+    /// translation): both read from the same table, a key neither reads refused.
+    pub fn parse_with_facts<T: DeserializeOwned + HasFacts>(&self) -> Result<T, Invalid<T>> {
+        let join = |(mut front, facts): (T, ContestFacts)| {
+            *front.facts_mut() = facts;
+            front
+        };
+        match crate::toml_all::read_both::<T, ContestFacts>(&self.front) {
+            Ok(both) => Ok(join(both)),
+            Err(read) => {
+                let invalid = self.invalid(read);
+                Err(Invalid {
+                    problems: invalid.problems,
+                    rest: invalid.rest.map(|both| Box::new(join(*both))),
+                })
+            }
+        }
+    }
+
+    fn invalid<V>(&self, read: crate::toml_all::Read<V>) -> Invalid<V> {
+        Invalid {
             problems: read
                 .problems
                 .into_iter()
@@ -91,8 +115,13 @@ impl SourceFile {
                 })
                 .collect(),
             rest: read.rest.map(Box::new),
-        })
+        }
     }
+}
+
+/// Front matter with a [`ContestFacts`] part, read by [`SourceFile::parse_with_facts`].
+pub trait HasFacts {
+    fn facts_mut(&mut self) -> &mut ContestFacts;
 }
 
 /// A front matter that does not read: every problem, and what the rest of it says when the
@@ -224,6 +253,51 @@ mod tests {
         assert_eq!(e.line, Some(3));
         assert_eq!(e.field.as_deref(), Some("titel"));
         assert!(e.message.contains("unknown field `titel`"), "{e}");
+    }
+
+    /// A contest's facts are read beside its other keys with the same care: a typo or a wrong
+    /// type in either names its line and key, and the rest still reads (for reporting).
+    #[test]
+    fn contest_facts_read_with_their_lines_and_typos_are_errors() {
+        use crate::content::raw::ContestFront;
+        let read = |front: &str| {
+            SourceFile::split("contests/c/_index.md".into(), &format!("+++\n{front}+++\n"))
+                .unwrap()
+                .parse_with_facts::<ContestFront>()
+        };
+        let front = read(
+            "title = \"C\"\npurpose = \"Find posters\"\norganisers = [\"Clinic\"]\nweight = 2\n",
+        )
+        .unwrap();
+        assert_eq!(front.facts.purpose.as_deref(), Some("Find posters"));
+        assert_eq!(front.facts.organisers, ["Clinic"]);
+        assert_eq!(front.weight, Some(2));
+
+        let err = read("title = \"C\"\npurpos = \"x\"\naudience = 3\nwieght = 2\n").unwrap_err();
+        let found: Vec<(Option<usize>, Option<&str>)> = err
+            .problems
+            .iter()
+            .map(|p| (p.line, p.field.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (Some(3), Some("purpos")),
+                (Some(4), Some("audience")),
+                (Some(5), Some("wieght"))
+            ]
+        );
+        assert!(
+            err.problems[0].message.contains("unknown field `purpos`"),
+            "{:?}",
+            err.problems
+        );
+        assert!(
+            err.problems[0]
+                .to_string()
+                .contains("contests/c/_index.md:3")
+        );
+        assert_eq!(err.rest.unwrap().title, "C");
     }
 
     #[test]

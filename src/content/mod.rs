@@ -346,7 +346,7 @@ impl<'a> Loader<'a> {
         let index = dir.join("_index.md");
         let (source, front) = match self.read(&index) {
             Ok(source) => {
-                let front = source.parse::<ContestFront>();
+                let front = source.parse_with_facts::<ContestFront>();
                 (source, front)
             }
             Err(problem) => {

@@ -4,8 +4,8 @@
 //! spans, so that the consent gate, not serde, decides what an invalid value means (it excludes the
 //! item and names the line). Everything else rejects unknown keys: a typo is reported, not ignored.
 
-use super::frontmatter::{Invalid, SourceFile};
-use crate::public::ContestStats;
+use super::frontmatter::{HasFacts, Invalid, SourceFile};
+use crate::public::{ContestFacts, ContestStats};
 use crate::report::Problem;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -87,6 +87,18 @@ impl RawContest {
     }
 }
 
+impl HasFacts for ContestFront {
+    fn facts_mut(&mut self) -> &mut ContestFacts {
+        &mut self.facts
+    }
+}
+
+impl HasFacts for TranslationFront {
+    fn facts_mut(&mut self) -> &mut ContestFacts {
+        &mut self.facts
+    }
+}
+
 impl RawEntry {
     /// A hash of everything read for this entry (its part of [`RawContest::revision`]).
     pub fn sources_hash(&self) -> u64 {
@@ -109,21 +121,17 @@ fn hash_sources(source: &SourceFile, translations: &[RawTranslation], h: &mut De
     }
 }
 
+/// A contest's `_index.md` front matter. Read with its facts by [`SourceFile::parse_with_facts`],
+/// which refuses keys neither reads (so no `deny_unknown_fields` here).
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ContestFront {
     pub title: String,
     pub summary: Option<String>,
     pub start: Option<Datetime>,
     pub end: Option<Datetime>,
-    #[serde(default)]
-    pub organisers: Vec<String>,
-    pub purpose: Option<String>,
-    pub audience: Option<String>,
-    #[serde(default)]
-    pub platforms: Vec<String>,
-    pub actions: Option<String>,
-    pub outcome: Option<String>,
+    /// Organisers, purpose, audience…: read from the same table.
+    #[serde(skip)]
+    pub facts: ContestFacts,
     pub license: Option<String>,
     /// A DOI for the contest as a whole (`10.…`); checked by the gate.
     pub doi: Option<Spanned<String>>,
@@ -281,19 +289,16 @@ pub struct RawTranslation {
 
 /// What a translation may say: text only. Consent, awards, media files, authors, dates and
 /// licenses come from the original, so a translation can never publish what the original
-/// does not (keys for them are errors, see `content::translation`).
+/// does not (keys for them are errors, see `content::translation`, which also refuses keys
+/// neither this nor the facts read).
 #[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct TranslationFront {
     pub title: Option<String>,
     pub summary: Option<String>,
     pub description: Option<String>,
-    pub purpose: Option<String>,
-    pub audience: Option<String>,
-    pub actions: Option<String>,
-    pub outcome: Option<String>,
-    pub organisers: Option<Vec<String>>,
-    pub platforms: Option<Vec<String>>,
+    /// A contest's facts in this language, read from the same table.
+    #[serde(skip)]
+    pub facts: ContestFacts,
     /// Alt text and captions of the original's media, by file name.
     #[serde(default)]
     pub media: Vec<TranslatedMedia>,

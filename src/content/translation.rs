@@ -4,25 +4,15 @@
 //! field, and make the translation unpublished: the original alone decides what is published.
 
 use super::frontmatter::{Invalid, SourceFile};
-use super::raw::{RawTranslation, TranslationFront};
+use super::raw::{RawTranslation, TranslatedMedia, TranslationFront};
+use crate::public::ContestFacts;
 use crate::report::Problem;
+use crate::toml_all::fields_of;
 
-/// Keys a translation may set.
-const TEXT_KEYS: &[&str] = &[
-    "title",
-    "summary",
-    "description",
-    "purpose",
-    "audience",
-    "actions",
-    "outcome",
-    "organisers",
-    "platforms",
-    "media",
-];
-
-/// Keys of a `[[media]]` item a translation may set.
-const MEDIA_TEXT_KEYS: &[&str] = &["file", "alt", "caption"];
+/// Keys a translation may set: those its front matter and a contest's facts read.
+fn text_keys() -> Vec<&'static str> {
+    [fields_of::<TranslationFront>(), fields_of::<ContestFacts>()].concat()
+}
 
 /// `("index", "zh-Hans")` for `index.zh-Hans.md`, when the part before `.md` is a well-formed
 /// language tag.
@@ -51,26 +41,24 @@ fn check(source: &SourceFile) -> Result<TranslationFront, Invalid<TranslationFro
             problems: invalid.problems,
             rest: None,
         })?;
+    let (text_keys, media_keys) = (text_keys(), fields_of::<TranslatedMedia>());
     let mut refusals = Vec::new();
     for (key, value) in &table {
-        if !TEXT_KEYS.contains(&key.as_str()) {
+        if !text_keys.contains(&key.as_str()) {
             refusals.push(refused(source, key, key));
             continue;
         }
         if key == "media" {
             let items = value.as_array().map(Vec::as_slice).unwrap_or_default();
             for item in items.iter().filter_map(toml::Value::as_table) {
-                for k in item
-                    .keys()
-                    .filter(|k| !MEDIA_TEXT_KEYS.contains(&k.as_str()))
-                {
+                for k in item.keys().filter(|k| !media_keys.contains(&k.as_str())) {
                     refusals.push(refused(source, k, &format!("media.{k}")));
                 }
             }
         }
     }
     if refusals.is_empty() {
-        return source.parse::<TranslationFront>();
+        return source.parse_with_facts::<TranslationFront>();
     }
     refusals.sort_by_key(|p| p.line);
     Err(Invalid {
@@ -134,6 +122,14 @@ mod tests {
         assert_eq!(front.title.as_deref(), Some("标题"));
         assert_eq!(front.media[0].alt.as_deref(), Some("替代文字"));
         assert_eq!(&*t.source.body, "正文\n");
+        // A contest's facts, read from the same table.
+        let t = parse(
+            "zh-Hans",
+            source("purpose = \"目的\"\norganisers = [\"示例中心\"]\n"),
+        );
+        let facts = t.front.unwrap().facts;
+        assert_eq!(facts.purpose.as_deref(), Some("目的"));
+        assert_eq!(facts.organisers, ["示例中心"]);
     }
 
     #[test]

@@ -7,8 +7,8 @@ use super::citation::{output_view, stem};
 use super::view::{CiteView, CreditView, DoiView, ImageView, LinkView, OutputView};
 use super::{OutputFile, Renderer};
 use crate::licenses::{self, License};
-use crate::public::ContestStats;
 use crate::public::{Contest, Entry, Media, MediaKind};
+use crate::public::{ContestFacts, ContestStats};
 use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -155,12 +155,8 @@ struct ContestRecord<'a> {
     summary: Option<&'a str>,
     start: Option<String>,
     end: Option<String>,
-    organisers: &'a [String],
-    purpose: Option<&'a str>,
-    audience: Option<&'a str>,
-    platforms: &'a [String],
-    actions: Option<&'a str>,
-    outcome: Option<&'a str>,
+    #[serde(flatten)]
+    facts: &'a ContestFacts,
     license: Option<License>,
     doi: Option<DoiView>,
     stats: &'a ContestStats,
@@ -408,12 +404,7 @@ impl<'a> Renderer<'a> {
             summary: contest.summary.as_deref(),
             start: contest.start.map(|d| d.to_string()),
             end: contest.end.map(|d| d.to_string()),
-            organisers: &contest.organisers,
-            purpose: contest.purpose.as_deref(),
-            audience: contest.audience.as_deref(),
-            platforms: &contest.platforms,
-            actions: contest.actions.as_deref(),
-            outcome: contest.outcome.as_deref(),
+            facts: &contest.facts,
             license: contest.license.as_deref().map(licenses::describe),
             doi: super::citation::doi_view(contest.doi.as_deref()),
             stats: &contest.stats,

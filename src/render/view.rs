@@ -2,7 +2,7 @@
 //! reach a private field or a restricted item, even by accident. `docs/themes.md` lists them.
 
 use crate::licenses::License;
-use crate::public::ContestStats;
+use crate::public::{ContestFacts, ContestStats};
 use serde::{Serialize, Serializer};
 use std::cell::Cell;
 use std::sync::Arc;
@@ -368,7 +368,9 @@ pub struct ContestCard<'a> {
     pub summary: Option<&'a str>,
     pub start: Option<String>,
     pub end: Option<String>,
-    pub organisers: &'a [String],
+    /// Organisers, purpose…: `card.organisers` in templates.
+    #[serde(flatten)]
+    pub facts: &'a ContestFacts,
     pub entry_count: usize,
     pub cover: Option<ImageView>,
     /// Language of the title and summary when not the page's (untranslated).
@@ -390,12 +392,9 @@ pub struct ContestView<'a> {
     pub summary: Option<&'a str>,
     pub start: Option<String>,
     pub end: Option<String>,
-    pub organisers: &'a [String],
-    pub purpose: Option<&'a str>,
-    pub audience: Option<&'a str>,
-    pub platforms: &'a [String],
-    pub actions: Option<&'a str>,
-    pub outcome: Option<&'a str>,
+    /// Organisers, purpose, audience…: `contest.purpose` in templates.
+    #[serde(flatten)]
+    pub facts: &'a ContestFacts,
     pub license: Option<License>,
     pub doi: Option<DoiView>,
     pub outputs: Vec<OutputView>,

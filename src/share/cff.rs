@@ -19,7 +19,7 @@ const NOT_IN_CFF_1_2: &[&str] = &["CC-BY-3.0-IGO", "CC-BY-NC-SA-3.0-IGO"];
 pub fn citation_cff(config: &Config, site: &PublicSite) -> String {
     let q = |s: &str| serde_json::to_string(&one_line(s)).unwrap_or_else(|_| "\"\"".into());
     let mut authors: Vec<String> = Vec::new();
-    for organiser in site.contests.iter().flat_map(|c| &c.organisers) {
+    for organiser in site.contests.iter().flat_map(|c| &c.facts.organisers) {
         let name = one_line(organiser);
         if !name.is_empty() && !authors.contains(&name) {
             authors.push(name);
@@ -68,6 +68,7 @@ pub fn citation_cff(config: &Config, site: &PublicSite) -> String {
         out.push_str(&format!("  - type: generic\n    title: {}\n", q(&c.title)));
         out.push_str("    authors:\n");
         let organisers: Vec<&String> = c
+            .facts
             .organisers
             .iter()
             .filter(|o| !one_line(o).is_empty())

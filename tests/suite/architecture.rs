@@ -290,3 +290,90 @@ fn the_boundary_checks_see_a_crossing() {
     );
     assert!(public_builders(&gate, &["Entry"]).is_empty());
 }
+
+/// The fields of a `pub struct NAME { … }` of `code`.
+fn fields_of(code: &str, name: &str) -> Vec<String> {
+    let start = code
+        .find(&format!("pub struct {name} {{"))
+        .unwrap_or_else(|| panic!("no struct {name}"));
+    let body = &code[start..];
+    let body = &body[..body.find("\n}").unwrap_or(body.len())];
+    body.lines()
+        .skip(1)
+        .filter_map(|l| l.trim().strip_prefix("pub "))
+        .filter_map(|l| l.split(':').next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Places outside `public.rs` that define or copy one of `fields` by hand: a struct field or a
+/// struct literal's field (`purpose: …`), or the key as a string (`"purpose"`).
+fn copies(sources: &[(String, String)], fields: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (rel, code) in sources {
+        if rel == "public.rs" {
+            continue;
+        }
+        for line in code.lines() {
+            let line = line.trim();
+            let line = line.strip_prefix("pub ").unwrap_or(line);
+            for field in fields {
+                if line.starts_with(&format!("{field}:")) || line.contains(&format!("\"{field}\""))
+                {
+                    out.push(format!("src/{rel}: {line}"));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Issue 27: a contest's facts (organisers, purpose, audience…) are defined once, in
+/// `public::ContestFacts`, and read, gated, translated, shown and exported as a whole; so
+/// adding one is a change to that struct (plus the template that shows it, its labels, the
+/// data schema and the README), and no other Rust file.
+#[test]
+fn a_contest_fact_is_defined_in_one_place() {
+    let public = std::fs::read_to_string(repo().join("src/public.rs")).unwrap();
+    let fields = fields_of(&public, "ContestFacts");
+    assert!(
+        fields.contains(&"purpose".to_string()) && fields.contains(&"organisers".to_string()),
+        "{fields:?}"
+    );
+    let found = copies(&sources(), &fields);
+    assert!(found.is_empty(), "copied by hand: {found:#?}");
+    let template =
+        std::fs::read_to_string(repo().join("themes/default/templates/contest.html")).unwrap();
+    let schema = std::fs::read_to_string(repo().join("src/render/data_schema.json")).unwrap();
+    for field in &fields {
+        assert!(
+            template.contains(&format!("contest.{field}")),
+            "{field} not shown"
+        );
+        assert!(
+            schema.contains(&format!("\"{field}\"")),
+            "{field} not in the schema"
+        );
+    }
+}
+
+#[test]
+fn a_fact_copied_by_hand_is_seen() {
+    let fake = |rel: &str, code: &str| vec![(rel.to_string(), code.to_string())];
+    let fields = ["purpose".to_string()];
+    let copied = fake(
+        "render/view.rs",
+        "struct V {\n    pub purpose: Option<&'a str>,\n}\n",
+    );
+    assert_eq!(
+        copies(&copied, &fields),
+        ["src/render/view.rs: purpose: Option<&'a str>,"]
+    );
+    let listed = fake(
+        "content/translation.rs",
+        "const KEYS: &[&str] = &[\"purpose\"];\n",
+    );
+    assert_eq!(copies(&listed, &fields).len(), 1);
+    let used = fake("share/cff.rs", "for o in &c.facts.organisers {}\n");
+    assert!(copies(&used, &["organisers".to_string()]).is_empty());
+}

@@ -38,9 +38,11 @@ impl<'s> Collector<'s> {
             self.address(&format!("contests/{}/", contest.slug), &path);
             if let Ok(f) = &contest.front {
                 let what = format!("unpublished contest {path}");
-                for text in [Some(&f.title), f.summary.as_ref(), f.purpose.as_ref()] {
-                    let what = format!("{what} (title, summary or purpose)");
-                    self.add(text, TEXT_MIN, Exempt::Titles, &what);
+                let texts = [f.title.as_str()].into_iter().chain(f.summary.as_deref());
+                for text in texts.chain(f.facts.texts()) {
+                    let what =
+                        format!("{what} (title, summary, purpose, audience, actions or outcome)");
+                    self.add(Some(&text.to_string()), TEXT_MIN, Exempt::Titles, &what);
                 }
             }
             self.body(

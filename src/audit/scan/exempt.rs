@@ -80,19 +80,15 @@ fn published_contains(site: &PublicSite, texts: &[&str], class: Exempt) -> HashS
     for c in &site.contests {
         if titles {
             public.push(&c.title);
-            public.extend(
-                [&c.summary, &c.purpose, &c.audience, &c.actions, &c.outcome]
-                    .into_iter()
-                    .flatten()
-                    .map(String::as_str),
-            );
+            public.extend(c.summary.as_deref());
+            public.extend(c.facts.texts());
         }
         if credits {
-            public.extend(c.organisers.iter().map(String::as_str));
+            public.extend(c.facts.organisers.iter().map(String::as_str));
         }
         if any {
             public.push(&c.body.markdown);
-            public.extend(c.platforms.iter().map(String::as_str));
+            public.extend(c.facts.platforms.iter().map(String::as_str));
         }
         for e in &c.entries {
             if titles {

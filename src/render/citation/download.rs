@@ -64,7 +64,7 @@ impl Renderer<'_> {
             key: citation::key(&[&contest.slug]),
             work: Work::Contest,
             title: contest.title.clone(),
-            authors: contest.organisers.clone(),
+            authors: contest.facts.organisers.clone(),
             date: contest.start.or(contest.end),
             genre: self.text("cite.contest_genre")?,
             container: None,

@@ -62,8 +62,8 @@ pub struct Record {
     pub subjects: Vec<String>,
     /// The contest's summary, in its language and in translations.
     pub abstracts: Vec<Text>,
-    /// What came of the contest (its `outcome`).
-    pub outcome: Option<String>,
+    /// A description of DataCite's type "Other": what came of the contest (its `outcome`).
+    pub other_description: Option<String>,
     pub related: Vec<Related>,
     pub entries: usize,
     /// SPDX ids: the contest's license first, then each other license its entries carry.
@@ -110,7 +110,7 @@ impl Record {
             language: contest.lang.clone(),
             subjects: distinct(entries.iter().flat_map(|e| &e.tags)),
             abstracts,
-            outcome: contest.outcome.as_deref().map(one_line),
+            other_description: contest.facts.outcome.as_deref().map(one_line),
             entries: entries.len(),
             licenses: distinct(
                 (contest.license.iter()).chain(entries.iter().filter_map(|e| e.license.as_ref())),
@@ -136,7 +136,7 @@ impl Record {
         if out.is_empty() {
             out.push((&self.title.text, "Abstract", Some(&self.title.lang)));
         }
-        if let Some(outcome) = &self.outcome {
+        if let Some(outcome) = &self.other_description {
             out.push((outcome, "Other", Some(&self.title.lang)));
         }
         out
@@ -167,7 +167,12 @@ fn people(config: &Config, contest: &Contest, entries: &[&Entry]) -> (Vec<Name>,
         personal: false,
         affiliation: None,
     };
-    let organisers: Vec<Name> = contest.organisers.iter().map(|o| organisation(o)).collect();
+    let organisers: Vec<Name> = contest
+        .facts
+        .organisers
+        .iter()
+        .map(|o| organisation(o))
+        .collect();
     let entrants = credited(entries);
     match (organisers.is_empty(), entrants.is_empty()) {
         (false, _) => (organisers, entrants),
