@@ -72,9 +72,14 @@ pub struct Meter {
 impl Meter {
     /// One more item done.
     pub fn tick(&self) {
-        self.done.fetch_add(1, Ordering::Relaxed);
+        self.add(1);
+    }
+
+    /// `n` more items done.
+    pub fn add(&self, n: usize) {
+        self.done.fetch_add(n, Ordering::Relaxed);
         if let Some(bar) = &self.bar {
-            bar.inc(1);
+            bar.inc(n as u64);
         }
     }
 

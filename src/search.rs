@@ -17,7 +17,7 @@
 
 use crate::progress::Progress;
 use anyhow::{Context, Result};
-use pagefind::api::PagefindIndex;
+use pagefind::api::{CustomRecord, PagefindIndex};
 use pagefind::options::PagefindServiceConfig;
 use std::collections::{BTreeMap, HashMap};
 
@@ -103,12 +103,9 @@ pub fn index(
         .build()
         .context("cannot start the search indexer")?;
     let meter = progress.stage("search index", records.len());
-    let files = runtime.block_on(async {
-        let options = PagefindServiceConfig::builder()
-            .force_language(language.clone())
-            .build();
-        let mut index = PagefindIndex::new(Some(options))?;
-        for r in records {
+    let custom: Vec<CustomRecord> = records
+        .iter()
+        .map(|r| {
             // The entry's text in the other languages, when it differs (untranslated text
             // is the same in every language).
             let mut text = r.text.clone();
@@ -118,20 +115,31 @@ pub fn index(
                     text.push_str(&other.text);
                 }
             }
-            let meta = BTreeMap::from([
-                ("title".to_string(), r.title.clone()),
-                ("title_lang".to_string(), r.title_lang.clone()),
-                ("contest".to_string(), r.contest.clone()),
-            ]);
-            let filters = BTreeMap::from([("lang".to_string(), vec![r.lang.clone()])]);
-            let url = r.url.strip_prefix(base_path).unwrap_or(&r.url).to_string();
-            index
-                .add_custom_record(url, text, language.clone(), Some(meta), Some(filters), None)
-                .await?;
-            meter.tick();
-        }
-        index.get_files().await
+            CustomRecord {
+                url: r.url.strip_prefix(base_path).unwrap_or(&r.url).to_string(),
+                content: text,
+                language: language.clone(),
+                meta: BTreeMap::from([
+                    ("title".to_string(), r.title.clone()),
+                    ("title_lang".to_string(), r.title_lang.clone()),
+                    ("contest".to_string(), r.contest.clone()),
+                ]),
+                filters: BTreeMap::from([("lang".to_string(), vec![r.lang.clone()])]),
+                sort: BTreeMap::new(),
+            }
+        })
+        .collect();
+    // Parsed and packed in parallel, in batches, so that only one batch's words are held
+    // at once (the patches of vendor/pagefind/SESH-PATCHES.md).
+    let files = runtime.block_on(async {
+        let options = PagefindServiceConfig::builder()
+            .force_language(language.clone())
+            .build();
+        PagefindIndex::new(Some(options))?
+            .custom_records_to_files(custom)
+            .await
     })?;
+    meter.add(records.len());
     meter.finish();
     let mut out = Vec::new();
     let mut stats = Stats {
@@ -194,6 +202,92 @@ pub fn html_text(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The patched batch entry point (vendor/pagefind/SESH-PATCHES.md) writes the same files,
+    /// byte for byte, as Pagefind's own one-record-at-a-time API, over more than one batch,
+    /// in English and with Chinese segmentation.
+    #[test]
+    fn batched_indexing_writes_what_pagefind_writes_one_record_at_a_time() {
+        let words = [
+            "testing",
+            "clinic",
+            "poster",
+            "检测",
+            "艾滋病",
+            "社区",
+            "video",
+            "安全套",
+        ];
+        let records: Vec<CustomRecord> = (0..1300)
+            .map(|i| CustomRecord {
+                url: format!("/contests/c{}/e{i}/", i % 7),
+                content: (0..24)
+                    .map(|w| words[(i * 7 + w * 3) % words.len()])
+                    .collect::<Vec<_>>()
+                    .join(if i % 2 == 0 { " " } else { "" }),
+                language: "en".into(),
+                meta: BTreeMap::from([
+                    ("title".to_string(), format!("Entry {i} 作品")),
+                    ("contest".to_string(), format!("c{}", i % 7)),
+                ]),
+                filters: BTreeMap::from([(
+                    "lang".to_string(),
+                    vec![if i % 3 == 0 { "zh-Hans" } else { "en" }.to_string()],
+                )]),
+                sort: BTreeMap::new(),
+            })
+            .collect();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .build()
+            .unwrap();
+        for language in ["zh", "en"] {
+            let options = || {
+                PagefindServiceConfig::builder()
+                    .force_language(language.to_string())
+                    .build()
+            };
+            let files = |mut files: Vec<pagefind::api::SyntheticFile>| {
+                files.sort_by(|a, b| a.filename.cmp(&b.filename));
+                files
+                    .into_iter()
+                    .map(|f| (f.filename, f.contents))
+                    .collect::<Vec<_>>()
+            };
+            let (one_by_one, batched) = runtime.block_on(async {
+                let mut index = PagefindIndex::new(Some(options())).unwrap();
+                for r in records.clone() {
+                    index
+                        .add_custom_record(
+                            r.url,
+                            r.content,
+                            r.language,
+                            Some(r.meta),
+                            Some(r.filters),
+                            None,
+                        )
+                        .await
+                        .unwrap();
+                }
+                let one_by_one = index.get_files().await.unwrap();
+                let batched = PagefindIndex::new(Some(options()))
+                    .unwrap()
+                    .custom_records_to_files(records.clone())
+                    .await
+                    .unwrap();
+                (files(one_by_one), files(batched))
+            });
+            let fragments = batched
+                .iter()
+                .filter(|(name, _)| name.starts_with("fragment"))
+                .count();
+            assert_eq!(fragments, 1300, "{language}");
+            assert_eq!(one_by_one.len(), batched.len(), "{language}");
+            for (a, b) in one_by_one.iter().zip(&batched) {
+                assert!(a == b, "{language}: {:?} differs", a.0);
+            }
+        }
+    }
 
     #[test]
     fn html_text_keeps_only_visible_text() {
