@@ -11,6 +11,8 @@
 # (search on) and Zola, into an emptied output folder after `sync`. Prints medians of wall time,
 # CPU time (user + system), peak RSS and files written, and each sesh scenario's ratio to Zola:
 # of the medians, and the median of the same-round ratios (steadier on a disk whose speed drifts).
+# With BASE=/path/to/another/sesh, that binary also builds with default settings in every round
+# ("base-default"): a baseline for a change, measured in the same run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 zola=$(realpath "$1") n=${2:-10000} rounds=${3:-5} work=${4:-$PWD/target/bench-zola}
@@ -47,9 +49,10 @@ for _ in $(seq "$rounds"); do
   measure sesh-nosearch "$sesh" build --root "$nosearch" --output "$work/out" --as-of 2026-11-22 --quiet
   measure sesh-default "$sesh" build --root "$site" --output "$work/out" --as-of 2026-11-22 --quiet
   measure zola "$zola" --root "$z" build --output-dir "$work/out" --force
+  [ -z "${BASE:-}" ] || measure base-default "$BASE" build --root "$site" --output "$work/out" --as-of 2026-11-22 --quiet
 done
 printf "%-16s %8s %8s %8s %8s | %s\n" "(median)" "wall s" "cpu s" "RSS MB" "files" "wall / Zola (same-round)"
-for name in sesh-nosearch sesh-default zola; do
+for name in sesh-nosearch sesh-default ${BASE:+base-default} zola; do
   ratio=""
   if [ "$name" != zola ]; then
     paste -d' ' "$work/$name.times" "$work/zola.times" | awk '{ printf "%.3f\n", $1 / $5 }' > "$work/$name.pairs"

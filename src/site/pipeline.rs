@@ -239,7 +239,7 @@ impl Session {
         let files = match (config.search, &kept) {
             (true, None) => {
                 search::index(
-                    &rendered.records,
+                    std::mem::take(&mut rendered.records),
                     config.base_path(),
                     &config.languages,
                     self.progress,

@@ -178,8 +178,9 @@ impl Session {
             return Ok(None);
         };
         let config = &self.config;
+        let count = records.len();
         let (files, _) = search::index(
-            &records,
+            records,
             config.base_path(),
             &config.languages,
             self.progress,
@@ -201,6 +202,6 @@ impl Session {
         }
         remove_files(dir, &stale)?;
         self.search = Some((fp, indexed));
-        Ok(Some(records.len()))
+        Ok(Some(count))
     }
 }
