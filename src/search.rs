@@ -99,10 +99,6 @@ pub fn index(
     for r in &records {
         versions.entry(&r.entry).or_default().push(r);
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .build()
-        .context("cannot start the search indexer")?;
     let meter = progress.stage("search index", records.len());
     let custom: Vec<CustomRecord> = records
         .iter()
@@ -133,16 +129,14 @@ pub fn index(
     let count = records.len();
     drop(versions);
     drop(records);
-    // Parsed and packed in parallel, in batches, so that only one batch's words are held
-    // at once (the patches of vendor/pagefind/SESH-PATCHES.md).
-    let files = runtime.block_on(async {
-        let options = PagefindServiceConfig::builder()
-            .force_language(language.clone())
-            .build();
-        PagefindIndex::new(Some(options))?
-            .custom_records_to_files(custom)
-            .await
-    })?;
+    // Parsed and packed in parallel (in the rayon pool this runs in), in batches, so that only
+    // one batch's words are held at once (the patches of vendor/pagefind/SESH-PATCHES.md).
+    let options = PagefindServiceConfig::builder()
+        .force_language(language.clone())
+        .build();
+    let files = PagefindIndex::new(Some(options))
+        .and_then(|index| index.custom_records_to_files_blocking(custom))
+        .context("the search index could not be built")?;
     meter.add(count);
     meter.finish();
     let mut out = Vec::new();

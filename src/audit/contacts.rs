@@ -10,8 +10,10 @@
 //! phone numbers (years, DOIs, page ranges) are not reported: a number needs a `+`, the shape
 //! of a Chinese mobile number, or a label.
 
-use crate::public::{Body, PublicSite};
-use crate::report::{Problem, Severity};
+use crate::public::{Contest, PublicSite};
+use crate::report::Problem;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Labels after which a run of digits is a phone number.
 const PHONE_LABELS: &[&str] = &[
@@ -39,88 +41,119 @@ pub struct Found {
     pub text: String,
 }
 
+/// Each contest's problems from the last check, kept while the gate hands out the same
+/// contest (an `Arc` it reused because nothing it was made from changed): `sesh serve` then
+/// reads only the texts an edit changed, not every entry's.
+#[derive(Debug, Default)]
+pub struct Memo(HashMap<String, (Arc<Contest>, bool, Vec<Problem>)>);
+
 /// Every contact detail of the published texts of `site` that `public` does not list.
-pub fn check(site: &PublicSite, public: &[String], strict: bool) -> Vec<Problem> {
+pub fn check(site: &PublicSite, public: &[String], strict: bool, memo: &mut Memo) -> Vec<Problem> {
     let allowed: Vec<String> = public.iter().map(|p| normal(p)).collect();
     let mut problems = Vec::new();
-    let mut report = |file: &str, line: Option<usize>, field: &str, text: &str| {
-        for found in find(text) {
-            if allowed.contains(&normal(&found.text)) {
-                continue;
-            }
-            let severity = if strict {
-                Severity::Error
-            } else {
-                Severity::Warning
-            };
-            let article = if found.kind.starts_with('e') {
-                "an"
-            } else {
-                "a"
-            };
-            let message = format!("{article} {} is published in this text", found.kind);
-            let problem = match severity {
-                Severity::Error => Problem::error(file, message),
-                Severity::Warning => Problem::warning(file, message),
-            };
-            problems.push(
-                problem
-                    .at_line(line.map(|l| l + found.line))
-                    .field(field)
-                    .hint("move it into the entry's [private] table, or, if it is an organiser's public contact, list it in public_contacts in sesh.toml"),
+    for page in site.home.iter().chain(&site.framework).chain(&site.pages) {
+        let bodies =
+            std::iter::once(&page.body).chain(page.translations.values().flat_map(|t| &t.body));
+        for b in bodies {
+            report(
+                &mut problems,
+                &allowed,
+                strict,
+                &b.file,
+                Some(b.line),
+                "body",
+                &b.markdown,
             );
         }
-    };
-    let mut body = |b: &Body| report(&b.file, Some(b.line), "body", &b.markdown);
-    for page in site.home.iter().chain(&site.framework).chain(&site.pages) {
-        body(&page.body);
-        page.translations
-            .values()
-            .flat_map(|t| &t.body)
-            .for_each(&mut body);
     }
+    let mut kept = HashMap::new();
     for c in &site.contests {
-        body(&c.body);
-        c.translations
-            .values()
-            .flat_map(|t| &t.body)
-            .for_each(&mut body);
-        for e in &c.entries {
-            body(&e.body);
-            e.translations
-                .values()
-                .flat_map(|t| &t.body)
-                .for_each(&mut body);
+        let found = match memo.0.remove(&c.slug) {
+            Some((was, s, found)) if Arc::ptr_eq(&was, c) && s == strict => found,
+            _ => contest(c, &allowed, strict),
+        };
+        problems.extend(found.iter().cloned());
+        kept.insert(c.slug.clone(), (Arc::clone(c), strict, found));
+    }
+    memo.0 = kept;
+    problems
+}
+
+/// The problems of one contest's texts and its entries'.
+fn contest(c: &Contest, allowed: &[String], strict: bool) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut report = |file: &str, line: Option<usize>, field: &str, text: &str| {
+        report(&mut problems, allowed, strict, file, line, field, text)
+    };
+    let bodies = std::iter::once(&c.body).chain(c.translations.values().flat_map(|t| &t.body));
+    for b in bodies {
+        report(&b.file, Some(b.line), "body", &b.markdown);
+    }
+    for e in &c.entries {
+        let bodies = std::iter::once(&e.body).chain(e.translations.values().flat_map(|t| &t.body));
+        for b in bodies {
+            report(&b.file, Some(b.line), "body", &b.markdown);
         }
     }
-    for c in &site.contests {
-        for e in &c.entries {
-            let file = &e.body.file;
-            if let Some(summary) = &e.summary {
-                report(file, None, "summary", summary);
+    for e in &c.entries {
+        let file = &e.body.file;
+        if let Some(summary) = &e.summary {
+            report(file, None, "summary", summary);
+        }
+        for m in &e.media {
+            report(file, None, "media.alt", &m.alt);
+            if let Some(caption) = &m.caption {
+                report(file, None, "media.caption", caption);
             }
-            for m in &e.media {
-                report(file, None, "media.alt", &m.alt);
-                if let Some(caption) = &m.caption {
-                    report(file, None, "media.caption", caption);
-                }
-                if let Some(transcript) = &m.transcript {
-                    report(file, None, "media.transcript", transcript);
-                }
+            if let Some(transcript) = &m.transcript {
+                report(file, None, "media.transcript", transcript);
             }
-            for (lang, t) in &e.translations {
-                let file = t.body.as_ref().map_or(file.clone(), |b| b.file.clone());
-                let texts = t
-                    .summary
-                    .iter()
-                    .chain(t.media.values().flat_map(|(a, c)| a.iter().chain(c)));
-                for text in texts {
-                    report(&file, None, &format!("translation ({lang})"), text);
-                }
+        }
+        for (lang, t) in &e.translations {
+            let file = t.body.as_ref().map_or(file.clone(), |b| b.file.clone());
+            let texts = t
+                .summary
+                .iter()
+                .chain(t.media.values().flat_map(|(a, c)| a.iter().chain(c)));
+            for text in texts {
+                report(&file, None, &format!("translation ({lang})"), text);
             }
         }
     }
     problems
+}
+
+/// Adds a problem for each contact detail in `text` that `allowed` does not list.
+fn report(
+    problems: &mut Vec<Problem>,
+    allowed: &[String],
+    strict: bool,
+    file: &str,
+    line: Option<usize>,
+    field: &str,
+    text: &str,
+) {
+    for found in find(text) {
+        if allowed.contains(&normal(&found.text)) {
+            continue;
+        }
+        let article = if found.kind.starts_with('e') {
+            "an"
+        } else {
+            "a"
+        };
+        let message = format!("{article} {} is published in this text", found.kind);
+        let problem = match strict {
+            true => Problem::error(file, message),
+            false => Problem::warning(file, message),
+        };
+        problems.push(
+            problem
+                .at_line(line.map(|l| l + found.line))
+                .field(field)
+                .hint("move it into the entry's [private] table, or, if it is an organiser's public contact, list it in public_contacts in sesh.toml"),
+        );
+    }
 }
 
 /// How a contact is compared with `public_contacts`: an address in lower case, a number by
@@ -267,6 +300,57 @@ mod tests {
 
     fn kinds(text: &str) -> Vec<(&'static str, String)> {
         find(text).into_iter().map(|f| (f.kind, f.text)).collect()
+    }
+
+    /// A contest the gate hands out again (the same `Arc`) keeps its problems without being
+    /// read again; a new one (an edit) is read; one no longer published leaves the memo.
+    #[test]
+    fn a_contest_handed_out_again_is_not_read_again() {
+        use crate::public::{Body, Entry};
+        let contest = |slug: &str, text: &str| {
+            Arc::new(Contest {
+                slug: slug.into(),
+                entries: vec![Entry {
+                    body: Body {
+                        markdown: text.into(),
+                        file: format!("content/contests/{slug}/e/index.md"),
+                        line: 5,
+                        ..Body::default()
+                    },
+                    ..Entry::default()
+                }],
+                ..Contest::default()
+            })
+        };
+        let (a, b) = (
+            contest("a", "Mail me: x@example.org"),
+            contest("b", "Nothing."),
+        );
+        let mut site = PublicSite {
+            contests: vec![a.clone(), b],
+            ..PublicSite::default()
+        };
+        let mut memo = Memo::default();
+        let first = check(&site, &[], false, &mut memo);
+        assert_eq!(first.len(), 1);
+        assert_eq!(first[0].line, Some(5));
+        // The memo answers for `a` while it is the same contest: swap its problems to see it.
+        memo.0.get_mut("a").unwrap().2[0].message = "from the memo".into();
+        let again = check(&site, &[], false, &mut memo);
+        assert_eq!(again[0].message, "from the memo");
+        // An edited contest is a new `Arc`: read again.
+        site.contests[0] = contest("a", "Mail me: y@example.org, z@example.org");
+        assert_eq!(check(&site, &[], false, &mut memo).len(), 2);
+        // Strict turns the same findings into errors: not taken from the memo.
+        let strict = check(&site, &[], true, &mut memo);
+        assert!(
+            strict
+                .iter()
+                .all(|p| p.severity == crate::report::Severity::Error)
+        );
+        site.contests.truncate(0);
+        assert!(check(&site, &[], false, &mut memo).is_empty());
+        assert!(memo.0.is_empty());
     }
 
     #[test]

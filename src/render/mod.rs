@@ -85,6 +85,8 @@ pub struct Memo {
     /// `<language prefix><contest>` → the key of its page (the contest's key and its
     /// description's) and the files the page produced.
     contest_pages: HashMap<String, (u64, Vec<(String, u64)>)>,
+    /// The same key → the search records of its entries' pages.
+    records: HashMap<String, (u64, Arc<Vec<crate::search::Record>>)>,
     /// The same key → its cards converted for Tera (`sesh serve`, for the framework page).
     cards: CardsMemo,
     /// Language prefix → the routes table.
@@ -108,6 +110,7 @@ impl Memo {
         add(&mut self.contests, other.contests);
         add(&mut self.data, other.data);
         add(&mut self.contest_pages, other.contest_pages);
+        add(&mut self.records, other.records);
         add(&mut self.cards, other.cards);
         add(&mut self.routes, other.routes);
     }

@@ -10,7 +10,7 @@ mod server;
 pub mod watch;
 
 use crate::config::{AsOf, Config, Overrides};
-use crate::site::Session;
+use crate::site::{SearchDone, Session};
 use anyhow::{Context, Result, anyhow};
 use classify::Plan;
 use files::Notice;
@@ -63,7 +63,25 @@ pub fn run(root: &Path, overrides: Overrides, options: &Options) -> Result<()> {
     if options.open {
         open_browser(&url);
     }
-    while let Some(wake) = watch.next(DATE_CHECK) {
+    // The search index is made on another thread, one at a time, after the pages are shown:
+    // an edit made meanwhile is rebuilt at once, and an index its records outdate is dropped.
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    let mut indexing = false;
+    loop {
+        if !indexing && let Some(job) = preview.session.as_mut().and_then(Session::search_job) {
+            indexing = true;
+            let tx = done_tx.clone();
+            std::thread::spawn(move || {
+                let _ = tx.send(job.run());
+            });
+        }
+        let Some(wake) = watch.next(if indexing { SEARCH_POLL } else { DATE_CHECK }) else {
+            break;
+        };
+        if let Ok(done) = done_rx.try_recv() {
+            indexing = false;
+            preview.finish_search(done);
+        }
         // Consent that expires and embargoes that lift at midnight take effect in the preview
         // then, as they would in a build run at that time.
         preview.new_day(AsOf::now());
@@ -79,6 +97,9 @@ pub fn run(root: &Path, overrides: Overrides, options: &Options) -> Result<()> {
     }
     Ok(())
 }
+
+/// How often the server looks for a finished search index while one is being made.
+const SEARCH_POLL: Duration = Duration::from_millis(50);
 
 /// How often a server with no changes to rebuild checks whether the date has changed.
 const DATE_CHECK: Duration = Duration::from_secs(30);
@@ -199,7 +220,6 @@ impl Preview {
                 for problem in &outcome.report.problems {
                     eprintln!("  {}", problem.labelled());
                 }
-                self.finish_search();
             }
             Err(e) => {
                 let message = format!("{e:#}");
@@ -214,14 +234,14 @@ impl Preview {
         }
     }
 
-    /// Brings the search index up to date after the pages are on screen (see
-    /// [`Session::defer_search`]); until then, search finds the previous text.
-    fn finish_search(&mut self) {
+    /// Writes an index made in the background (see [`Session::defer_search`]), unless an
+    /// edit made since has outdated it; until then, search finds the previous text.
+    fn finish_search(&mut self, done: SearchDone) {
         let Some(session) = &mut self.session else {
             return;
         };
-        let started = Instant::now();
-        match session.finish_search(&self.shared.dir) {
+        let started = done.started;
+        match session.finish_search(&self.shared.dir, done) {
             Ok(Some(records)) => println!(
                 "search index updated: {records} pages in {} ms",
                 started.elapsed().as_millis()

@@ -17,10 +17,12 @@ pub mod zipfile;
 
 use crate::config::Config;
 use crate::output::{Staging, Written, remove_files, write_file};
-use crate::public::PublicSite;
+use crate::public::{Contest, PublicSite};
 use anyhow::{Context, Result, bail};
 use bundle::{Scope, Source};
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 /// The archive's citation file, at the site's root.
 pub const CITATION_FILE: &str = "CITATION.cff";
@@ -34,33 +36,55 @@ pub fn deposit_dir(slug: &str) -> String {
 
 /// The files the site publishes for sharing: `CITATION.cff` and each contest's deposit
 /// metadata (path, bytes).
-pub fn site_files(config: &Config, site: &PublicSite) -> Vec<(String, Vec<u8>)> {
+pub fn site_files(config: &Config, site: &PublicSite, memo: &mut Memo) -> Vec<(String, Vec<u8>)> {
     let mut files = vec![(
         CITATION_FILE.to_string(),
         cff::citation_cff(config, site).into_bytes(),
     )];
+    let mut kept = HashMap::new();
     for contest in &site.contests {
-        let record = deposit::Record::of(config, contest);
-        let dir = deposit_dir(&contest.slug);
-        let json = |v: serde_json::Value| {
-            let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();
-            text.push('\n');
-            text.into_bytes()
+        let made = match memo.0.remove(&contest.slug) {
+            Some((was, made)) if Arc::ptr_eq(&was, contest) => made,
+            _ => deposit_files(config, contest),
         };
-        files.push((
+        files.extend(made.iter().cloned());
+        kept.insert(contest.slug.clone(), (Arc::clone(contest), made));
+    }
+    memo.0 = kept;
+    files
+}
+
+/// Each contest's deposit files from the last build, kept while the gate hands out the same
+/// contest (nothing it was made from changed): `sesh serve` makes only an edited contest's.
+#[derive(Debug, Default)]
+pub struct Memo(HashMap<String, (Arc<Contest>, Files)>);
+
+/// Files to write: (path in the output folder, bytes).
+type Files = Vec<(String, Vec<u8>)>;
+
+/// A contest's deposit metadata: DataCite XML and JSON, and Zenodo's JSON.
+fn deposit_files(config: &Config, contest: &Contest) -> Vec<(String, Vec<u8>)> {
+    let record = deposit::Record::of(config, contest);
+    let dir = deposit_dir(&contest.slug);
+    let json = |v: serde_json::Value| {
+        let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();
+        text.push('\n');
+        text.into_bytes()
+    };
+    vec![
+        (
             format!("{dir}{}", DEPOSIT_FILES[0]),
             record.datacite_xml().into_bytes(),
-        ));
-        files.push((
+        ),
+        (
             format!("{dir}{}", DEPOSIT_FILES[1]),
             json(record.datacite_json()),
-        ));
-        files.push((
+        ),
+        (
             format!("{dir}{}", DEPOSIT_FILES[2]),
             json(record.zenodo_json()),
-        ));
-    }
-    files
+        ),
+    ]
 }
 
 /// Leaves out of `site` the entries whose consent has an end date: what is deposited stays
@@ -209,4 +233,45 @@ fn check_scope(built: &Path, scope: Scope) -> Result<()> {
             published.join(", ")
         }
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Overrides;
+
+    /// A contest the gate hands out again keeps its deposit files without making them again;
+    /// an edited one (a new `Arc`) gets new ones.
+    #[test]
+    fn deposit_files_are_made_again_only_for_a_changed_contest() {
+        let dir = std::env::temp_dir().join(format!("sesh-share-memo-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("content")).unwrap();
+        std::fs::write(
+            dir.join("sesh.toml"),
+            "title = \"Archive\"\nbase_url = \"https://example.org/a/\"\n",
+        )
+        .unwrap();
+        let config = Config::load(&dir, &Overrides::default()).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        let contest = |title: &str| {
+            Arc::new(Contest {
+                slug: "c".into(),
+                title: title.into(),
+                ..Contest::default()
+            })
+        };
+        let mut site = PublicSite {
+            contests: vec![contest("First")],
+            ..PublicSite::default()
+        };
+        let mut memo = Memo::default();
+        let first = site_files(&config, &site, &mut memo);
+        assert_eq!(first.len(), 4, "CITATION.cff and three deposit files");
+        memo.0.get_mut("c").unwrap().1[0].1 = b"from the memo".to_vec();
+        let again = site_files(&config, &site, &mut memo);
+        assert_eq!(again[1].1, b"from the memo");
+        site.contests[0] = contest("Second");
+        let edited = site_files(&config, &site, &mut memo);
+        assert!(String::from_utf8_lossy(&edited[1].1).contains("Second"));
+    }
 }

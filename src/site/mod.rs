@@ -21,7 +21,7 @@ mod session;
 
 pub(crate) use report::as_of_words;
 pub use report::{BuildReport, LeakFound, Published};
-pub use session::Session;
+pub use session::{SearchDone, Session};
 
 /// What a build is for, which decides how it writes and what it checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

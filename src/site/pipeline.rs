@@ -129,7 +129,7 @@ impl Session {
     /// (with its poster, captions and transcript) before anything else reads it. Then the checks
     /// of what is published: case-study sections and captions, contact details in texts.
     fn media(
-        &self,
+        &mut self,
         site: &mut PublicSite,
         dir: &Path,
         mode: Mode,
@@ -141,7 +141,12 @@ impl Session {
         media::prune(site, &media);
         report.problems.extend(problems);
         report.problems.extend(entry_checks::check(site, &media));
-        let contacts = contacts::check(site, &config.public_contacts, mode.strict());
+        let contacts = contacts::check(
+            site,
+            &config.public_contacts,
+            mode.strict(),
+            &mut self.contacts,
+        );
         report.problems.extend(contacts);
         clock.lap("media");
         media
@@ -222,16 +227,18 @@ impl Session {
     }
 
     /// The search index: the last one kept when no record changed (or, in `sesh serve`, until
-    /// [`Session::finish_search`] indexes the new records after the pages are shown).
+    /// a [`Session::search_job`] indexes the new records after the pages are shown).
     fn search(&mut self, rendered: &mut Rendered, clock: &mut Clock) -> Result<Index> {
         let config = &self.config;
         let fingerprint = search::fingerprint(&rendered.records, &config.languages);
         self.pending_search = None;
+        self.search_wanted = None;
         let kept = match &self.search {
             Some((fp, files)) if config.search && *fp == fingerprint => Some(files.clone()),
-            // Indexed later by `finish_search`; the last index stays until then.
+            // Indexed later, by a `search_job`; the last index stays until then.
             Some((_, files)) if config.search && self.defer_search => {
                 self.pending_search = Some((fingerprint, std::mem::take(&mut rendered.records)));
+                self.search_wanted = Some(fingerprint);
                 Some(files.clone())
             }
             _ => None,
@@ -257,8 +264,8 @@ impl Session {
     }
 
     /// `CITATION.cff` and each contest's deposit metadata, from the public model.
-    fn share(&self, site: &PublicSite, clock: &mut Clock) -> Vec<(String, Vec<u8>)> {
-        let files = share::site_files(&self.config, site);
+    fn share(&mut self, site: &PublicSite, clock: &mut Clock) -> Vec<(String, Vec<u8>)> {
+        let files = share::site_files(&self.config, site, &mut self.deposits);
         clock.lap("share");
         files
     }
@@ -314,7 +321,7 @@ impl Session {
             }
             None => indexed,
         };
-        if self.pending_search.is_none() {
+        if self.search_wanted.is_none() {
             self.search = config.search.then_some((index.fingerprint, indexed));
         }
         for (path, bytes) in &shared {

@@ -25,6 +25,10 @@ pub struct Session {
     /// The consent gate, remembering what it made of each contest last time.
     pub(super) gate: consent::Gate,
     pub(super) memo: Memo,
+    /// The contact details found in each contest's texts last time.
+    pub(super) contacts: crate::audit::contacts::Memo,
+    /// Each contest's deposit metadata from last time.
+    pub(super) deposits: crate::share::Memo,
     /// Files the last build left in the output folder: path → fingerprint of their bytes (the
     /// page's render fingerprint, a hash for static files, 0 for images, whose names already
     /// contain a content hash).
@@ -34,8 +38,11 @@ pub struct Session {
     /// keeps it instead of indexing again.
     pub(super) search: Option<(u64, Vec<(String, u64)>)>,
     /// `sesh serve` indexes after the pages are shown ([`Session::defer_search`]): the records
-    /// of the last build, waiting for [`Session::finish_search`].
+    /// of the last build, waiting for [`Session::search_job`].
     pub(super) pending_search: Option<(u64, Vec<search::Record>)>,
+    /// The fingerprint of the records whose index is waiting or being made: a finished
+    /// [`SearchJob`] is written only if it is still this one.
+    pub(super) search_wanted: Option<u64>,
     pub(super) defer_search: bool,
     /// How the long stages (images, media, search index) show their progress.
     pub progress: Progress,
@@ -54,9 +61,12 @@ impl Session {
             theme,
             gate: consent::Gate::default(),
             memo: Memo::default(),
+            contacts: Default::default(),
+            deposits: Default::default(),
             written: Written::default(),
             search: None,
             pending_search: None,
+            search_wanted: None,
             defer_search: false,
             progress: Progress::Silent,
             permanent: false,
@@ -86,9 +96,12 @@ impl Session {
             theme,
             gate: consent::Gate::default(),
             memo: Memo::default(),
+            contacts: Default::default(),
+            deposits: Default::default(),
             written: std::mem::take(&mut self.written),
             search: None,
             pending_search: None,
+            search_wanted: None,
             defer_search: self.defer_search,
             progress: self.progress,
             permanent: self.permanent,
@@ -164,27 +177,36 @@ impl Session {
     }
 
     /// Lets a build whose entry text changed keep the previous search index and leave the
-    /// new one to [`Session::finish_search`], so that `sesh serve` shows an edited page before
+    /// new one to [`Session::search_job`], so that `sesh serve` shows an edited page before
     /// the whole site is indexed again (seconds for thousands of entries). The first build of a
     /// session always indexes.
     pub fn defer_search(&mut self) {
         self.defer_search = true;
     }
 
-    /// Indexes the records a deferred build left and replaces the index files in `dir`;
-    /// returns how many records were indexed, or `None` if nothing was waiting.
-    pub fn finish_search(&mut self, dir: &Path) -> Result<Option<usize>> {
-        let Some((fp, records)) = self.pending_search.take() else {
-            return Ok(None);
-        };
-        let config = &self.config;
-        let count = records.len();
-        let (files, _) = search::index(
+    /// The index a deferred build left to make, to run on any thread ([`SearchJob::run`]):
+    /// `sesh serve` makes it in the background, so that the next edit's rebuild never waits
+    /// for it. `None` if nothing is waiting.
+    pub fn search_job(&mut self) -> Option<SearchJob> {
+        let (fingerprint, records) = self.pending_search.take()?;
+        Some(SearchJob {
+            fingerprint,
             records,
-            config.base_path(),
-            &config.languages,
-            self.progress,
-        )?;
+            base_path: self.config.base_path().to_string(),
+            languages: self.config.languages.clone(),
+            progress: self.progress,
+            started: std::time::Instant::now(),
+        })
+    }
+
+    /// Replaces the index files in `dir` with those of a finished [`SearchJob`], if they are
+    /// still wanted: an index of records that a later build changed again is dropped (that
+    /// build left its own job). Returns how many records the written index holds.
+    pub fn finish_search(&mut self, dir: &Path, done: SearchDone) -> Result<Option<usize>> {
+        if self.search_wanted != Some(done.fingerprint) {
+            return Ok(None);
+        }
+        let files = done.files?;
         let old = self
             .search
             .take()
@@ -201,7 +223,62 @@ impl Session {
             self.written.remove(path);
         }
         remove_files(dir, &stale)?;
-        self.search = Some((fp, indexed));
-        Ok(Some(count))
+        self.search = Some((done.fingerprint, indexed));
+        self.search_wanted = None;
+        if self
+            .pending_search
+            .as_ref()
+            .is_some_and(|(fp, _)| *fp == done.fingerprint)
+        {
+            self.pending_search = None; // the same records again: already indexed
+        }
+        Ok(Some(done.records))
+    }
+}
+
+/// An index to make away from the session (see [`Session::search_job`]).
+pub struct SearchJob {
+    fingerprint: u64,
+    records: Vec<search::Record>,
+    base_path: String,
+    languages: Vec<String>,
+    progress: crate::progress::Progress,
+    started: std::time::Instant,
+}
+
+/// What a [`SearchJob`] made, for [`Session::finish_search`].
+pub struct SearchDone {
+    fingerprint: u64,
+    files: Result<search::Files>,
+    /// How many records it indexed.
+    pub records: usize,
+    /// When the job was taken from the session.
+    pub started: std::time::Instant,
+}
+
+impl SearchJob {
+    /// Makes the index on one thread of its own, so that a rebuild started meanwhile keeps
+    /// the cores its own pool uses (the index takes longer; the edit is shown sooner).
+    pub fn run(self) -> SearchDone {
+        let records = self.records.len();
+        let index = || {
+            search::index(
+                self.records,
+                &self.base_path,
+                &self.languages,
+                self.progress,
+            )
+            .map(|(files, _)| files)
+        };
+        let files = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+            Ok(pool) => pool.install(index),
+            Err(e) => Err(anyhow::anyhow!("cannot start the search indexer: {e}")),
+        };
+        SearchDone {
+            fingerprint: self.fingerprint,
+            files,
+            records,
+            started: self.started,
+        }
     }
 }

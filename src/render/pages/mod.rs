@@ -67,6 +67,7 @@ impl<'a> Renderer<'a> {
         let mut rendered = assemble(files, pages.entry_problems, pages.bodies, problems);
         rendered.records = pages.records;
         rendered.memo.contests = pages.contest_memo;
+        rendered.memo.records = pages.records_memo;
         rendered.memo.data = pages.data_memo;
         rendered.memo.contest_pages = pages.contest_pages_memo;
         rendered.memo.cards = card_values.map(|(_, memo)| memo).unwrap_or_default();
@@ -156,16 +157,44 @@ impl<'a> Renderer<'a> {
         );
         let per_entry = per_entry?;
         let (data, data_memo) = data?;
-        // The text of every entry page, when there is a search index to feed.
-        let records = match self.search {
-            true => entries
-                .par_iter()
-                .zip(&bodies)
-                .zip(cards.all()?)
-                .map(|(((c, _, e), (_, body)), card)| self.record(c, e, card, &body.html))
-                .collect(),
-            false => Vec::new(),
-        };
+        // The text of every entry page, when there is a search index to feed; a contest's
+        // are reused while its key is unchanged (a one-entry edit in `sesh serve` extracts the
+        // text of its own contest's pages only).
+        let mut records = Vec::new();
+        let mut records_memo = HashMap::new();
+        if self.search {
+            let all_cards = cards.all()?;
+            let mut offset = 0;
+            for (contest, (name, key, _)) in self.site.contests.iter().zip(keys) {
+                let range = offset..offset + contest.entries.len();
+                offset = range.end;
+                let part = match self.prev.records.get(name) {
+                    Some((k, part)) if k == key && part.len() == range.len() => part.clone(),
+                    _ => Arc::new(
+                        entries[range.clone()]
+                            .par_iter()
+                            .zip(&bodies[range.clone()])
+                            .zip(&all_cards[range])
+                            .map(|(((c, _, e), (_, body)), card)| {
+                                self.record(c, e, card, &body.html)
+                            })
+                            .collect(),
+                    ),
+                };
+                // A streaming build (`sesh build`) renders once: its records are moved, not
+                // kept twice.
+                match self.sink {
+                    Some(_) => match Arc::try_unwrap(part) {
+                        Ok(part) => records.extend(part),
+                        Err(part) => records.extend(part.iter().cloned()),
+                    },
+                    None => {
+                        records.extend(part.iter().cloned());
+                        records_memo.insert(name.clone(), (*key, part));
+                    }
+                }
+            }
+        }
         // A streaming build (`sesh build`) keeps no memo for a next render: the entry bodies
         // are freed here, their problems kept, before the pages that list every entry are
         // built (10,000 entries: their HTML is most of the memory the render adds).
@@ -237,6 +266,7 @@ impl<'a> Renderer<'a> {
             bodies,
             entry_problems,
             records,
+            records_memo,
             contest_memo,
             contest_pages_memo,
             data_memo,
@@ -422,6 +452,7 @@ pub(in crate::render) struct Pages {
     entry_problems: Vec<Problem>,
     records: Vec<crate::search::Record>,
     contest_memo: HashMap<String, (u64, EntryFiles)>,
+    records_memo: HashMap<String, (u64, Arc<Vec<crate::search::Record>>)>,
     contest_pages_memo: HashMap<String, (u64, Vec<(String, u64)>)>,
     data_memo: super::data::DataMemo,
 }
@@ -470,6 +501,7 @@ fn assemble(
         contests: HashMap::new(),
         data: HashMap::new(),
         contest_pages: HashMap::new(),
+        records: HashMap::new(),
         cards: HashMap::new(),
         routes: HashMap::new(),
     };

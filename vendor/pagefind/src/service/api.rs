@@ -208,35 +208,37 @@ impl PagefindIndex {
     /// [`PagefindIndex::add_custom_record`] for each and then [`PagefindIndex::get_files`]
     /// would (sesh patch), with far less memory: records are parsed and packed into the index
     /// in batches, in parallel, so only one batch's words are held at a time. Records must
-    /// have distinct URLs; with sort keys, or after other pages were added, this falls back
-    /// to [`PagefindIndex::add_custom_records`] and [`PagefindIndex::into_files`].
-    pub async fn custom_records_to_files(mut self, records: Vec<CustomRecord>) -> Result<Vec<SyntheticFile>> {
-        let (force_language, added) = {
-            let state = self.search_index.lock().await;
-            (state.options.force_language.clone(), !state.fossicked_pages.is_empty())
-        };
+    /// have distinct URLs; with sort keys, or after other pages were added, every record is
+    /// parsed first (as [`PagefindIndex::add_custom_records`] and [`PagefindIndex::into_files`]).
+    pub async fn custom_records_to_files(self, records: Vec<CustomRecord>) -> Result<Vec<SyntheticFile>> {
+        tokio::task::spawn_blocking(move || self.custom_records_to_files_blocking(records))
+            .await
+            .map_err(|e| anyhow::anyhow!("Task join error: {e}"))?
+    }
+
+    /// [`PagefindIndex::custom_records_to_files`] without an async runtime (sesh patch): all
+    /// its work runs on the calling thread and in the rayon pool it runs in, so a caller can
+    /// give indexing a pool of its own (`rayon::ThreadPool::install`) and keep the global one
+    /// free for other work.
+    pub fn custom_records_to_files_blocking(self, records: Vec<CustomRecord>) -> Result<Vec<SyntheticFile>> {
+        let mut state = self.search_index.blocking_lock();
+        let force_language = state.options.force_language.clone();
         let language = |r: &CustomRecord| force_language.clone().unwrap_or(r.language.clone());
-        let batched =
-            !added && records.iter().all(|r| r.sort.is_empty() && language(r) != "unknown");
-        if !batched {
-            self.add_custom_records(records).await?;
-            return self.into_files().await;
-        }
+        let batched = state.fossicked_pages.is_empty()
+            && records.iter().all(|r| r.sort.is_empty() && language(r) != "unknown");
         let mut meta_fields: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
         for r in &records {
             meta_fields.entry(language(r)).or_default().extend(r.meta.keys().cloned());
         }
-        let files = records.into_iter().map(|r| record_fossicker(r, &force_language)).collect();
-        let state = Arc::clone(&self.search_index);
-        tokio::task::spawn_blocking(move || {
-            state
-                .blocking_lock()
-                .build_indexes_in_batches(files, meta_fields)
-        })
-        .await
-        .map_err(|e| anyhow::anyhow!("Task join error: {e}"))??;
-        let state = self.search_index.lock().await;
-        Ok(state.get_files().await)
+        let files: Vec<Fossicker> = records.into_iter().map(|r| record_fossicker(r, &force_language)).collect();
+        if batched {
+            state.build_indexes_in_batches(files, meta_fields)?;
+        } else {
+            state.fossick_records(files)?;
+            let pages = std::mem::take(&mut state.fossicked_pages);
+            futures::executor::block_on(state.build_indexes_of(pages))?;
+        }
+        Ok(futures::executor::block_on(state.get_files()))
     }
 
     /// Builds the search index and returns its files, as [`PagefindIndex::get_files`] does,
