@@ -238,21 +238,12 @@ fn check_scope(built: &Path, scope: Scope) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Overrides;
 
     /// A contest the gate hands out again keeps its deposit files without making them again;
     /// an edited one (a new `Arc`) gets new ones.
     #[test]
     fn deposit_files_are_made_again_only_for_a_changed_contest() {
-        let dir = std::env::temp_dir().join(format!("sesh-share-memo-{}", std::process::id()));
-        std::fs::create_dir_all(dir.join("content")).unwrap();
-        std::fs::write(
-            dir.join("sesh.toml"),
-            "title = \"Archive\"\nbase_url = \"https://example.org/a/\"\n",
-        )
-        .unwrap();
-        let config = Config::load(&dir, &Overrides::default()).unwrap();
-        std::fs::remove_dir_all(&dir).unwrap();
+        let config = deposit::tests::config();
         let contest = |title: &str| {
             Arc::new(Contest {
                 slug: "c".into(),

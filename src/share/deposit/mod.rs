@@ -271,13 +271,17 @@ pub(super) fn one_line(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::config::{Config, Overrides};
     use crate::public::Entry;
 
-    fn config() -> Config {
-        let dir = std::env::temp_dir().join(format!("sesh-deposit-{}", std::process::id()));
+    /// A site's settings, for tests of what is made from them.
+    pub(in crate::share) fn config() -> Config {
+        // A folder per call: tests run in parallel.
+        static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("sesh-deposit-{}-{call}", std::process::id()));
         std::fs::create_dir_all(dir.join("content")).unwrap();
         std::fs::write(
             dir.join("sesh.toml"),
