@@ -135,7 +135,7 @@ pub fn index(
         .force_language(language.clone())
         .build();
     let files = PagefindIndex::new(Some(options))
-        .and_then(|index| index.custom_records_to_files_blocking(custom))
+        .and_then(|index| index.custom_records_to_files(custom))
         .context("the search index could not be built")?;
     meter.add(count);
     meter.finish();
@@ -252,7 +252,7 @@ mod tests {
                     .map(|f| (f.filename, f.contents))
                     .collect::<Vec<_>>()
             };
-            let (one_by_one, batched) = runtime.block_on(async {
+            let one_by_one = runtime.block_on(async {
                 let mut index = PagefindIndex::new(Some(options())).unwrap();
                 for r in records.clone() {
                     index
@@ -267,14 +267,14 @@ mod tests {
                         .await
                         .unwrap();
                 }
-                let one_by_one = index.get_files().await.unwrap();
-                let batched = PagefindIndex::new(Some(options()))
+                files(index.get_files().await.unwrap())
+            });
+            let batched = files(
+                PagefindIndex::new(Some(options()))
                     .unwrap()
                     .custom_records_to_files(records.clone())
-                    .await
-                    .unwrap();
-                (files(one_by_one), files(batched))
-            });
+                    .unwrap(),
+            );
             let fragments = batched
                 .iter()
                 .filter(|(name, _)| name.starts_with("fragment"))

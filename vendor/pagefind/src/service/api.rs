@@ -44,7 +44,7 @@ use crate::{
     PagefindInboundConfig, SearchOptions, SearchState,
 };
 
-/// A record for [`PagefindIndex::add_custom_records`]: the arguments of
+/// A record for [`PagefindIndex::custom_records_to_files`]: the arguments of
 /// [`PagefindIndex::add_custom_record`] as one value. (sesh patch)
 #[derive(Debug, Clone, Default)]
 pub struct CustomRecord {
@@ -182,45 +182,18 @@ impl PagefindIndex {
         })
     }
 
-    /// Index many custom records at once (sesh patch): they are parsed in parallel, and added
-    /// without comparing each URL with every page added before it (which makes adding records
-    /// one by one quadratic). Their URLs must differ from one another and from those of pages
-    /// already added; a repeated URL is an error.
-    ///
-    /// # Returns
-    /// The number of records added.
-    pub async fn add_custom_records(&mut self, records: Vec<CustomRecord>) -> Result<usize> {
-        let state = Arc::clone(&self.search_index);
-        tokio::task::spawn_blocking(move || {
-            let mut state = state.blocking_lock();
-            let force_language = state.options.force_language.clone();
-            let files = records
-                .into_iter()
-                .map(|r| record_fossicker(r, &force_language))
-                .collect();
-            state.fossick_records(files)
-        })
-        .await
-        .map_err(|e| anyhow::anyhow!("Task join error: {e}"))?
-    }
-
     /// Indexes `records` and returns the index's files, as calling
     /// [`PagefindIndex::add_custom_record`] for each and then [`PagefindIndex::get_files`]
-    /// would (sesh patch), with far less memory: records are parsed and packed into the index
-    /// in batches, in parallel, so only one batch's words are held at a time. Records must
-    /// have distinct URLs; with sort keys, or after other pages were added, every record is
-    /// parsed first (as [`PagefindIndex::add_custom_records`] and [`PagefindIndex::into_files`]).
-    pub async fn custom_records_to_files(self, records: Vec<CustomRecord>) -> Result<Vec<SyntheticFile>> {
-        tokio::task::spawn_blocking(move || self.custom_records_to_files_blocking(records))
-            .await
-            .map_err(|e| anyhow::anyhow!("Task join error: {e}"))?
-    }
-
-    /// [`PagefindIndex::custom_records_to_files`] without an async runtime (sesh patch): all
-    /// its work runs on the calling thread and in the rayon pool it runs in, so a caller can
-    /// give indexing a pool of its own (`rayon::ThreadPool::install`) and keep the global one
-    /// free for other work.
-    pub fn custom_records_to_files_blocking(self, records: Vec<CustomRecord>) -> Result<Vec<SyntheticFile>> {
+    /// would (sesh patch), with far less memory and time: records are parsed and packed into
+    /// the index in batches, in parallel, so only one batch's words are held at a time, and
+    /// their URLs are checked with a hash set instead of a scan of every page before them (a
+    /// repeated URL is an error). With sort keys, or after other pages were added, every
+    /// record is parsed first and the pages are moved, not copied, into the index.
+    ///
+    /// Blocking, without an async runtime: all its work runs on the calling thread and in the
+    /// rayon pool it runs in, so a caller can give indexing a pool of its own
+    /// (`rayon::ThreadPool::install`) and keep the global one free for other work.
+    pub fn custom_records_to_files(self, records: Vec<CustomRecord>) -> Result<Vec<SyntheticFile>> {
         let mut state = self.search_index.blocking_lock();
         let force_language = state.options.force_language.clone();
         let language = |r: &CustomRecord| force_language.clone().unwrap_or(r.language.clone());
@@ -239,17 +212,6 @@ impl PagefindIndex {
             futures::executor::block_on(state.build_indexes_of(pages))?;
         }
         Ok(futures::executor::block_on(state.get_files()))
-    }
-
-    /// Builds the search index and returns its files, as [`PagefindIndex::get_files`] does,
-    /// but for an index built once (sesh patch): the pages added are moved into the index
-    /// rather than copied (which halves the memory it needs), and the files are compressed
-    /// in parallel.
-    pub async fn into_files(self) -> Result<Vec<SyntheticFile>> {
-        let mut state = self.search_index.lock().await;
-        let pages = std::mem::take(&mut state.fossicked_pages);
-        state.build_indexes_of(pages).await?;
-        Ok(state.get_files().await)
     }
 
     /// Index a directory of HTML files from disk.
@@ -307,8 +269,8 @@ impl PagefindIndex {
     }
 }
 
-/// What [`PagefindIndex::add_custom_record`] makes of a record (sesh patch: shared by the
-/// batch entry points).
+/// What [`PagefindIndex::add_custom_record`] makes of a record (sesh patch: for
+/// [`PagefindIndex::custom_records_to_files`]).
 fn record_fossicker(r: CustomRecord, force_language: &Option<String>) -> Fossicker {
     let data = DomParserResult {
         digest: r.content,
