@@ -12,6 +12,7 @@
 
 use crate::public::{Contest, PublicSite};
 use crate::report::Problem;
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -45,7 +46,10 @@ pub struct Found {
 /// contest (an `Arc` it reused because nothing it was made from changed): `sesh serve` then
 /// reads only the texts an edit changed, not every entry's.
 #[derive(Debug, Default)]
-pub struct Memo(HashMap<String, (Arc<Contest>, bool, Vec<Problem>)>);
+pub struct Memo(HashMap<String, Checked>);
+
+/// A contest as checked, whether strictly, and the problems found.
+type Checked = (Arc<Contest>, bool, Vec<Problem>);
 
 /// Every contact detail of the published texts of `site` that `public` does not list.
 pub fn check(site: &PublicSite, public: &[String], strict: bool, memo: &mut Memo) -> Vec<Problem> {
@@ -66,16 +70,24 @@ pub fn check(site: &PublicSite, public: &[String], strict: bool, memo: &mut Memo
             );
         }
     }
-    let mut kept = HashMap::new();
-    for c in &site.contests {
-        let found = match memo.0.remove(&c.slug) {
-            Some((was, s, found)) if Arc::ptr_eq(&was, c) && s == strict => found,
-            _ => contest(c, &allowed, strict),
-        };
+    // Contests are read in parallel (a build reads every entry's texts); the problems keep the
+    // site's order.
+    let previous = std::mem::take(&mut memo.0);
+    let checked: Vec<(String, Checked)> = site
+        .contests
+        .par_iter()
+        .map(|c| {
+            let found = match previous.get(&c.slug) {
+                Some((was, s, found)) if Arc::ptr_eq(was, c) && *s == strict => found.clone(),
+                _ => contest(c, &allowed, strict),
+            };
+            (c.slug.clone(), (Arc::clone(c), strict, found))
+        })
+        .collect();
+    for (_, (_, _, found)) in &checked {
         problems.extend(found.iter().cloned());
-        kept.insert(c.slug.clone(), (Arc::clone(c), strict, found));
     }
-    memo.0 = kept;
+    memo.0 = checked.into_iter().collect();
     problems
 }
 
@@ -177,14 +189,21 @@ pub fn find(text: &str) -> Vec<Found> {
                 text: text.to_string(),
             })
         };
-        for email in emails(content) {
-            push("e-mail address", email);
+        // Most lines hold none: each kind is looked for only in a line with what it needs.
+        if content.contains('@') {
+            for email in emails(content) {
+                push("e-mail address", email);
+            }
         }
-        for phone in phones(content) {
-            push("phone number", phone);
+        if content.bytes().any(|b| b.is_ascii_digit()) {
+            for phone in phones(content) {
+                push("phone number", phone);
+            }
         }
-        for id in wechat(content) {
-            push("WeChat id", id);
+        if content.contains(['w', 'W', '微']) {
+            for id in wechat(content) {
+                push("WeChat id", id);
+            }
         }
     }
     out
@@ -253,7 +272,8 @@ fn number_runs(line: &str) -> Vec<(usize, &str)> {
 }
 
 fn phones(line: &str) -> Vec<&str> {
-    let lower = line.to_lowercase();
+    // ASCII lower case keeps every byte where it was (labels are English or Chinese).
+    let lower = line.to_ascii_lowercase();
     let mut out = Vec::new();
     for (start, run) in number_runs(line) {
         let digits: String = run.chars().filter(char::is_ascii_digit).collect();
@@ -273,7 +293,7 @@ fn phones(line: &str) -> Vec<&str> {
 }
 
 fn wechat(line: &str) -> Vec<&str> {
-    let lower = line.to_lowercase();
+    let lower = line.to_ascii_lowercase();
     let mut out = Vec::new();
     for label in WECHAT_LABELS {
         for (at, _) in lower.match_indices(label) {
@@ -374,6 +394,22 @@ mod tests {
         found("mobile 138-0013-8000", "phone number", "138-0013-8000");
         found("WeChat: wei_li_2024", "WeChat id", "wei_li_2024");
         found("加我微信：LiWei888", "WeChat id", "LiWei888");
+        found("WEIXIN liwei888", "WeChat id", "liwei888");
+    }
+
+    /// Letters whose lower case is longer or shorter than they are (İ, ẞ, Ⱥ) before a label
+    /// leave the label where it was: found, and never a panic on a published text.
+    #[test]
+    fn letters_that_change_length_in_lower_case_move_nothing() {
+        for text in [
+            "İİİİ Tel: 020-8888 1234",
+            "ẞẞ phone 020 8888 1234",
+            "ȺȺȺȺ WeChat: wei_li_2024",
+            "İstanbul İİ wechat wei_li_2024 tel 13800138000",
+        ] {
+            let kinds: Vec<&str> = find(text).iter().map(|f| f.kind).collect();
+            assert!(!kinds.is_empty(), "{text}: {kinds:?}");
+        }
     }
 
     #[test]
