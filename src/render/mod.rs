@@ -71,6 +71,9 @@ pub struct Rendered {
     pub pages_rendered: usize,
     /// What the next render can reuse.
     pub memo: Memo,
+    /// A page listing every entry kept its last version (see [`Reuse::defer_listings`]): a
+    /// render without deferral brings it up to date.
+    pub deferred: bool,
 }
 
 /// Work a render can reuse from the previous one.
@@ -87,15 +90,30 @@ pub struct Memo {
     contest_pages: HashMap<String, (u64, Vec<(String, u64)>)>,
     /// The same key → the search records of its entries' pages.
     records: HashMap<String, (u64, Arc<Vec<crate::search::Record>>)>,
-    /// The same key → its cards converted for Tera (`sesh serve`, for the framework page).
+    /// The same key → its cards, fingerprinted and converted for Tera (`sesh serve`).
     cards: CardsMemo,
+    /// Path of each page listing every entry (framework, search) → the key of what it shows
+    /// besides the cards, and the key of the cards without their word counts.
+    listings: HashMap<String, (u64, u64)>,
     /// Language prefix → the routes table.
     routes: HashMap<String, Arc<Routes>>,
 }
 
-/// `<language prefix><contest>` → the contest's key and its cards as Tera values.
+/// `<language prefix><contest>` → its cards as last made.
 type CardsMemo = HashMap<String, ContestCards>;
-type ContestCards = (u64, Arc<Vec<tera::Value>>);
+
+/// A contest's entry cards, as `sesh serve` keeps them for the pages that list every entry.
+#[derive(Debug, Clone)]
+struct ContestCards {
+    /// The contest's key (see `Renderer::contest_key`) when they were made.
+    key: u64,
+    count: usize,
+    /// Fingerprint of the cards, and of the cards with their word counts left out.
+    cards: u64,
+    shape: u64,
+    /// The cards as Tera values, for the framework page (when the site has one).
+    values: Option<Arc<Vec<tera::Value>>>,
+}
 
 impl Memo {
     /// Adds another language's memo (moved, not copied, into an empty one).
@@ -112,6 +130,7 @@ impl Memo {
         add(&mut self.contest_pages, other.contest_pages);
         add(&mut self.records, other.records);
         add(&mut self.cards, other.cards);
+        add(&mut self.listings, other.listings);
         add(&mut self.routes, other.routes);
     }
 }
@@ -140,6 +159,11 @@ fn binary_fingerprint() -> u64 {
 pub struct Reuse<'a> {
     pub memo: &'a Memo,
     pub on_disk: &'a Written,
+    /// `sesh serve`: a page listing every entry (framework, search) whose cards changed only
+    /// in their word counts (an edit to a text, which publishes or withdraws nothing) keeps
+    /// its last version, so that the edited page is shown first; [`Rendered::deferred`] says
+    /// a render without this must follow.
+    pub defer_listings: bool,
 }
 
 /// Writes a rendered page at once (a `sesh build` into a fresh staging folder), so that pages
@@ -222,6 +246,7 @@ pub fn render(
         all.files_rendered += rendered.files_rendered;
         all.pages_rendered += rendered.pages_rendered;
         all.memo.merge(rendered.memo);
+        all.deferred |= rendered.deferred;
         all.records.extend(rendered.records);
     }
     Ok(all)
@@ -288,6 +313,9 @@ fn render_language(
         framework_sections,
         prev: reuse.memo,
         on_disk: reuse.on_disk,
+        defer_listings: reuse.defer_listings,
+        deferred: Default::default(),
+        listed: Default::default(),
         globals_fp,
         sink,
         prefix,
@@ -297,6 +325,13 @@ fn render_language(
         search: config.search,
     };
     let mut rendered = r.all()?;
+    rendered.deferred = r.deferred.into_inner();
+    rendered.memo.listings = r
+        .listed
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
     // Kept for the next render (two entries per published page: freeing the table, or making
     // it again, would take a few milliseconds at 10,000 entries).
     let Renderer { routes, prefix, .. } = r;
@@ -399,6 +434,11 @@ struct Renderer<'a> {
     /// The files the output folder holds, with the fingerprint each was rendered from: a page
     /// whose fingerprint is unchanged is not rendered again.
     on_disk: &'a Written,
+    /// See [`Reuse::defer_listings`]; `deferred` is set when a page was deferred, and
+    /// `listed` collects the listing pages' keys for the memo.
+    defer_listings: bool,
+    deferred: std::sync::atomic::AtomicBool,
+    listed: std::sync::Mutex<Vec<(String, (u64, u64))>>,
     sink: Option<Sink<'a>>,
     /// Fingerprint of the global context (`site`, `lang`) and of the published page set.
     globals_fp: u64,
@@ -439,6 +479,33 @@ impl Renderer<'_> {
         match self.on_disk.get(&path) == Some(fp) {
             true => Ok(unchanged(path, fp)),
             false => self.render_page(spec, path, fp, &view()?),
+        }
+    }
+
+    /// Like [`Renderer::keyed_page`], for a page listing every entry's card: `own` stands for
+    /// what it shows besides the cards. With [`Reuse::defer_listings`], a page whose cards
+    /// changed in their word counts only, and nothing else, keeps its last version for now.
+    fn listing_page<V: Serialize>(
+        &self,
+        spec: Spec,
+        own: u64,
+        listing: pages::Listing,
+        view: impl FnOnce() -> Result<V>,
+    ) -> Result<(OutputFile, bool)> {
+        let path = format!("{}{}", self.prefix, spec.path);
+        let inputs = (own, listing.shape);
+        if let Ok(mut listed) = self.listed.lock() {
+            listed.push((path.clone(), inputs));
+        }
+        let fp = self.page_fingerprint(&spec, &path, &("view built from", own, listing.cards));
+        match self.on_disk.get(&path) {
+            Some(old) if old == fp => Ok(unchanged(path, fp)),
+            Some(old) if self.defer_listings && self.prev.listings.get(&path) == Some(&inputs) => {
+                self.deferred
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+                Ok(unchanged(path, old))
+            }
+            _ => self.render_page(spec, path, fp, &view()?),
         }
     }
 

@@ -68,14 +68,22 @@ pub fn run(root: &Path, overrides: Overrides, options: &Options) -> Result<()> {
     let (done_tx, done_rx) = std::sync::mpsc::channel();
     let mut indexing = false;
     loop {
-        if !indexing && let Some(job) = preview.session.as_mut().and_then(Session::search_job) {
+        if !indexing
+            && !preview.listings_due
+            && let Some(job) = preview.session.as_mut().and_then(Session::search_job)
+        {
             indexing = true;
             let tx = done_tx.clone();
             std::thread::spawn(move || {
                 let _ = tx.send(job.run());
             });
         }
-        let Some(wake) = watch.next(if indexing { SEARCH_POLL } else { DATE_CHECK }) else {
+        let wait = match (preview.listings_due, indexing) {
+            (true, _) => Duration::ZERO,
+            (false, true) => SEARCH_POLL,
+            (false, false) => DATE_CHECK,
+        };
+        let Some(wake) = watch.next(wait) else {
             break;
         };
         if let Ok(done) = done_rx.try_recv() {
@@ -86,6 +94,10 @@ pub fn run(root: &Path, overrides: Overrides, options: &Options) -> Result<()> {
         // then, as they would in a build run at that time.
         preview.new_day(AsOf::now());
         let Wake::Changed(burst) = wake else {
+            // No edit waiting: the pages the last rebuild deferred, then the search index.
+            if preview.listings_due {
+                preview.finish_listings();
+            }
             continue;
         };
         let plan = Plan::from_paths(&preview.root, burst.paths.iter().map(PathBuf::as_path));
@@ -113,6 +125,8 @@ struct Preview {
     /// Parts whose reload failed: retried with every later change until they succeed.
     pending: Plan,
     pending_all: bool,
+    /// The last rebuild left pages listing every entry to render ([`Session::defer_listings`]).
+    listings_due: bool,
 }
 
 impl Preview {
@@ -135,6 +149,7 @@ impl Preview {
             session: None,
             pending: Plan::default(),
             pending_all: true,
+            listings_due: false,
         })
     }
 
@@ -179,8 +194,10 @@ impl Preview {
         } else {
             plan.paths.join(", ")
         };
+        self.listings_due = false;
         match result {
             Ok(outcome) => {
+                self.listings_due = outcome.deferred;
                 let errors: Vec<String> = outcome
                     .report
                     .problems
@@ -234,6 +251,32 @@ impl Preview {
         }
     }
 
+    /// Renders the pages listing every entry that the last rebuild deferred, and reloads the
+    /// open ones.
+    fn finish_listings(&mut self) {
+        self.listings_due = false;
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        let started = Instant::now();
+        match session.finish_listings(&self.shared.dir) {
+            Ok(outcome) => {
+                let base = &self.shared.base_path;
+                let urls: Vec<String> = (outcome.pages.iter())
+                    .map(|p| format!("{base}{}", p.strip_suffix("index.html").unwrap_or(p)))
+                    .collect();
+                self.shared.build_id.fetch_add(1, Ordering::SeqCst);
+                self.shared.notify_pages(&urls);
+                println!(
+                    "pages listing every entry updated: {} in {} ms",
+                    outcome.pages.join(", "),
+                    started.elapsed().as_millis()
+                );
+            }
+            Err(e) => eprintln!("pages listing every entry not updated: {e:#}"),
+        }
+    }
+
     /// Writes an index made in the background (see [`Session::defer_search`]), unless an
     /// edit made since has outdated it; until then, search finds the previous text.
     fn finish_search(&mut self, done: SearchDone) {
@@ -264,6 +307,7 @@ impl Preview {
                 None => {
                     let mut session = Session::open(config)?;
                     session.defer_search();
+                    session.defer_listings();
                     session.progress = crate::progress::Progress::bars_only();
                     self.session = Some(session);
                 }

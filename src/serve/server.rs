@@ -39,8 +39,13 @@ pub struct Shared {
     /// Changes with every rebuild, failed or not; a page knows the one it was served from, and
     /// its event stream compares them on connecting.
     pub build_id: AtomicU64,
-    /// Events for the open pages: `reload` or `css`, with the build id.
-    events: broadcast::Sender<(&'static str, u64)>,
+    /// The last build that told every page to reload or restyle, and the URL paths of the
+    /// pages listing every entry rendered since (see [`Shared::notify_pages`]): a page served
+    /// from a build in between reloads on connecting only if it is one of those.
+    since_full: std::sync::Mutex<(u64, Vec<String>)>,
+    /// Events for the open pages: `reload` or `css` with the build id, or `pages` with the
+    /// build id and the URL paths of the pages to reload.
+    events: broadcast::Sender<(&'static str, String)>,
 }
 
 impl Shared {
@@ -50,6 +55,7 @@ impl Shared {
             base_path,
             notice: RwLock::new(None),
             build_id: AtomicU64::new(1),
+            since_full: std::sync::Mutex::new((1, Vec::new())),
             events: broadcast::channel(16).0,
         })
     }
@@ -57,8 +63,33 @@ impl Shared {
     /// Tells every open page to `reload` or to restyle (`css`).
     pub fn notify(&self, event: &'static str) {
         let id = self.build_id.load(Ordering::SeqCst);
+        if let Ok(mut since) = self.since_full.lock() {
+            *since = (id, Vec::new());
+        }
         // No page open: nobody to tell.
-        let _ = self.events.send((event, id));
+        let _ = self.events.send((event, id.to_string()));
+    }
+
+    /// Tells the open pages at `urls` (URL paths, e.g. `/framework/`) to reload, and the
+    /// others that they are up to date with the current build.
+    pub fn notify_pages(&self, urls: &[String]) {
+        let id = self.build_id.load(Ordering::SeqCst);
+        if let Ok(mut since) = self.since_full.lock() {
+            since.1.extend(urls.iter().cloned());
+        }
+        let _ = self
+            .events
+            .send(("pages", format!("{id} {}", urls.join(" "))));
+    }
+
+    /// What a page learns on connecting: the current build, the last build that reloaded
+    /// every page, and the pages listing every entry rendered since.
+    fn hello(&self) -> String {
+        let id = self.build_id.load(Ordering::SeqCst);
+        match self.since_full.lock() {
+            Ok(since) => format!("{id} {} {}", since.0, since.1.join(" ")),
+            Err(_) => format!("{id} {id}"),
+        }
     }
 
     pub fn set_notice(&self, notice: Option<Notice>) {
@@ -215,23 +246,24 @@ async fn file(path: &Path, request: Request) -> Response {
 }
 
 /// A server-sent event stream, one per open page: `hello` with the current build id (a page
-/// that reconnects after a rebuild it missed reloads), then `reload` or `css` per rebuild.
+/// that reconnects after a rebuild it missed reloads; see [`Shared::hello`]), then `reload` or
+/// `css` per rebuild, and `pages` when the pages listing every entry follow one.
 async fn events(
     State(shared): State<Arc<Shared>>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let receiver = shared.events.subscribe();
     let hello = Event::default()
         .event("hello")
-        .data(shared.build_id.load(Ordering::SeqCst).to_string())
+        .data(shared.hello())
         .retry(Duration::from_millis(500));
     let later = stream::unfold(receiver, |mut receiver| async move {
-        let (event, id) = match receiver.recv().await {
+        let (event, data) = match receiver.recv().await {
             Ok(message) => message,
             // Missed some: whatever they were, a reload shows the current site.
-            Err(broadcast::error::RecvError::Lagged(_)) => ("reload", 0),
+            Err(broadcast::error::RecvError::Lagged(_)) => ("reload", "0".to_string()),
             Err(broadcast::error::RecvError::Closed) => return None,
         };
-        let event = Event::default().event(event).data(id.to_string());
+        let event = Event::default().event(event).data(data);
         Some((Ok(event), receiver))
     });
     Sse::new(stream::once(async { Ok(hello) }).chain(later))
@@ -252,16 +284,26 @@ const LIVERELOAD_JS: &str = r#"// sesh serve: reloads this page when the site is
       links[i].href = url.toString();
     }
   }
+  function here() { return decodeURI(location.pathname).replace(/index\.html$/, ""); }
   var source = null;
   function connect() {
     source = new EventSource("/__sesh/events");
     source.addEventListener("hello", function (e) {
-      if (seen !== null && seen !== e.data) { location.reload(); }
-      seen = e.data;
+      // "<build> <last build that reloaded every page> <listing pages rendered since>…"
+      var parts = e.data.split(" ");
+      var missed = seen !== null && seen !== parts[0];
+      if (missed && (Number(seen) < Number(parts[1]) || parts.indexOf(here(), 2) > 1)) { location.reload(); }
+      seen = parts[0];
       window.seshLiveReload = true;
     });
     source.addEventListener("reload", function () { location.reload(); });
     source.addEventListener("css", function (e) { seen = e.data; restyle(); });
+    // Pages that list every entry, brought up to date right after an edit was shown: only
+    // those reload.
+    source.addEventListener("pages", function (e) {
+      var parts = e.data.split(" ");
+      if (parts.indexOf(here(), 1) > 0) { location.reload(); } else { seen = parts[0]; }
+    });
   }
   // A page kept in the back/forward cache would hold its stream open, and a browser opens only
   // six connections per host: after a few clicks the next page would wait for one. Close the

@@ -193,6 +193,11 @@ pub struct Outcome {
     pub removed: usize,
     /// Pages Tera rendered (the others were unchanged and reused).
     pub pages_rendered: usize,
+    /// In `sesh serve`, the pages written by this build (paths in the folder).
+    pub pages: Vec<String>,
+    /// Pages listing every entry kept their last version ([`Session::defer_listings`]):
+    /// [`Session::finish_listings`] brings them up to date.
+    pub deferred: bool,
 }
 
 /// Stage timings, in milliseconds, for the report (and `sesh serve`'s log).

@@ -88,6 +88,12 @@ impl Session {
             files_written: self.written.len(),
         };
         let pages_rendered = rendered.pages_rendered;
+        let deferred = rendered.deferred;
+        // Pages not streamed were written just now (`sesh serve` tells the open ones).
+        let pages = (rendered.files.iter())
+            .filter(|f| f.bytes.is_some() && f.path.ends_with(".html"))
+            .map(|f| f.path.clone())
+            .collect();
         // Freeing what this build replaces (the last memo and manifest, the public model) takes
         // 10-15 ms at 10,000 entries.
         crate::drop_in_background((
@@ -100,6 +106,8 @@ impl Session {
             written,
             removed,
             pages_rendered,
+            pages,
+            deferred,
         })
     }
 
@@ -212,6 +220,7 @@ impl Session {
         let reuse = render::Reuse {
             memo: &self.memo,
             on_disk: &self.written,
+            defer_listings: self.defer_listings && mode == Mode::Preview,
         };
         let rendered = render::render(
             &self.config,

@@ -44,6 +44,8 @@ pub struct Session {
     /// [`SearchJob`] is written only if it is still this one.
     pub(super) search_wanted: Option<u64>,
     pub(super) defer_search: bool,
+    /// See [`Session::defer_listings`].
+    pub(super) defer_listings: bool,
     /// How the long stages (images, media, search index) show their progress.
     pub progress: Progress,
     /// A build for a repository deposit: entries whose consent has an end date are left out
@@ -68,6 +70,7 @@ impl Session {
             pending_search: None,
             search_wanted: None,
             defer_search: false,
+            defer_listings: false,
             progress: Progress::Silent,
             permanent: false,
         })
@@ -103,6 +106,7 @@ impl Session {
             pending_search: None,
             search_wanted: None,
             defer_search: self.defer_search,
+            defer_listings: self.defer_listings,
             progress: self.progress,
             permanent: self.permanent,
         };
@@ -182,6 +186,24 @@ impl Session {
     /// session always indexes.
     pub fn defer_search(&mut self) {
         self.defer_search = true;
+    }
+
+    /// In `sesh serve`: an edit whose only change to the entry cards is in their word counts
+    /// (an edit to a text) leaves the pages that list every entry (the framework and search
+    /// pages, the largest to render) in their last version, so that the edited page is shown
+    /// first; an edit that adds, withdraws, retitles or re-credits anything renders them at
+    /// once. [`Session::finish_listings`] brings them up to date right after.
+    pub fn defer_listings(&mut self) {
+        self.defer_listings = true;
+    }
+
+    /// Builds again without deferring the pages that list every entry (after a build whose
+    /// [`Outcome::deferred`] said it kept some): those are rendered, the rest is reused.
+    pub fn finish_listings(&mut self, dir: &Path) -> Result<super::Outcome> {
+        let defer = std::mem::replace(&mut self.defer_listings, false);
+        let outcome = self.build_into(dir, super::Mode::Preview);
+        self.defer_listings = defer;
+        outcome
     }
 
     /// The index a deferred build left to make, to run on any thread ([`SearchJob::run`]):

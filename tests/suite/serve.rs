@@ -273,6 +273,129 @@ fn reused_contests_follow_edits_elsewhere_on_the_site() {
     settled_equal(&serve, &site.root.join(".sesh-cache/serve"), &site.out);
 }
 
+/// An edit to an entry's text shows the entry first; the framework and search pages, which list
+/// every entry's card and are the largest to render, follow right after (the cards changed in
+/// their word counts only), and an open one reloads. An edit that changes a card (a title)
+/// renders them with the entry: nothing added, withdrawn or renamed waits.
+#[test]
+fn pages_listing_every_entry_follow_a_text_edit_and_come_with_a_new_title() {
+    let site = Site::example();
+    let serve = Serve::start(&site, &[]);
+    let entry = "content/contests/heptestcontest-2016/market-day-screening/index.md";
+    let url = "contests/heptestcontest-2016/market-day-screening/";
+    let listed = "pages listing every entry updated";
+    let events = live_reload_events(&serve);
+    let wait_for_log = |what: &str, times: usize| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while serve.log().matches(what).count() < times {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no `{what}` in the log:\n{}",
+                serve.log()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    };
+    site.edit(
+        entry,
+        "for the following\nweek,",
+        "for the following\nweek (a sentence with seven more words here),",
+    );
+    serve.wait_for(url, "the edit", |_, b| b.contains("seven more words"));
+    wait_for_log(listed, 1);
+    let log = serve.log();
+    let line = log.lines().find(|l| l.contains(listed)).unwrap_or("");
+    assert!(
+        line.contains("framework/index.html") && line.contains("search/index.html"),
+        "{log}"
+    );
+    let edit_line = log
+        .find("market-day-screening/index.md: ")
+        .expect("the edit's rebuild");
+    assert!(
+        edit_line < log.find(listed).unwrap_or(0),
+        "the entry first:\n{log}"
+    );
+    // Open pages: all reload for the edit; then only those listing every entry, once more.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let seen = loop {
+        let seen = events.lock().map(|e| e.clone()).unwrap_or_default();
+        if seen.iter().any(|(e, _)| e == "pages") || std::time::Instant::now() > deadline {
+            break seen;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let kinds: Vec<&str> = seen.iter().map(|(e, _)| e.as_str()).collect();
+    assert_eq!(kinds, ["hello", "reload", "pages"], "{seen:?}");
+    let pages: Vec<&str> = seen[2].1.split(' ').skip(1).collect();
+    assert!(
+        pages.contains(&"/framework/") && pages.contains(&"/search/") && !pages.contains(&"/"),
+        "{pages:?}"
+    );
+    // A new title is on the pages that list it as soon as on its own page.
+    site.edit(
+        entry,
+        "title = \"Market-day hepatitis B screening\"",
+        "title = \"Market-day screening, renamed\"",
+    );
+    serve.wait_for(url, "the new title", |_, b| {
+        b.contains("Market-day screening, renamed")
+    });
+    wait_for_log("market-day-screening/index.md: ", 2);
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert_eq!(serve.log().matches(listed).count(), 1, "{}", serve.log());
+    for page in ["framework/", "search/"] {
+        assert!(
+            serve.get(page).1.contains("Market-day screening, renamed"),
+            "{page}"
+        );
+    }
+    site.build(&["--base-url", &serve.url]).success();
+    settled_equal(&serve, &site.root.join(".sesh-cache/serve"), &site.out);
+}
+
+/// The live-reload events `sesh serve` sends an open page, as (event, data), read as they come.
+fn live_reload_events(serve: &Serve) -> std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>> {
+    use std::io::{BufRead, Write};
+    let address = serve
+        .url
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let mut stream = std::net::TcpStream::connect(&address).expect("connect");
+    write!(
+        stream,
+        "GET /__sesh/events HTTP/1.1\r\nHost: {address}\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .expect("request");
+    let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let found = events.clone();
+    std::thread::spawn(move || {
+        let mut event = String::new();
+        for line in std::io::BufReader::new(stream)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if let Some(name) = line.strip_prefix("event: ") {
+                event = name.to_string();
+            } else if let Some(data) = line.strip_prefix("data: ")
+                && let Ok(mut found) = found.lock()
+            {
+                found.push((std::mem::take(&mut event), data.to_string()));
+            }
+        }
+    });
+    // Connected once the first event (hello) has come.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while events.lock().map(|e| e.is_empty()).unwrap_or(true) {
+        assert!(std::time::Instant::now() < deadline, "no hello event");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    events
+}
+
 /// `sesh serve` shows an edited page first and indexes it for search right after, so that a
 /// large site's preview does not wait for the whole index.
 #[test]

@@ -46,18 +46,12 @@ impl<'a> Renderer<'a> {
             };
             keys.push((name, key, reused));
         }
-        // `sesh serve` keeps each contest's cards converted for Tera, for the framework page
-        // (which may list every entry): an edit converts the cards of its contest only.
-        let card_values = match (self.sink, &self.site.framework) {
-            (None, Some(_)) => Some(self.card_values(&cards, &keys)?),
-            _ => None,
-        };
+        let (listing, values, cards_memo) = self.listing(&cards, &keys)?;
         // The framework page (the largest: it may list every entry) needs only the cards: it
         // is rendered beside all the other pages.
-        let values = card_values.as_ref().map(|(values, _)| values.as_slice());
         let (framework, pages) = rayon::join(
-            || self.framework_page(&entries, &cards, &keys, values),
-            || self.pages(&entries, bodies, &cards, &keys),
+            || self.framework_page(&entries, &cards, listing, values.as_deref()),
+            || self.pages(&entries, bodies, &cards, &keys, listing),
         );
         let (framework, problems) = framework?;
         let pages = pages?;
@@ -70,7 +64,7 @@ impl<'a> Renderer<'a> {
         rendered.memo.records = pages.records_memo;
         rendered.memo.data = pages.data_memo;
         rendered.memo.contest_pages = pages.contest_pages_memo;
-        rendered.memo.cards = card_values.map(|(_, memo)| memo).unwrap_or_default();
+        rendered.memo.cards = cards_memo;
         Ok(rendered)
     }
 
@@ -87,36 +81,82 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    /// Every card as a Tera value, in site order, reusing the memo's for contests whose key
-    /// is unchanged; and the memo of them for the next render.
-    fn card_values(
+    /// What the pages that list every entry are made from. `sesh build` keys them by the
+    /// contests' keys (which cover everything a card is made from). `sesh serve` keeps each
+    /// contest's cards fingerprinted (and converted for Tera, for the framework page), remade
+    /// only for a contest whose key changed: an edit to one entry makes its contest's cards
+    /// only, and the fingerprints tell an edit that changed word counts alone.
+    fn listing(
         &self,
         cards: &Cards<'_, 'a>,
         keys: &[(String, u64, Option<&EntryFiles>)],
-    ) -> Result<(Vec<tera::Value>, super::CardsMemo)> {
+    ) -> Result<(Listing, Option<Vec<tera::Value>>, super::CardsMemo)> {
+        if self.sink.is_some() {
+            let key = super::fingerprint(&keys.iter().map(|k| k.1).collect::<Vec<_>>());
+            let listing = Listing {
+                cards: key,
+                shape: key,
+            };
+            return Ok((listing, None, Default::default()));
+        }
+        let with_values = self.site.framework.is_some();
         let per_contest: Vec<(String, super::ContestCards)> = keys
             .par_iter()
             .zip(self.contest_ranges())
             .enumerate()
             .map(|(ci, ((name, key, _), range))| {
-                let values = match self.prev.cards.get(name) {
-                    Some((k, values)) if k == key && values.len() == range.len() => values.clone(),
-                    _ => Arc::new(
-                        cards
-                            .contest(ci)?
+                let made = match self.prev.cards.get(name) {
+                    Some(c)
+                        if c.key == *key
+                            && c.count == range.len()
+                            && (c.values.is_some() || !with_values) =>
+                    {
+                        c.clone()
+                    }
+                    _ => {
+                        let built = cards.contest(ci)?;
+                        let shapes: Vec<EntryCard> = built
                             .iter()
-                            .map(tera::Value::from_serializable)
-                            .collect(),
-                    ),
+                            .map(|c| EntryCard {
+                                word_count: 0,
+                                ..c.clone()
+                            })
+                            .collect();
+                        super::ContestCards {
+                            key: *key,
+                            count: built.len(),
+                            cards: super::fingerprint(built),
+                            shape: super::fingerprint(&shapes),
+                            values: with_values.then(|| {
+                                Arc::new(built.iter().map(tera::Value::from_serializable).collect())
+                            }),
+                        }
+                    }
                 };
-                Ok((name.clone(), (*key, values)))
+                Ok((name.clone(), made))
             })
             .collect::<Result<_>>()?;
-        let all = per_contest
-            .iter()
-            .flat_map(|(_, (_, values))| values.iter().cloned())
-            .collect();
-        Ok((all, per_contest.into_iter().collect()))
+        let listing = Listing {
+            cards: super::fingerprint(
+                &per_contest
+                    .iter()
+                    .map(|(n, c)| (n, c.cards))
+                    .collect::<Vec<_>>(),
+            ),
+            shape: super::fingerprint(
+                &per_contest
+                    .iter()
+                    .map(|(n, c)| (n, c.shape))
+                    .collect::<Vec<_>>(),
+            ),
+        };
+        let values = with_values.then(|| {
+            per_contest
+                .iter()
+                .flat_map(|(_, c)| c.values.iter().flat_map(|v| v.iter().cloned()))
+                .collect()
+        });
+        Ok((listing, values, per_contest.into_iter().collect()))
     }
 
     /// Every page but the framework page, the citation downloads and the data exports.
@@ -126,6 +166,7 @@ impl<'a> Renderer<'a> {
         mut bodies: Vec<(u64, Arc<BodyOut>)>,
         cards: &Cards<'_, 'a>,
         keys: &[(String, u64, Option<&EntryFiles>)],
+        listing: Listing,
     ) -> Result<Pages> {
         let contest_of: Vec<usize> = self
             .site
@@ -244,7 +285,7 @@ impl<'a> Renderer<'a> {
                     })
                     .collect::<Result<Vec<_>>>()
             },
-            || self.listings(entries, cards),
+            || self.listings(entries, cards, listing),
         );
         let (contest_pages, listed) = (contest_pages?, listed?);
         let mut contest_pages_memo = HashMap::new();
@@ -279,6 +320,7 @@ impl<'a> Renderer<'a> {
         &self,
         entries: &[(&'a Contest, usize, &'a Entry)],
         cards: &Cards<'_, 'a>,
+        listing: Listing,
     ) -> Result<Listed> {
         let mut bodies = Vec::new();
         let empty = Page::default();
@@ -306,7 +348,7 @@ impl<'a> Renderer<'a> {
         tail.extend(self.reuse_page()?);
         let mut last = Vec::new();
         if self.search {
-            last.push(self.search_page(cards)?);
+            last.push(self.search_page(cards, listing)?);
         }
         let spec = Spec {
             template: "404.html",
@@ -381,7 +423,17 @@ pub(in crate::render) struct Listed {
 }
 
 /// Cards for the framework page: see [`Renderer::framework`].
-type CardsFor<'c, 'r, 'a> = (&'c Cards<'r, 'a>, u64, Option<&'c [tera::Value]>);
+type CardsFor<'c, 'r, 'a> = (&'c Cards<'r, 'a>, Listing, Option<&'c [tera::Value]>);
+
+/// What the cards on the pages that list every entry (framework, search) are: see
+/// [`Renderer::listing`].
+#[derive(Debug, Clone, Copy)]
+pub(in crate::render) struct Listing {
+    /// Equal keys, equal cards.
+    pub cards: u64,
+    /// The same with the cards' word counts left out.
+    pub shape: u64,
+}
 
 /// The entry cards of each contest, built when first asked for: in `sesh serve`, an edit to one
 /// entry needs its own contest's cards only (the other contests' pages and framework values are
@@ -503,6 +555,7 @@ fn assemble(
         contest_pages: HashMap::new(),
         records: HashMap::new(),
         cards: HashMap::new(),
+        listings: HashMap::new(),
         routes: HashMap::new(),
     };
     Rendered {
@@ -512,5 +565,6 @@ fn assemble(
         files_rendered,
         pages_rendered,
         memo,
+        deferred: false,
     }
 }

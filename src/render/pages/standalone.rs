@@ -1,7 +1,7 @@
 //! The site's own pages: home, framework, other pages written by organisers, and search.
 
 use super::super::links::BodyLinks;
-use super::super::{BodyOut, EntryFiles, OutputFile, Renderer, Spec, dropped_problems};
+use super::super::{BodyOut, OutputFile, Renderer, Spec, dropped_problems};
 use super::*;
 
 impl<'a> Renderer<'a> {
@@ -10,17 +10,15 @@ impl<'a> Renderer<'a> {
         &self,
         entries: &[(&'a Contest, usize, &'a Entry)],
         cards: &Cards<'_, 'a>,
-        keys: &[(String, u64, Option<&EntryFiles>)],
+        listing: Listing,
         card_values: Option<&[tera::Value]>,
     ) -> Result<FrameworkPage> {
         let mut problems = Vec::new();
-        // The cards come from the contests' sources and settings, which their keys cover.
-        let cards_key = crate::render::fingerprint(&keys.iter().map(|k| k.1).collect::<Vec<_>>());
         let file = match &self.site.framework {
             Some(framework) => Some(self.framework(
                 framework,
                 entries,
-                (cards, cards_key, card_values),
+                (cards, listing, card_values),
                 &mut problems,
             )?),
             None => None,
@@ -32,34 +30,45 @@ impl<'a> Renderer<'a> {
     pub(in crate::render) fn search_page(
         &self,
         cards: &Cards<'_, 'a>,
+        listing: Listing,
     ) -> Result<(OutputFile, bool)> {
-        let mut contests = Vec::new();
-        for (ci, contest) in self.site.contests.iter().enumerate() {
-            contests.push(SearchGroup {
-                contest: LinkView {
-                    title: contest.title.clone(),
-                    url: self.routes.contest(&contest.slug),
-                    lang: self.other(&contest.lang).map(String::from),
-                },
-                entries: cards.contest(ci)?.iter().collect(),
-            });
-        }
+        let links: Vec<LinkView> = (self.site.contests.iter())
+            .map(|contest| LinkView {
+                title: contest.title.clone(),
+                url: self.routes.contest(&contest.slug),
+                lang: self.other(&contest.lang).map(String::from),
+            })
+            .collect();
         let title = self.text("search.title")?;
-        let view = SearchView {
-            url: self.routes.page("search"),
-            index_url: self.routes.file("pagefind/"),
-            title: title.clone(),
-            contests,
-        };
+        let (url, index_url) = (self.routes.page("search"), self.routes.file("pagefind/"));
+        // Listing every entry, the view is built only when the page is rendered.
+        let own = crate::render::fingerprint(&(&links, &title, &url, &index_url));
         let spec = Spec {
             template: "search.html",
             path: "search/index.html".into(),
             kind: "search",
-            url: view.url.clone(),
+            url: url.clone(),
             name: "search",
             meta: self.meta(&title, None, None, false),
         };
-        self.page(spec, &view)
+        self.listing_page(spec, own, listing, || {
+            let contests = links
+                .into_iter()
+                .enumerate()
+                .map(|(ci, contest)| {
+                    Ok(SearchGroup {
+                        contest,
+                        entries: cards.contest(ci)?.iter().collect(),
+                    })
+                })
+                .collect::<Result<_>>()?;
+            Ok(SearchView {
+                url,
+                index_url,
+                title,
+                contests,
+            })
+        })
     }
 
     /// The home page's title for link previews: its own title, else the site's.
@@ -128,7 +137,7 @@ impl<'a> Renderer<'a> {
         &self,
         framework: &'a Page,
         entries: &[(&'a Contest, usize, &'a Entry)],
-        (cards, cards_key, card_values): CardsFor<'_, '_, 'a>,
+        (cards, listing, card_values): CardsFor<'_, '_, 'a>,
         problems: &mut Vec<Problem>,
     ) -> Result<(OutputFile, bool)> {
         let links = BodyLinks::page(&self.routes, "", &self.statics);
@@ -166,8 +175,7 @@ impl<'a> Renderer<'a> {
         let langs = (lang, body_lang);
         // Listing every entry, the view is the largest to build: keyed by the cards' key and
         // the framework's own text, it is built only when one of them changed.
-        let key = crate::render::fingerprint(&(
-            cards_key,
+        let own = crate::render::fingerprint(&(
             &framework.title,
             &framework.description,
             &url,
@@ -190,12 +198,12 @@ impl<'a> Renderer<'a> {
             ),
         };
         match card_values {
-            Some(values) => self.keyed_page(spec, key, || {
+            Some(values) => self.listing_page(spec, own, listing, || {
                 Ok(framework_view(
                     framework, url, intro.html, sections, entries, values, langs,
                 ))
             }),
-            None => self.keyed_page(spec, key, || {
+            None => self.listing_page(spec, own, listing, || {
                 let cards = cards.all()?;
                 Ok(framework_view(
                     framework, url, intro.html, sections, entries, &cards, langs,
