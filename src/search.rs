@@ -75,12 +75,49 @@ fn index_language(languages: &[String]) -> String {
     }
 }
 
-/// Changes whenever the index of `records` would.
-pub fn fingerprint(records: &[Record], languages: &[String]) -> u64 {
+/// The records of one contest's entry pages in one language, fingerprinted once when made:
+/// `sesh serve` keeps them while the contest is unchanged, so that a rebuild neither copies nor
+/// hashes every entry's text again.
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub fingerprint: u64,
+    pub records: std::sync::Arc<Vec<Record>>,
+}
+
+impl Part {
+    pub fn new(records: Vec<Record>) -> Part {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        records.hash(&mut h);
+        Part {
+            fingerprint: h.finish(),
+            records: std::sync::Arc::new(records),
+        }
+    }
+}
+
+/// Changes whenever the index of the records in `parts` would.
+pub fn fingerprint(parts: &[Part], languages: &[String]) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::hash::DefaultHasher::new();
-    (records, languages, env!("CARGO_PKG_VERSION")).hash(&mut h);
+    for part in parts {
+        part.fingerprint.hash(&mut h);
+    }
+    (languages, env!("CARGO_PKG_VERSION")).hash(&mut h);
     h.finish()
+}
+
+/// Every record of `parts`, in order: moved out of a part nothing else holds (`sesh build`),
+/// copied from one a memo keeps (`sesh serve`, on the indexing thread).
+pub fn flatten(parts: Vec<Part>) -> Vec<Record> {
+    let mut all = Vec::with_capacity(parts.iter().map(|p| p.records.len()).sum());
+    for part in parts {
+        match std::sync::Arc::try_unwrap(part.records) {
+            Ok(records) => all.extend(records),
+            Err(shared) => all.extend(shared.iter().cloned()),
+        }
+    }
+    all
 }
 
 /// Files to write: (path in the output folder, bytes).

@@ -43,12 +43,12 @@ impl Renderer<'_> {
                 })
                 .collect::<Result<_>>()?,
         };
-        // The sitemap is made from the page URLs and the global settings (languages, base
-        // URL), which every page's fingerprint covers: keyed by the URLs, it is built only when
-        // they change.
-        let urls = self.page_urls(entries);
+        // The sitemap is made from the page URLs, which the routes' fingerprint stands for
+        // (the published pages, their URLs and order), and the global settings (languages,
+        // base URL), which every page's fingerprint covers: it is built only when they change.
         let sitemap = || {
-            Ok(urls
+            Ok(self
+                .page_urls(entries)
                 .iter()
                 .map(|u| {
                     let (alternates, x_default) = self.alternates(u);
@@ -64,7 +64,7 @@ impl Renderer<'_> {
             self.page(self.spec("atom.xml", "feed"), &feed)?,
             self.keyed_page(
                 self.spec("sitemap.xml", "urls"),
-                super::fingerprint(&urls),
+                self.routes.fingerprint(),
                 sitemap,
             )?,
         ];

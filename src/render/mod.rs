@@ -61,7 +61,7 @@ pub struct OutputFile {
 #[derive(Debug, Default)]
 pub struct Rendered {
     /// The text of every entry page, in every language, for the search index.
-    pub records: Vec<crate::search::Record>,
+    pub records: Vec<crate::search::Part>,
     pub files: Vec<OutputFile>,
     pub problems: Vec<Problem>,
     /// Files rendered by Tera this time (the others were reused from the memo): pages, feeds,
@@ -89,7 +89,7 @@ pub struct Memo {
     /// description's) and the files the page produced.
     contest_pages: HashMap<String, (u64, Vec<(String, u64)>)>,
     /// The same key → the search records of its entries' pages.
-    records: HashMap<String, (u64, Arc<Vec<crate::search::Record>>)>,
+    records: HashMap<String, (u64, crate::search::Part)>,
     /// The same key → its cards, fingerprinted and converted for Tera (`sesh serve`).
     cards: CardsMemo,
     /// Path of each page listing every entry (framework, search) → the key of what it shows

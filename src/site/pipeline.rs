@@ -255,7 +255,7 @@ impl Session {
         let files = match (config.search, &kept) {
             (true, None) => {
                 search::index(
-                    std::mem::take(&mut rendered.records),
+                    search::flatten(std::mem::take(&mut rendered.records)),
                     config.base_path(),
                     &config.languages,
                     self.progress,

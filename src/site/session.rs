@@ -39,7 +39,7 @@ pub struct Session {
     pub(super) search: Option<(u64, Vec<(String, u64)>)>,
     /// `sesh serve` indexes after the pages are shown ([`Session::defer_search`]): the records
     /// of the last build, waiting for [`Session::search_job`].
-    pub(super) pending_search: Option<(u64, Vec<search::Record>)>,
+    pub(super) pending_search: Option<(u64, Vec<search::Part>)>,
     /// The fingerprint of the records whose index is waiting or being made: a finished
     /// [`SearchJob`] is written only if it is still this one.
     pub(super) search_wanted: Option<u64>,
@@ -261,7 +261,7 @@ impl Session {
 /// An index to make away from the session (see [`Session::search_job`]).
 pub struct SearchJob {
     fingerprint: u64,
-    records: Vec<search::Record>,
+    records: Vec<search::Part>,
     base_path: String,
     languages: Vec<String>,
     progress: crate::progress::Progress,
@@ -282,15 +282,11 @@ impl SearchJob {
     /// Makes the index on one thread of its own, so that a rebuild started meanwhile keeps
     /// the cores its own pool uses (the index takes longer; the edit is shown sooner).
     pub fn run(self) -> SearchDone {
-        let records = self.records.len();
+        let records = search::flatten(self.records);
+        let count = records.len();
         let index = || {
-            search::index(
-                self.records,
-                &self.base_path,
-                &self.languages,
-                self.progress,
-            )
-            .map(|(files, _)| files)
+            search::index(records, &self.base_path, &self.languages, self.progress)
+                .map(|(files, _)| files)
         };
         let files = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
             Ok(pool) => pool.install(index),
@@ -299,7 +295,7 @@ impl SearchJob {
         SearchDone {
             fingerprint: self.fingerprint,
             files,
-            records,
+            records: count,
             started: self.started,
         }
     }

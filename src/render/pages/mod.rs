@@ -204,36 +204,30 @@ impl<'a> Renderer<'a> {
         let mut records = Vec::new();
         let mut records_memo = HashMap::new();
         if self.search {
-            let all_cards = cards.all()?;
             let mut offset = 0;
-            for (contest, (name, key, _)) in self.site.contests.iter().zip(keys) {
+            for (ci, (contest, (name, key, _))) in self.site.contests.iter().zip(keys).enumerate() {
                 let range = offset..offset + contest.entries.len();
                 offset = range.end;
                 let part = match self.prev.records.get(name) {
-                    Some((k, part)) if k == key && part.len() == range.len() => part.clone(),
-                    _ => Arc::new(
+                    Some((k, part)) if k == key && part.records.len() == range.len() => {
+                        part.clone()
+                    }
+                    _ => crate::search::Part::new(
                         entries[range.clone()]
                             .par_iter()
-                            .zip(&bodies[range.clone()])
-                            .zip(&all_cards[range])
+                            .zip(&bodies[range])
+                            .zip(cards.contest(ci)?)
                             .map(|(((c, _, e), (_, body)), card)| {
                                 self.record(c, e, card, &body.html)
                             })
                             .collect(),
                     ),
                 };
-                // A streaming build (`sesh build`) renders once: its records are moved, not
-                // kept twice.
-                match self.sink {
-                    Some(_) => match Arc::try_unwrap(part) {
-                        Ok(part) => records.extend(part),
-                        Err(part) => records.extend(part.iter().cloned()),
-                    },
-                    None => {
-                        records.extend(part.iter().cloned());
-                        records_memo.insert(name.clone(), (*key, part));
-                    }
+                // A streaming build (`sesh build`) renders once: its records are not kept.
+                if self.sink.is_none() {
+                    records_memo.insert(name.clone(), (*key, part.clone()));
                 }
+                records.push(part);
             }
         }
         // A streaming build (`sesh build`) keeps no memo for a next render: the entry bodies
@@ -502,9 +496,9 @@ pub(in crate::render) struct Pages {
     tail: Vec<(OutputFile, bool)>,
     bodies: Vec<(u64, Arc<BodyOut>)>,
     entry_problems: Vec<Problem>,
-    records: Vec<crate::search::Record>,
+    records: Vec<crate::search::Part>,
     contest_memo: HashMap<String, (u64, EntryFiles)>,
-    records_memo: HashMap<String, (u64, Arc<Vec<crate::search::Record>>)>,
+    records_memo: HashMap<String, (u64, crate::search::Part)>,
     contest_pages_memo: HashMap<String, (u64, Vec<(String, u64)>)>,
     data_memo: super::data::DataMemo,
 }
