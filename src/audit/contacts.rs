@@ -200,13 +200,23 @@ pub fn find(text: &str) -> Vec<Found> {
                 push("phone number", phone);
             }
         }
-        if content.contains(['w', 'W', '微']) {
+        if content.contains('微')
+            || has_ascii_ci(content, b"wechat")
+            || has_ascii_ci(content, b"weixin")
+        {
             for id in wechat(content) {
                 push("WeChat id", id);
             }
         }
     }
     out
+}
+
+/// Whether `text` holds `word` in any mix of ASCII cases.
+fn has_ascii_ci(text: &str, word: &[u8]) -> bool {
+    text.as_bytes()
+        .windows(word.len())
+        .any(|w| w.eq_ignore_ascii_case(word))
 }
 
 fn emails(line: &str) -> Vec<&str> {
