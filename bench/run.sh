@@ -33,11 +33,23 @@ median() { # file column
   sort -g -k"$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+# Fresh builds go into new folders, removed together before the next group of builds: on a
+# disk, ext4 without a journal skips inodes freed in the last 30-60 s when it creates files
+# (see bench/zola.sh), so emptying one folder before each build would measure the deletion.
+# After removing them, on a disk, the next build waits until the disk has forgotten them.
+settle() {
+  if compgen -G "$work/*-fresh-*" >/dev/null; then
+    rm -rf "$work"/*-fresh-* "$work"/.*-fresh-*
+    sync
+    [ "$(df --output=fstype "$work" | tail -1)" = tmpfs ] || sleep 65
+  fi
+}
+
 fresh_builds() { # name site: three sesh builds of site into an empty output folder
   rm -f "$work/$1.times"
-  for _ in 1 2 3; do
-    rm -rf "$work/$1-out" "$work/.$1-out.sesh-prev"
-    measure "$1" "$sesh" build --root "$2" --output "$work/$1-out" --as-of 2026-11-22 --quiet
+  settle
+  for i in 1 2 3; do
+    measure "$1" "$sesh" build --root "$2" --output "$work/$1-fresh-$i" --as-of 2026-11-22 --quiet
   done
 }
 
@@ -83,13 +95,12 @@ scenario() {
     python3 bench/to_hugo.py "$site" "$hugo"
   fi
   rm -f "$work/$name-f.times" "$work/$name-r.times" "$work/$name-h.times"
-  local out=$work/$name-out-s
   "$sesh" build --root "$site" --output "$work/$name-out-r" --as-of 2026-11-22 --quiet
   "$sesh" build --root "$site" --output "$work/$name-out-r" --as-of 2026-11-22 --quiet
-  for _ in $(seq "$runs"); do
+  settle
+  for run in $(seq "$runs"); do
     if [ -n "$cold" ]; then rm -rf "$site/.sesh-cache" "$hugo/resources"; fi
-    rm -rf "$out" "$(dirname "$out")/.$(basename "$out").sesh-prev"
-    measure "$name-f" "$sesh" build --root "$site" --output "$out" --as-of 2026-11-22 --quiet
+    measure "$name-f" "$sesh" build --root "$site" --output "$work/$name-fresh-$run" --as-of 2026-11-22 --quiet
     if [ -z "$cold" ]; then
       measure "$name-r" "$sesh" build --root "$site" --output "$work/$name-out-r" --as-of 2026-11-22 --quiet
     fi
@@ -111,7 +122,7 @@ for n in 1k 10k; do
   sed -i '/^search = false$/d' "$work/$n-search/sesh.toml"
   fresh_builds "$n-search" "$work/$n-search"
   printf "%-40s %8s %8s %8s\n" "$n entries, fresh, with search index" "$(median "$work/$n-search.times" 1)s" "$(median "$work/$n-search.times" 2)s" "$(median "$work/$n-search.times" 3)MB"
-  rm -rf "$work/$n-search" "$work/$n-search-out"
+  rm -rf "$work/$n-search"
 done
 if [ "$mode" = full ]; then
   scenario img 200 400 3 cold; report "200 entries x 2 photos, cold cache" img-f img-h
@@ -120,4 +131,5 @@ if [ "$mode" = full ]; then
   echo
   scaling
 fi
+rm -rf "$work"/*-fresh-*
 echo "(work folder: $work)"
