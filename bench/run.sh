@@ -108,7 +108,7 @@ scenario() {
   done
 }
 
-if [ "$mode" = scale ]; then scaling; echo "(work folder: $work)"; exit; fi
+if [ "$mode" = scale ]; then scaling; rm -rf "$work"/*-fresh-*; echo "(work folder: $work)"; exit; fi
 printf "%-40s %8s %8s %8s | %8s %8s %8s | %6s %6s %6s\n" "scenario (median)" "sesh" "cpu" "rss" "hugo" "cpu" "rss" "wall" "cpu" "paired"
 scenario 1k 1000 0 5
 report "1,000 entries, fresh output" 1k-f 1k-h
