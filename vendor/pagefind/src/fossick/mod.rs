@@ -7,16 +7,20 @@ use pagefind_stem::{Algorithm, Stemmer};
 use path_slash::PathExt as _;
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use regex::Regex;
+use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::io::Error;
 use std::io::Read;
 use std::ops::Mul;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::fossick::splitting::{
     get_dotted_tails, get_indexable_bigrams, get_indexable_cross_bigram, get_indexable_words,
+    IndexableWord,
 };
 use crate::fragments::{PageAnchorData, PageFragment, PageFragmentData};
 use crate::SearchOptions;
@@ -491,7 +495,11 @@ impl Fossicker {
 
             // We use zero-width spaces as boundary values for some languages,
             // so we make sure that all are removed from the source content before going into the index.
-            let base_word = word.replace('\u{200B}', "");
+            let base_word: Cow<str> = if word.contains('\u{200B}') {
+                Cow::Owned(word.replace('\u{200B}', ""))
+            } else {
+                Cow::Borrowed(word)
+            };
             if base_word.is_empty() {
                 return;
             }
@@ -507,20 +515,15 @@ impl Fossicker {
 
             let word_weight = *weight_stack.last().unwrap_or(&1);
 
-            let mut indexable_words =
-                get_indexable_words(&base_word, stemmer.as_ref(), &options.include_characters);
-            let dotted_tails = get_dotted_tails(
+            let indexable_words = indexable_words_cached(
+                &data.language,
+                segmented,
                 &base_word,
                 stemmer.as_ref(),
                 &options.include_characters,
-                &indexable_words,
             );
-            indexable_words.extend(dotted_tails);
             let mut cross_bigram = None;
             if segmented {
-                let bigrams =
-                    get_indexable_bigrams(&base_word, stemmer.as_ref(), &indexable_words);
-                indexable_words.extend(bigrams);
                 // The pair that spans the boundary from the previous segment is
                 // indexed against that segment, so it is tracked separately
                 cross_bigram = get_indexable_cross_bigram(
@@ -542,7 +545,7 @@ impl Fossicker {
                 0
             };
 
-            for indexable in indexable_words {
+            for indexable in indexable_words.iter() {
                 let weight = if indexable.is_compound_part {
                     partial_weight
                 } else {
@@ -552,13 +555,11 @@ impl Fossicker {
                 let entry = FossickedWord {
                     position: total_word_index.try_into().unwrap(),
                     weight,
-                    original_word: indexable.original,
+                    original_word: indexable.original.clone(),
                 };
-                if let Some(repeat) = map.get_mut(&indexable.stemmed) {
-                    repeat.push(entry);
-                } else {
-                    map.insert(indexable.stemmed, vec![entry]);
-                }
+                map.entry_ref(indexable.stemmed.as_str())
+                    .or_default()
+                    .push(entry);
             }
 
             // The pair spanning two segments belongs to the segment it starts
@@ -727,6 +728,62 @@ fn normalize_content(content: &str) -> String {
 }
 
 // TODO: These language codes are duplicated with pagefind_web's Cargo.toml
+/// At most this many words are kept in a thread's cache (sesh patch); it is
+/// emptied when full, so a large archive's rare words cannot grow it forever.
+const WORD_CACHE_LIMIT: usize = 1 << 17;
+
+/// The words to index for one word of a page, per thread (sesh patch): they
+/// depend only on the word, the page's language (its stemmer), whether the
+/// language is segmented and the options, so a word met again (most words of a
+/// large archive are) is split, normalised and stemmed once.
+#[derive(Default)]
+struct WordCache {
+    include_characters: Vec<char>,
+    size: usize,
+    /// Per language, the words of unsegmented and of segmented text.
+    languages: HashMap<String, [HashMap<Box<str>, Rc<[IndexableWord]>>; 2]>,
+}
+
+thread_local! {
+    static WORD_CACHE: RefCell<WordCache> = RefCell::default();
+}
+
+/// `get_indexable_words`, the dotted tails and, for a segmented language, the
+/// pairs of clusters inside the word: what `parse_digest` indexes for a word,
+/// apart from the pair spanning the boundary with the word before it.
+fn indexable_words_cached(
+    language: &str,
+    segmented: bool,
+    base_word: &str,
+    stemmer: Option<&Stemmer>,
+    include_characters: &[char],
+) -> Rc<[IndexableWord]> {
+    WORD_CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.include_characters != include_characters || cache.size >= WORD_CACHE_LIMIT {
+            cache.include_characters = include_characters.to_vec();
+            cache.languages.clear();
+            cache.size = 0;
+        }
+        let words = &mut cache.languages.entry_ref(language).or_default()[usize::from(segmented)];
+        if let Some(found) = words.get(base_word) {
+            return Rc::clone(found);
+        }
+        let mut indexable_words = get_indexable_words(base_word, stemmer, include_characters);
+        let dotted_tails =
+            get_dotted_tails(base_word, stemmer, include_characters, &indexable_words);
+        indexable_words.extend(dotted_tails);
+        if segmented {
+            let bigrams = get_indexable_bigrams(base_word, stemmer, &indexable_words);
+            indexable_words.extend(bigrams);
+        }
+        let found: Rc<[IndexableWord]> = indexable_words.into();
+        words.insert(base_word.into(), Rc::clone(&found));
+        cache.size += 1;
+        found
+    })
+}
+
 fn get_stemmer(lang: &str) -> Option<Stemmer> {
     match lang.split('-').next().unwrap() {
         "ar" => Some(Stemmer::create(Algorithm::Arabic)),

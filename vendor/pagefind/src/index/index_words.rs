@@ -30,12 +30,15 @@ pub struct PackedVariant {
 }
 
 /// A set of locations on a given page
+///
+/// sesh patch: boxed slices rather than `Vec`s (40 bytes rather than 56, encoded alike), for
+/// an index holds one of these for every word of every page.
 #[derive(Encode, Clone, Debug)]
 pub struct PackedPage {
     #[n(0)]
     pub page_number: usize, // Won't exceed u32 but saves us some into()s
     #[n(1)]
-    pub locs: Vec<i32>,
+    pub locs: Box<[i32]>,
     #[n(2)]
-    pub meta_locs: Vec<i32>,
+    pub meta_locs: Box<[i32]>,
 }

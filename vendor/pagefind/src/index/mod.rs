@@ -20,10 +20,12 @@ mod index_metadata;
 mod index_words;
 
 pub struct PagefindIndexes {
-    pub word_indexes: HashMap<String, Vec<u8>>,
     pub filter_indexes: HashMap<String, Vec<u8>>,
     pub meta_index: (String, Vec<u8>),
-    pub fragments: Vec<(String, String)>,
+    /// Each fragment's hash and file, compressed (sesh patch: upstream kept the JSON).
+    pub fragments: Vec<(String, Vec<u8>)>,
+    /// Each word index chunk's hash and file, compressed (sesh patch: as the fragments).
+    pub word_indexes: HashMap<String, Vec<u8>>,
     pub sorts: Vec<String>,
     pub language: String,
     pub word_count: usize,
@@ -33,9 +35,41 @@ pub struct PagefindIndexes {
 #[derive(Clone)]
 struct IntermediaryPageData {
     full_hash: String,
-    encoded_data: String,
+    encoded_data: FragmentData,
     word_count: usize,
     page_number: usize,
+}
+
+/// A page's fragment (sesh patch): compressed as soon as it is made, unless fragments may
+/// be bundled, so that an index holds every page's fragment in a third of the memory.
+#[derive(Clone)]
+enum FragmentData {
+    Json(String),
+    Gzipped(Vec<u8>),
+}
+
+impl FragmentData {
+    fn new(json: String, bundling: bool) -> Self {
+        if bundling {
+            FragmentData::Json(json)
+        } else {
+            FragmentData::Gzipped(crate::output::gzip(json.as_bytes()))
+        }
+    }
+
+    fn json(&self) -> &str {
+        match self {
+            FragmentData::Json(json) => json,
+            FragmentData::Gzipped(_) => unreachable!("fragments are kept as JSON when bundled"),
+        }
+    }
+
+    fn into_gzipped(self) -> Vec<u8> {
+        match self {
+            FragmentData::Json(json) => crate::output::gzip(json.as_bytes()),
+            FragmentData::Gzipped(bytes) => bytes,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -200,6 +234,7 @@ impl<'a> IndexBuilder<'a> {
         let fragment_hashes = &mut self.fragment_hashes;
         let fragments = &mut self.fragments;
         let language = &self.language;
+        let bundling = self.options.max_fragments.is_some_and(|m| m > 0);
 
     // Process pages in parallel - each page builds its own word map
     let page_results: Vec<PageProcessingResult> = pages
@@ -302,12 +337,12 @@ impl<'a> IndexBuilder<'a> {
                         .iter_mut()
                         .find(|p| p.page_number == page.fragment.page_number)
                     {
-                        existing_page.meta_locs = meta_locs;
+                        existing_page.meta_locs = meta_locs.into_boxed_slice();
                     } else {
                         packed_word.pages.push(PackedPage {
                             page_number: page.fragment.page_number,
-                            locs: vec![],
-                            meta_locs,
+                            locs: Box::default(),
+                            meta_locs: meta_locs.into_boxed_slice(),
                         });
                     }
                 }
@@ -326,12 +361,12 @@ impl<'a> IndexBuilder<'a> {
                             .iter_mut()
                             .find(|p| p.page_number == page.fragment.page_number)
                         {
-                            existing_page.meta_locs = meta_locs;
+                            existing_page.meta_locs = meta_locs.into_boxed_slice();
                         } else {
                             existing_variant.pages.push(PackedPage {
                                 page_number: page.fragment.page_number,
-                                locs: vec![],
-                                meta_locs,
+                                locs: Box::default(),
+                                meta_locs: meta_locs.into_boxed_slice(),
                             });
                         }
                     } else {
@@ -339,8 +374,8 @@ impl<'a> IndexBuilder<'a> {
                             form: variant_form,
                             pages: vec![PackedPage {
                                 page_number: page.fragment.page_number,
-                                locs: vec![],
-                                meta_locs,
+                                locs: Box::default(),
+                                meta_locs: meta_locs.into_boxed_slice(),
                             }],
                         });
                     }
@@ -366,7 +401,7 @@ impl<'a> IndexBuilder<'a> {
                 full_hash: format!("{}_{}", language_ref, full_hash(encoded_data.as_bytes())),
                 word_count: page.fragment.data.word_count,
                 page_number: page.fragment.page_number,
-                encoded_data,
+                encoded_data: FragmentData::new(encoded_data, bundling),
             };
 
             PageProcessingResult {
@@ -384,6 +419,13 @@ impl<'a> IndexBuilder<'a> {
             match word_map.entry(word) {
                 hashbrown::hash_map::Entry::Occupied(mut entry) => {
                     let existing = entry.get_mut();
+                    // sesh patch: grown by an eighth rather than doubled, as a word's
+                    // list gains a page or two at a time and is kept to the end
+                    let room = existing.pages.capacity() - existing.pages.len();
+                    if room < packed.pages.len() {
+                        let more = (existing.pages.len() / 8).max(packed.pages.len());
+                        existing.pages.reserve_exact(more);
+                    }
                     existing.pages.extend(packed.pages); // Move, not clone
                                                          // Merge additional_variants
                     for variant in packed.additional_variants {
@@ -484,7 +526,7 @@ impl<'a> IndexBuilder<'a> {
         for chunk in fragments.chunks(group_size) {
             let mut group_map = BTreeMap::new();
             for (_, (hash, frag)) in chunk {
-                let val: serde_json::Value = serde_json::from_str(&frag.encoded_data).unwrap();
+                let val: serde_json::Value = serde_json::from_str(frag.encoded_data.json()).unwrap();
                 group_map.insert(hash.clone(), val);
             }
             let group_json = serde_json::to_string(&group_map).unwrap();
@@ -500,7 +542,10 @@ impl<'a> IndexBuilder<'a> {
             }
             group_hashes.insert(short_group_hash.to_string());
 
-            final_fragments.push((short_group_hash.to_string(), group_json));
+            final_fragments.push((
+                short_group_hash.to_string(),
+                crate::output::gzip(group_json.as_bytes()),
+            ));
 
             for (word_count, (hash, _)) in chunk {
                 meta.pages.push(MetaPage {
@@ -512,7 +557,7 @@ impl<'a> IndexBuilder<'a> {
         }
     } else {
         for (word_count, (hash, frag)) in fragments {
-            final_fragments.push((hash.clone(), frag.encoded_data));
+            final_fragments.push((hash.clone(), frag.encoded_data.into_gzipped()));
             meta.pages.push(MetaPage {
                 hash: hash.clone(),
                 word_count: word_count as u32,
@@ -621,7 +666,7 @@ impl<'a> IndexBuilder<'a> {
             );
 
             let hash = format!("{}_{}", language, full_hash(&word_index));
-            (i, word_index, hash)
+            (i, crate::output::gzip(&word_index), hash)
         })
         .collect();
 
@@ -676,7 +721,17 @@ fn positions_to_packed_page(mut positions: Vec<FossickedWord>, page_number: usiz
     positions.sort_by_cached_key(|p| (if p.weight == 25 { 0 } else { p.weight }, p.position));
 
     let mut current_weight = 25;
-    let mut weighted_positions = Vec::with_capacity(positions.len());
+    // sesh patch: room for the weight markers too (upstream's Vec grew to twice the size
+    // on the first marker, which almost every page's list starts with)
+    let markers = positions
+        .iter()
+        .scan(25, |weight, p| {
+            let changed = p.weight != *weight;
+            *weight = p.weight;
+            Some(usize::from(changed))
+        })
+        .sum::<usize>();
+    let mut weighted_positions = Vec::with_capacity(positions.len() + markers);
     let mut last_position = 0;
 
     // Calculate our output list of positions with weights.
@@ -701,8 +756,8 @@ fn positions_to_packed_page(mut positions: Vec<FossickedWord>, page_number: usiz
 
     PackedPage {
         page_number,
-        locs: weighted_positions,
-        meta_locs: vec![],
+        locs: weighted_positions.into_boxed_slice(),
+        meta_locs: Box::default(),
     }
 }
 
@@ -713,7 +768,7 @@ fn chunk_index(word_map: HashMap<String, PackedWord>, chunk_size: usize) -> Vec<
         .into_iter()
         .map(|(_, w)| w)
         .collect::<Vec<PackedWord>>();
-    words.sort_by_key(|w| w.word.clone());
+    words.sort_by(|a, b| a.word.cmp(&b.word));
 
     let mut index_chunks = Vec::new();
 
@@ -729,8 +784,7 @@ fn chunk_index(word_map: HashMap<String, PackedWord>, chunk_size: usize) -> Vec<
             + word.additional_variants.len();
         index_chunk.push(word);
         if index_chunk_size >= chunk_size {
-            index_chunks.push(index_chunk.clone());
-            index_chunk.clear();
+            index_chunks.push(std::mem::take(&mut index_chunk));
             index_chunk_size = 0;
         }
     }
@@ -829,8 +883,8 @@ mod tests {
         fn word(&mut self, word: &str, page_number: usize, locs: Vec<i32>) {
             let page = PackedPage {
                 page_number,
-                locs,
-                meta_locs: vec![],
+                locs: locs.into_boxed_slice(),
+                meta_locs: Box::default(),
             };
             match self.get_mut(word) {
                 Some(w) => w.pages.push(page),

@@ -355,8 +355,8 @@ impl PagefindIndexes {
         files.extend(self.fragments.iter().map(|(hash, fragment)| {
             (
                 outdir.join(format!("fragment/{}.pf_fragment", hash)),
-                vec![fragment.as_bytes()],
-                Compress::GZ,
+                vec![fragment.as_slice()],
+                Compress::None, // already compressed (sesh patch)
                 immutable_write_behaviour,
             )
         }));
@@ -365,7 +365,7 @@ impl PagefindIndexes {
             (
                 outdir.join(format!("index/{}.pf_index", hash)),
                 vec![index.as_slice()],
-                Compress::GZ,
+                Compress::None, // already compressed (sesh patch)
                 immutable_write_behaviour,
             )
         }));
@@ -404,11 +404,73 @@ impl PagefindIndexes {
     }
 }
 
+/// The gzip level of the index's files (sesh patch: upstream uses the best, 9). With the
+/// zlib-rs backend, level 6 compresses an index of 10,000 pages in half the time and into
+/// fewer bytes in all (fragments 0.07 % larger, index chunks 1.2 % smaller); readers
+/// decompress any level alike.
+fn gzip_level() -> Compression {
+    Compression::new(6)
+}
+
+/// `content` as one of the index's compressed files (sesh patch): the bytes `write` writes
+/// for `Compress::GZ` (a gzip header as flate2 writes it, "pagefind_dcd" and `content`
+/// deflated, the CRC and length), made with one compressor per thread, reset between files,
+/// so that the index can compress its fragments and word chunks as it makes them without a
+/// compressor's buffers (over 200 KB) allocated and freed for each of thousands of files.
+pub(crate) fn gzip(content: &[u8]) -> Vec<u8> {
+    thread_local! {
+        static DEFLATE: std::cell::RefCell<Option<flate2::Compress>> = const { std::cell::RefCell::new(None) };
+    }
+    let mut out = Vec::with_capacity(content.len() + content.len() / 1000 + 128);
+    // ID1 ID2, deflate, no flags, no time, XFL 0 (neither the best nor the fastest level),
+    // OS 255 (unknown): what flate2's GzBuilder writes for a level between 2 and 8.
+    out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255]);
+    DEFLATE.with(|deflate| {
+        let mut deflate = deflate.borrow_mut();
+        let deflate = deflate.get_or_insert_with(|| flate2::Compress::new(gzip_level(), false));
+        deflate.reset();
+        deflate_into(deflate, b"pagefind_dcd", &mut out, flate2::FlushCompress::None);
+        deflate_into(deflate, content, &mut out, flate2::FlushCompress::Finish);
+    });
+    let mut crc = flate2::Crc::new();
+    crc.update(b"pagefind_dcd");
+    crc.update(content);
+    out.extend_from_slice(&crc.sum().to_le_bytes());
+    out.extend_from_slice(&crc.amount().to_le_bytes());
+    out.shrink_to_fit();
+    out
+}
+
+fn deflate_into(
+    deflate: &mut flate2::Compress,
+    mut input: &[u8],
+    out: &mut Vec<u8>,
+    flush: flate2::FlushCompress,
+) {
+    loop {
+        if out.capacity() - out.len() < 256 {
+            out.reserve(input.len() + input.len() / 1000 + 64);
+        }
+        let read = deflate.total_in();
+        let status = deflate
+            .compress_vec(input, out, flush)
+            .expect("deflating into memory cannot fail");
+        input = &input[(deflate.total_in() - read) as usize..];
+        let done = match flush {
+            flate2::FlushCompress::Finish => status == flate2::Status::StreamEnd,
+            _ => input.is_empty(),
+        };
+        if done {
+            return;
+        }
+    }
+}
+
 /// What [`write`] returns for a synthetic file, without the future (sesh patch).
 fn synthetic_file(filename: PathBuf, content_chunks: Vec<&[u8]>, compression: Compress) -> SyntheticFile {
     let contents = match compression {
         Compress::GZ => {
-            let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+            let mut gz = GzEncoder::new(Vec::new(), gzip_level());
             for chunk in content_chunks {
                 gz.write_all(b"pagefind_dcd").unwrap();
                 gz.write_all(chunk).unwrap();
@@ -467,7 +529,7 @@ async fn write(
 
     match compression {
         Compress::GZ => {
-            let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+            let mut gz = GzEncoder::new(Vec::new(), gzip_level());
             for chunk in content_chunks {
                 gz.write_all(b"pagefind_dcd").unwrap();
                 gz.write_all(chunk).unwrap();
@@ -500,6 +562,47 @@ async fn write(
                     filename,
                     contents: content_chunks.into_iter().flatten().cloned().collect(),
                 });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod sesh_tests {
+    use super::*;
+    use std::io::Read;
+
+    /// `gzip` writes a gzip file of "pagefind_dcd" and the content (the CRC and length checked
+    /// by flate2's decoder), also for the second file of a thread (the compressor reset), and
+    /// up to the 32 KB that `GzEncoder` compresses at a time (a fragment is a few KB), the same
+    /// bytes as `write` writes for `Compress::GZ`.
+    #[test]
+    fn gzip_writes_gzip_files_as_the_gz_encoder_does() {
+        let text: Vec<u8> = (0..400_000u32)
+            .flat_map(|i| format!("word{} ", (i * 7919) % 5003).into_bytes())
+            .collect();
+        let noise: Vec<u8> = (0..300_000u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+            .collect();
+        let inputs: Vec<&[u8]> = vec![
+            b"",
+            b"{\"url\":\"/a/\"}",
+            &text[..5_000],
+            &text[..30_000],
+            &noise[..20_000],
+            &text,
+            &noise,
+        ];
+        for input in inputs {
+            let bytes = gzip(input);
+            let mut decoded = Vec::new();
+            flate2::read::GzDecoder::new(bytes.as_slice())
+                .read_to_end(&mut decoded)
+                .unwrap();
+            assert!(decoded == [b"pagefind_dcd".as_slice(), input].concat(), "{} bytes", input.len());
+            if input.len() <= 30_000 {
+                let expected = synthetic_file(PathBuf::from("x"), vec![input], Compress::GZ);
+                assert!(bytes == expected.contents, "{} bytes", input.len());
             }
         }
     }
