@@ -268,14 +268,18 @@ impl<'a> IndexBuilder<'a> {
                     }
                 }
 
-                let packed_word =
-                    local_word_map
-                        .entry(word.clone())
-                        .or_insert_with(|| PackedWord {
-                            word: word.clone(),
+                // sesh patch: the word moved into the map, copied once (upstream: twice)
+                let packed_word = match local_word_map.entry(word) {
+                    hashbrown::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+                    hashbrown::hash_map::Entry::Vacant(entry) => {
+                        let word = entry.key().clone();
+                        entry.insert(PackedWord {
+                            word,
                             pages: Vec::new(),
                             additional_variants: Vec::new(),
-                        });
+                        })
+                    }
+                };
 
                 if !normalized_positions.is_empty() {
                     packed_word.pages.push(positions_to_packed_page(
@@ -718,7 +722,14 @@ fn positions_to_packed_page(mut positions: Vec<FossickedWord>, page_number: usiz
     // when we inline weight changes.
     // We then sort by position within each weight group,
     // which helps us delta encode the index.
-    positions.sort_by_cached_key(|p| (if p.weight == 25 { 0 } else { p.weight }, p.position));
+    // sesh patch: an unstable sort without a cached key (upstream's `sort_by_cached_key`
+    // allocated its keys for each word of each page), skipped when the list is in order, as
+    // most are; positions with the same key are alike in all that is written (weight and
+    // position), so their order does not change the index.
+    let key = |p: &FossickedWord| (if p.weight == 25 { 0 } else { p.weight }, p.position);
+    if !positions.is_sorted_by_key(key) {
+        positions.sort_unstable_by_key(key);
+    }
 
     let mut current_weight = 25;
     // sesh patch: room for the weight markers too (upstream's Vec grew to twice the size
