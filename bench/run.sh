@@ -9,7 +9,8 @@
 #        on (3 runs; the other scenarios set `search = false`, as Hugo builds no index).
 # full:  also 200 entries × 2 photos (2400×1800) with a cold and a warm image cache, and sesh
 #        alone at 1k/10k/50k entries to show how time per entry scales.
-# scale: only that last part (no Hugo needed).
+# scale: only that last part (no Hugo needed). With SEARCH=1, those sites keep the default
+#        settings (search index on) instead of `search = false`.
 # Needs: hugo, python3, /usr/bin/time (Debian: hugo time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,15 +56,17 @@ fresh_builds() { # name site: three sesh builds of site into an empty output fol
 
 # sesh alone at 1k, 10k and 50k entries: time per entry as the site grows.
 scaling() {
-  echo "sesh alone, fresh output, time per entry:"
+  local kind=${SEARCH:+search}
+  echo "sesh alone, fresh output, time per entry (search ${kind:-off}):"
   for n in 1000 10000 50000; do
-    site=$work/scale-$n
+    local name=scale-$n${kind:+-$kind}
+    site=$work/$name
     if [ ! -d "$site" ]; then
       "$gen" --contests 50 --entries "$n" --images 0 --out "$site" >/dev/null
-      sed -i '1a search = false' "$site/sesh.toml"
+      if [ -z "$kind" ]; then sed -i '1a search = false' "$site/sesh.toml"; fi
     fi
-    fresh_builds "scale-$n" "$site"
-    w=$(median "$work/scale-$n.times" 1); c=$(median "$work/scale-$n.times" 2); m=$(median "$work/scale-$n.times" 3)
+    fresh_builds "$name" "$site"
+    w=$(median "$work/$name.times" 1); c=$(median "$work/$name.times" 2); m=$(median "$work/$name.times" 3)
     printf "%6d entries: %7ss wall (%6.0f µs/entry), %7ss cpu (%6.0f µs/entry), %5s MB\n" "$n" "$w" "$(awk -v w="$w" -v n="$n" 'BEGIN { print w / n * 1e6 }')" "$c" "$(awk -v c="$c" -v n="$n" 'BEGIN { print c / n * 1e6 }')" "$m"
   done
 }
