@@ -56,8 +56,9 @@ fresh_builds() { # name site: three sesh builds of site into an empty output fol
 
 # sesh alone at 1k, 10k and 50k entries: time per entry as the site grows.
 scaling() {
-  local kind=${SEARCH:+search}
-  echo "sesh alone, fresh output, time per entry (search ${kind:-off}):"
+  local kind=${SEARCH:+search} state=off
+  if [ -n "$kind" ]; then state=on; fi
+  echo "sesh alone, fresh output, time per entry (search index $state):"
   for n in 1000 10000 50000; do
     local name=scale-$n${kind:+-$kind}
     site=$work/$name
