@@ -727,7 +727,6 @@ fn normalize_content(content: &str) -> String {
     content.to_string()
 }
 
-// TODO: These language codes are duplicated with pagefind_web's Cargo.toml
 /// At most this many words are kept in a thread's cache (sesh patch); it is
 /// emptied when full, so a large archive's rare words cannot grow it forever.
 const WORD_CACHE_LIMIT: usize = 1 << 17;
@@ -784,6 +783,7 @@ fn indexable_words_cached(
     })
 }
 
+// TODO: These language codes are duplicated with pagefind_web's Cargo.toml
 fn get_stemmer(lang: &str) -> Option<Stemmer> {
     match lang.split('-').next().unwrap() {
         "ar" => Some(Stemmer::create(Algorithm::Arabic)),
