@@ -123,8 +123,8 @@ pub fn flatten(parts: Vec<Part>) -> Vec<Record> {
 /// Files to write: (path in the output folder, bytes).
 pub type Files = Vec<(String, Vec<u8>)>;
 
-/// Builds the index of `records` (taken, so that their text is freed before the index is
-/// built: at 10,000 entries it is tens of megabytes).
+/// Builds the index of `records` (taken, so that their text moves into Pagefind's records
+/// and is freed as they are parsed, instead of copied: at 10,000 entries it is over 40 MB).
 pub fn index(
     records: Vec<Record>,
     base_path: &str,
