@@ -616,6 +616,24 @@ impl Serve {
     pub fn log(&self) -> String {
         self.log.lock().map(|l| l.clone()).unwrap_or_default()
     }
+
+    /// Polls the server's log until `accept` holds (bounded wait): a rebuild's summary line is
+    /// printed after its pages are served, so a test that has seen the pages may still be
+    /// ahead of the line.
+    #[track_caller]
+    pub fn wait_for_log(&self, what: &str, accept: impl Fn(&str) -> bool) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let log = self.log();
+            if accept(&log) {
+                return log;
+            }
+            if std::time::Instant::now() > deadline {
+                panic!("timed out waiting for {what} in the log:\n{log}");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
 }
 
 impl Drop for Serve {

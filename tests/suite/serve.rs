@@ -49,7 +49,9 @@ fn edits_new_and_deleted_entries_show_up() {
     serve.wait_for("contests/open-contest/", "the card to go", |_, b| {
         !b.contains("Brand new entry")
     });
-    let log = serve.log();
+    let log = serve.wait_for_log("the four rebuilds' summary lines", |log| {
+        log.matches(" pages changed and rendered again").count() >= 4
+    });
     assert!(
         log.contains("pages changed and rendered again"),
         "one line per rebuild:\n{log}"
