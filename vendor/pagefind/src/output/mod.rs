@@ -412,11 +412,14 @@ fn gzip_level() -> Compression {
     Compression::new(6)
 }
 
-/// `content` as one of the index's compressed files (sesh patch): the bytes `write` writes
-/// for `Compress::GZ` (a gzip header as flate2 writes it, "pagefind_dcd" and `content`
-/// deflated, the CRC and length), made with one compressor per thread, reset between files,
-/// so that the index can compress its fragments and word chunks as it makes them without a
-/// compressor's buffers (over 200 KB) allocated and freed for each of thousands of files.
+/// `content` as one of the index's compressed files (sesh patch): a gzip file as `write`
+/// writes for `Compress::GZ` (a gzip header as flate2 writes it, "pagefind_dcd" and `content`
+/// deflated, the CRC and length; the same bytes up to about 30 KB of content, as every
+/// fragment is, while a larger word chunk may be deflated into other bytes of the same
+/// content, as `GzEncoder` feeds its compressor 32 KB at a time), made with one compressor
+/// per thread, reset between files, so that the index can compress its fragments and word
+/// chunks as it makes them without a compressor's buffers (over 200 KB) allocated and freed
+/// for each of thousands of files.
 pub(crate) fn gzip(content: &[u8]) -> Vec<u8> {
     thread_local! {
         static DEFLATE: std::cell::RefCell<Option<flate2::Compress>> = const { std::cell::RefCell::new(None) };
