@@ -22,6 +22,7 @@ use crate::render::{self, Rendered};
 use crate::search;
 use crate::share;
 use anyhow::Result;
+use rayon::prelude::*;
 use std::path::Path;
 
 /// What the stages made, for [`Session::write`].
@@ -367,18 +368,96 @@ impl Session {
 }
 
 /// Writes the search index files whose bytes changed; returns how many it wrote, and every
-/// file with its fingerprint.
+/// file with its fingerprint. Written in parallel: at 10,000 entries they are over 9,000 files,
+/// whose creation is the kernel's work (as each is written atomically, a file `sesh serve`
+/// serves is never half written whatever the order).
 pub(super) fn write_index(
     written: &mut Written,
     dir: &Path,
     files: &search::Files,
 ) -> Result<(usize, Vec<(String, u64)>)> {
-    let mut count = 0;
-    let mut indexed = Vec::new();
-    for (path, bytes) in files {
-        let fingerprint = bytes_fingerprint(bytes);
-        count += written.write(dir, path, bytes, fingerprint)?;
-        indexed.push((path.clone(), fingerprint));
+    let indexed: Vec<(String, u64)> = files
+        .par_iter()
+        .map(|(path, bytes)| (path.clone(), bytes_fingerprint(bytes)))
+        .collect();
+    let changed: Vec<usize> = (0..files.len())
+        .filter(|&i| written.get(&indexed[i].0) != Some(indexed[i].1))
+        .collect();
+    let results: Vec<Result<()>> = changed
+        .par_iter()
+        .map(|&i| write_file(dir, &files[i].0, &files[i].1, true))
+        .collect();
+    // Every file written is recorded, also when another failed, so that a later build knows
+    // it is there (and removes it if no longer produced).
+    let mut error = None;
+    for (&i, result) in changed.iter().zip(results) {
+        match result {
+            Ok(()) => written.produce(&indexed[i].0, indexed[i].1),
+            Err(e) => error = error.or(Some(e)),
+        }
     }
-    Ok((count, indexed))
+    if let Some(error) = error {
+        return Err(error);
+    }
+    for (path, fingerprint) in &indexed {
+        written.produce(path, *fingerprint);
+    }
+    Ok((changed.len(), indexed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(list: &[(&str, &str)]) -> search::Files {
+        (list.iter())
+            .map(|(path, text)| (path.to_string(), text.as_bytes().to_vec()))
+            .collect()
+    }
+
+    /// The index files are written in parallel: each changed one written and recorded, the
+    /// unchanged ones recorded without writing, and those written before a failure recorded
+    /// too, so that a later build can remove them.
+    #[test]
+    fn write_index_writes_changed_files_and_records_what_it_wrote() {
+        let dir = std::env::temp_dir().join(format!("sesh-write-index-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut written = Written::default();
+        written.begin(0);
+        let first = files(&[
+            ("pagefind/a.pf_fragment", "one"),
+            ("pagefind/index/b.pf_index", "two"),
+        ]);
+        let (count, indexed) = write_index(&mut written, &dir, &first).unwrap();
+        assert_eq!(count, 2);
+        assert_eq!(indexed.len(), 2);
+        let read = |path: &str| std::fs::read_to_string(dir.join(path)).unwrap();
+        assert_eq!(read("pagefind/index/b.pf_index"), "two");
+
+        // One file changed: only it is written again.
+        std::fs::write(dir.join("pagefind/a.pf_fragment"), "touched").unwrap();
+        let second = files(&[
+            ("pagefind/a.pf_fragment", "one"),
+            ("pagefind/index/b.pf_index", "three"),
+        ]);
+        let (count, _) = write_index(&mut written, &dir, &second).unwrap();
+        assert_eq!(count, 1);
+        assert_eq!(read("pagefind/a.pf_fragment"), "touched");
+        assert_eq!(read("pagefind/index/b.pf_index"), "three");
+
+        // A file that cannot be written (its folder is a file): an error, and the others
+        // written and recorded.
+        std::fs::write(dir.join("blocked"), "a file").unwrap();
+        let third = files(&[
+            ("blocked/c.pf_fragment", "four"),
+            ("pagefind/d.pf_fragment", "five"),
+        ]);
+        let error = write_index(&mut written, &dir, &third).unwrap_err();
+        assert!(format!("{error:#}").contains("blocked"), "{error:#}");
+        assert_eq!(read("pagefind/d.pf_fragment"), "five");
+        assert!(written.get("pagefind/d.pf_fragment").is_some());
+        assert_eq!(written.get("blocked/c.pf_fragment"), None);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

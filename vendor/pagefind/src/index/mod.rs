@@ -255,6 +255,14 @@ impl<'a> IndexBuilder<'a> {
                 let mut normalized_positions: Vec<FossickedWord> = Vec::new();
                 let mut variant_positions: BTreeMap<String, Vec<FossickedWord>> = BTreeMap::new();
 
+                // sesh patch: a word without variants on this page, as most are, keeps its
+                // list of positions (upstream copied it into a new one)
+                let positions = if positions.iter().all(|p| p.original_word.is_none()) {
+                    normalized_positions = positions;
+                    Vec::new()
+                } else {
+                    positions
+                };
                 for fossicked in positions {
                     if fossicked.original_word.is_none() {
                         // No diacritics - original matches normalized form
