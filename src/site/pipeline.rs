@@ -387,22 +387,23 @@ pub(super) fn write_index(
         .par_iter()
         .map(|&i| write_file(dir, &files[i].0, &files[i].1, true))
         .collect();
-    // Every file written is recorded, also when another failed, so that a later build knows
-    // it is there (and removes it if no longer produced).
+    // Every file in the folder is recorded once, also when another could not be written, so
+    // that a later build knows it is there (and removes it if no longer produced).
+    let mut failed = vec![false; files.len()];
     let mut error = None;
     for (&i, result) in changed.iter().zip(results) {
-        match result {
-            Ok(()) => written.produce(&indexed[i].0, indexed[i].1),
-            Err(e) => error = error.or(Some(e)),
+        if let Err(e) = result {
+            failed[i] = true;
+            error = error.or(Some(e));
         }
     }
-    if let Some(error) = error {
-        return Err(error);
-    }
-    for (path, fingerprint) in &indexed {
+    for ((path, fingerprint), _) in indexed.iter().zip(&failed).filter(|(_, f)| !**f) {
         written.produce(path, *fingerprint);
     }
-    Ok((changed.len(), indexed))
+    match error {
+        Some(error) => Err(error),
+        None => Ok((changed.len(), indexed)),
+    }
 }
 
 #[cfg(test)]
