@@ -206,45 +206,74 @@ pub fn index(
     Ok((out, stats))
 }
 
-/// The text of sanitised HTML: tags dropped, entities decoded, whitespace collapsed.
+/// The text of sanitised HTML: tags dropped, entities decoded, whitespace collapsed. One
+/// pass that copies the text between tags word by word (it runs on every entry's body).
 pub fn html_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    let mut chars = html.char_indices();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '<' => {
-                in_tag = true;
-                out.push(' ');
-            }
-            '>' if in_tag => in_tag = false,
-            _ if in_tag => {}
-            '&' => {
-                let rest = &html[i..];
-                let entity = [
-                    ("&amp;", '&'),
-                    ("&lt;", '<'),
-                    ("&gt;", '>'),
-                    ("&quot;", '"'),
-                    ("&#39;", '\''),
-                    ("&nbsp;", ' '),
-                ]
-                .into_iter()
-                .find(|(e, _)| rest.starts_with(e));
-                match entity {
-                    Some((e, decoded)) => {
-                        out.push(decoded);
-                        for _ in 1..e.len() {
-                            chars.next();
-                        }
-                    }
-                    None => out.push('&'),
-                }
-            }
-            c => out.push(c),
+    let mut text = Text {
+        out: String::with_capacity(html.len()),
+        gap: false,
+    };
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_decoded(&rest[..open]);
+        // A tag separates words.
+        text.gap = true;
+        match rest[open..].find('>') {
+            Some(close) => rest = &rest[open + close + 1..],
+            None => return text.out,
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    text.push_decoded(rest);
+    text.out
+}
+
+/// Text being collected: words joined by one space, `gap` when whitespace or a tag came since
+/// the last word.
+struct Text {
+    out: String,
+    gap: bool,
+}
+
+impl Text {
+    /// Text with entities, which are decoded.
+    fn push_decoded(&mut self, mut text: &str) {
+        const ENTITIES: [(&str, char); 6] = [
+            ("&amp;", '&'),
+            ("&lt;", '<'),
+            ("&gt;", '>'),
+            ("&quot;", '"'),
+            ("&#39;", '\''),
+            ("&nbsp;", ' '),
+        ];
+        while let Some(amp) = text.find('&') {
+            self.push_words(&text[..amp]);
+            let entity = &text[amp..];
+            let (name, decoded) = ENTITIES
+                .into_iter()
+                .find(|(name, _)| entity.starts_with(name))
+                .unwrap_or(("&", '&'));
+            let mut buf = [0; 4];
+            self.push_words(decoded.encode_utf8(&mut buf));
+            text = &entity[name.len()..];
+        }
+        self.push_words(text);
+    }
+
+    fn push_words(&mut self, text: &str) {
+        for (i, word) in text.split(char::is_whitespace).enumerate() {
+            if i > 0 {
+                self.gap = true;
+            }
+            if word.is_empty() {
+                continue;
+            }
+            if self.gap && !self.out.is_empty() {
+                self.out.push(' ');
+            }
+            self.gap = false;
+            self.out.push_str(word);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -362,6 +391,97 @@ mod tests {
             }
             assert!(compressed > 1300, "{language}: {compressed}");
         }
+    }
+
+    /// The first `html_text`, character by character, which the one-pass version must match.
+    fn html_text_reference(html: &str) -> String {
+        let mut out = String::with_capacity(html.len());
+        let mut in_tag = false;
+        let mut chars = html.char_indices();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '<' => {
+                    in_tag = true;
+                    out.push(' ');
+                }
+                '>' if in_tag => in_tag = false,
+                _ if in_tag => {}
+                '&' => {
+                    let rest = &html[i..];
+                    let entity = [
+                        ("&amp;", '&'),
+                        ("&lt;", '<'),
+                        ("&gt;", '>'),
+                        ("&quot;", '"'),
+                        ("&#39;", '\''),
+                        ("&nbsp;", ' '),
+                    ]
+                    .into_iter()
+                    .find(|(e, _)| rest.starts_with(e));
+                    match entity {
+                        Some((e, decoded)) => {
+                            out.push(decoded);
+                            for _ in 1..e.len() {
+                                chars.next();
+                            }
+                        }
+                        None => out.push('&'),
+                    }
+                }
+                c => out.push(c),
+            }
+        }
+        out.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn html_text_matches_the_character_by_character_reference() {
+        let cases = [
+            "",
+            "   ",
+            "plain",
+            "  lead and trail  ",
+            "<p>a</p><p>b</p>",
+            "a<br>b",
+            "x &amp;&amp; y &unknown; &amp z & ",
+            "&nbsp;&nbsp;a&nbsp;b&nbsp;",
+            "<a href=\"x>y\">link</a> after",
+            "unclosed <tag and text",
+            "<b<i>>nested<</b>",
+            "no\u{a0}break\u{3000}ideographic\u{2028}line",
+            "检测<em>艾滋病</em> 社区&lt;安全套&gt;",
+            "\t\ttabs\n\nnewlines\r\n",
+            "&#39;quoted&quot; &lt;",
+            ">stray close< &",
+        ];
+        for html in cases {
+            assert_eq!(html_text(html), html_text_reference(html), "{html:?}");
+        }
+        // Every Markdown file of the bundled example and the test fixtures (hostile ones
+        // included), rendered and sanitised as entry bodies are.
+        struct Kept;
+        impl crate::markdown::Links for Kept {
+            fn link(&self, target: &str) -> Option<String> {
+                Some(target.to_string())
+            }
+            fn image(&self, target: &str, alt: &str, _: bool) -> Option<String> {
+                Some(format!("<img src=\"{target}\" alt=\"{alt}\">"))
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut checked = 0;
+        for dir in ["content", "tests/fixtures"] {
+            for entry in walkdir::WalkDir::new(root.join(dir)).into_iter().flatten() {
+                if entry.path().extension().is_some_and(|e| e == "md") {
+                    let md = std::fs::read_to_string(entry.path()).unwrap();
+                    let html = crate::markdown::render(&md, &Kept).html;
+                    let (text, reference) = (html_text(&html), html_text_reference(&html));
+                    assert_eq!(text, reference, "{}", entry.path().display());
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 50, "{checked}");
     }
 
     #[test]
