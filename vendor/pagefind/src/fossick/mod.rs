@@ -16,6 +16,7 @@ use std::io::Read;
 use std::ops::Mul;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Arc;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::fossick::splitting::{
@@ -58,7 +59,9 @@ pub struct MetaFossickedWord {
 pub struct FossickedData {
     pub url: String,
     pub fragment: PageFragment,
-    pub word_data: HashMap<String, Vec<FossickedWord>>,
+    /// sesh patch: keyed by shared strings, from the thread's word cache (upstream copied
+    /// each word of each page into a `String`).
+    pub word_data: HashMap<Arc<str>, Vec<FossickedWord>>,
     pub meta_word_data: HashMap<String, Vec<MetaFossickedWord>>,
     pub sort: BTreeMap<String, String>,
     pub has_custom_body: bool,
@@ -368,11 +371,11 @@ impl Fossicker {
         options: &SearchOptions,
     ) -> (
         String,
-        HashMap<String, Vec<FossickedWord>>,
+        HashMap<Arc<str>, Vec<FossickedWord>>,
         Vec<PageAnchorData>,
         usize,
     ) {
-        let mut map: HashMap<String, Vec<FossickedWord>> = HashMap::new();
+        let mut map: HashMap<Arc<str>, Vec<FossickedWord>> = HashMap::new();
         let mut anchors = Vec::new();
         // TODO: push this error handling up a level and return an Err from parse_digest
         if self.data.as_ref().is_none() {
@@ -515,13 +518,14 @@ impl Fossicker {
 
             let word_weight = *weight_stack.last().unwrap_or(&1);
 
-            let indexable_words = indexable_words_cached(
+            let cached = indexable_words_cached(
                 &data.language,
                 segmented,
                 &base_word,
                 stemmer.as_ref(),
                 &options.include_characters,
             );
+            let indexable_words = &cached.words;
             let mut cross_bigram = None;
             if segmented {
                 // The pair that spans the boundary from the previous segment is
@@ -545,7 +549,7 @@ impl Fossicker {
                 0
             };
 
-            for indexable in indexable_words.iter() {
+            for (indexable, key) in indexable_words.iter().zip(&cached.keys) {
                 let weight = if indexable.is_compound_part {
                     partial_weight
                 } else {
@@ -557,9 +561,15 @@ impl Fossicker {
                     weight,
                     original_word: indexable.original.clone(),
                 };
-                map.entry_ref(indexable.stemmed.as_str())
-                    .or_default()
-                    .push(entry);
+                // sesh patch: a word new to the page takes the cache's shared string
+                match map.get_mut(&**key) {
+                    Some(positions) => positions.push(entry),
+                    None => {
+                        let mut positions = Vec::new();
+                        positions.push(entry);
+                        map.insert(Arc::clone(key), positions);
+                    }
+                }
             }
 
             // The pair spanning two segments belongs to the segment it starts
@@ -573,7 +583,7 @@ impl Fossicker {
                         weight: partial_weight,
                         original_word: indexable.original,
                     };
-                    let positions = map.entry(indexable.stemmed).or_default();
+                    let positions = map.entry(Arc::from(indexable.stemmed)).or_default();
                     // The word before may already index this pair
                     if !positions.iter().any(|word| word.position == entry.position) {
                         positions.push(entry);
@@ -740,11 +750,19 @@ struct WordCache {
     include_characters: Vec<char>,
     size: usize,
     /// Per language, the words of unsegmented and of segmented text.
-    languages: HashMap<String, [HashMap<Box<str>, Rc<[IndexableWord]>>; 2]>,
+    languages: HashMap<String, [HashMap<Box<str>, Rc<CachedWords>>; 2]>,
 }
 
 thread_local! {
     static WORD_CACHE: RefCell<WordCache> = RefCell::default();
+}
+
+/// What the cache holds for a word: its indexable words, and each one's stemmed
+/// form as a shared string, a page's key for it (so that the words of a page are
+/// not copied, page after page).
+struct CachedWords {
+    words: Vec<IndexableWord>,
+    keys: Vec<Arc<str>>,
 }
 
 /// `get_indexable_words`, the dotted tails and, for a segmented language, the
@@ -756,7 +774,7 @@ fn indexable_words_cached(
     base_word: &str,
     stemmer: Option<&Stemmer>,
     include_characters: &[char],
-) -> Rc<[IndexableWord]> {
+) -> Rc<CachedWords> {
     WORD_CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
         if cache.include_characters != include_characters || cache.size >= WORD_CACHE_LIMIT {
@@ -776,7 +794,14 @@ fn indexable_words_cached(
             let bigrams = get_indexable_bigrams(base_word, stemmer, &indexable_words);
             indexable_words.extend(bigrams);
         }
-        let found: Rc<[IndexableWord]> = indexable_words.into();
+        let keys = indexable_words
+            .iter()
+            .map(|w| Arc::from(w.stemmed.as_str()))
+            .collect();
+        let found = Rc::new(CachedWords {
+            words: indexable_words,
+            keys,
+        });
         words.insert(base_word.into(), Rc::clone(&found));
         cache.size += 1;
         found
@@ -830,6 +855,13 @@ mod tests {
 
     use super::*;
 
+    /// A page's words with `String` keys, as upstream's tests compare them (sesh patch).
+    fn owned_keys(
+        words: HashMap<Arc<str>, Vec<FossickedWord>>,
+    ) -> HashMap<String, Vec<FossickedWord>> {
+        words.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    }
+
     #[test]
     fn normalizing_content() {
         let input = "\nHello  Wor\n ld? \n \n";
@@ -865,6 +897,8 @@ mod tests {
             test_fossick(["<html><body>", "<p>Hello World!</p>", "</body></html>"].concat());
 
         let (digest, words, _, _) = f.parse_digest(&test_opts());
+
+        let words = owned_keys(words);
 
         assert_eq!(digest, "Hello World!".to_string());
         assert_eq!(
@@ -904,6 +938,7 @@ mod tests {
         let mut opts = test_opts();
         opts.include_characters.extend(['<', '>', '*']);
         let (digest, words, _, _) = f.parse_digest(&opts);
+        let words = owned_keys(words);
 
         assert_eq!(
             digest,
@@ -1029,6 +1064,8 @@ mod tests {
 
         let (digest, words, _, _) = f.parse_digest(&test_opts());
 
+        let words = owned_keys(words);
+
         assert_eq!(digest, "The Quick Brown. Fox Jumps Over. Ryan.".to_string());
         assert_eq!(
             words,
@@ -1113,6 +1150,8 @@ mod tests {
 
         let (_, words, _, _) = f.parse_digest(&test_opts());
 
+        let words = owned_keys(words);
+
         assert_eq!(
             words,
             HashMap::from_iter([(
@@ -1178,6 +1217,8 @@ mod tests {
 
         let (_, words, _, _) = f.parse_digest(&test_opts());
 
+        let words = owned_keys(words);
+
         for (_, word_positions) in words {
             for position in word_positions {
                 assert_eq!(position.weight, 0, "Expected all words to have weight 0");
@@ -1200,6 +1241,8 @@ mod tests {
         );
 
         let (_, words, _, _) = f.parse_digest(&test_opts());
+
+        let words = owned_keys(words);
 
         assert_eq!(
             words,
@@ -1253,6 +1296,8 @@ mod tests {
 
         let (_, words, _, _) = f.parse_digest(&test_opts());
 
+        let words = owned_keys(words);
+
         let mut words = words.keys().collect::<Vec<_>>();
         words.sort();
         assert_eq!(words, vec!["hello", "👋"]);
@@ -1271,6 +1316,8 @@ mod tests {
         );
 
         let (content, words, _, _) = f.parse_digest(&test_opts());
+
+        let words = owned_keys(words);
 
         let mut keys = words.keys().collect::<Vec<_>>();
         keys.sort();

@@ -1,6 +1,7 @@
 use hashbrown::HashMap;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use crate::{
     fossick::{FossickedData, FossickedWord, MetaFossickedWord},
@@ -274,13 +275,10 @@ impl<'a> IndexBuilder<'a> {
                     pages: Vec::new(),
                     additional_variants: Vec::new(),
                 };
-                packed_word.word = match word_data.remove_entry(&word) {
-                    Some((word, positions)) => {
-                        pack_positions(&mut packed_word, positions, page_number);
-                        word
-                    }
-                    None => word,
-                };
+                if let Some(positions) = word_data.remove(word.as_str()) {
+                    pack_positions(&mut packed_word, positions, page_number);
+                }
+                packed_word.word = word;
                 pack_meta_positions(&mut packed_word, meta_positions, &field_id_map, page_number);
                 words.push(PageWord::Packed(packed_word));
             }
@@ -293,7 +291,7 @@ impl<'a> IndexBuilder<'a> {
                     continue;
                 }
                 let mut packed_word = PackedWord {
-                    word,
+                    word: word.to_string(),
                     pages: Vec::new(),
                     additional_variants: Vec::new(),
                 };
@@ -785,7 +783,7 @@ fn pack_meta_positions(
 /// A word of a page, packed (sesh patch).
 enum PageWord {
     /// A word with neither variants nor meta positions on the page: its page of positions.
-    Plain(String, PackedPage),
+    Plain(Arc<str>, PackedPage),
     /// Any other word, as upstream packed every word.
     Packed(PackedWord),
 }
@@ -801,14 +799,14 @@ impl PageWord {
 
 /// A word's page of positions, merged into the index's words as [`merge_word`] merges a
 /// word with that one page (sesh patch).
-fn merge_page(word_map: &mut HashMap<String, PackedWord>, word: String, page: PackedPage) {
-    let Some(existing) = word_map.get_mut(word.as_str()) else {
+fn merge_page(word_map: &mut HashMap<String, PackedWord>, word: Arc<str>, page: PackedPage) {
+    let Some(existing) = word_map.get_mut(&*word) else {
         let packed = PackedWord {
             word: String::new(),
             pages: vec![page],
             additional_variants: Vec::new(),
         };
-        word_map.insert(word, packed);
+        word_map.insert(word.to_string(), packed);
         return;
     };
     make_room(&mut existing.pages, 1);
