@@ -161,41 +161,57 @@ impl SearchState {
         let options = &self.options;
         let mut builders: BTreeMap<String, index::IndexBuilder> = BTreeMap::new();
         let mut urls = std::collections::HashSet::new();
+        let fields: BTreeMap<&String, Vec<String>> = meta_fields
+            .iter()
+            .map(|(language, keys)| (language, keys.iter().cloned().collect()))
+            .collect();
+        let no_fields = Vec::new();
         let mut files = files.into_iter();
         loop {
             let batch: Vec<Fossicker> = files.by_ref().take(BATCH).collect();
             if batch.is_empty() {
                 break;
             }
+            // sesh patch: each page is parsed and packed in one go, while its words are in
+            // the cache, and numbered when its batch is merged
             let pages = batch
                 .into_par_iter()
-                .map(|f| f.fossick_sync(options))
+                .map(|f| {
+                    let page = f.fossick_sync(options)?;
+                    let url = page.url.clone();
+                    let sorted = !page.sort.is_empty();
+                    let language = page.language.clone();
+                    let packed = (!page.word_data.is_empty()).then(|| {
+                        let keys = fields.get(&language).unwrap_or(&no_fields);
+                        index::Packer::new(keys, &language, options).pack(page, 0)
+                    });
+                    Ok((url, sorted, language, packed))
+                })
                 .collect::<Result<Vec<_>>>()?;
-            let mut by_language: BTreeMap<String, Vec<FossickedData>> = BTreeMap::new();
-            for page in pages {
-                if !urls.insert(page.url.clone()) {
-                    bail!("Error: the URL {} was given to more than one record", page.url);
+            let mut by_language: BTreeMap<String, Vec<_>> = BTreeMap::new();
+            for (url, sorted, language, packed) in pages {
+                if urls.contains(&url) {
+                    bail!("Error: the URL {} was given to more than one record", url);
                 }
-                if !page.sort.is_empty() || page.language == "unknown" {
+                urls.insert(url);
+                if sorted || language == "unknown" {
                     bail!("Error: pages with sort keys or an unknown language cannot be indexed in batches");
                 }
-                if !page.word_data.is_empty() {
-                    by_language.entry(page.language.clone()).or_default().push(page);
+                if let Some(packed) = packed {
+                    by_language.entry(language).or_default().push(packed);
                 }
             }
-            for (language, pages) in by_language {
-                let fields = meta_fields.get(&language).cloned().unwrap_or_default();
-                if let Some(extra) = pages
-                    .iter()
-                    .flat_map(|p| p.fragment.data.meta.keys())
-                    .find(|k| !fields.contains(*k))
-                {
-                    bail!("Error: the meta key {extra} was not announced for {language}");
-                }
+            for (language, packed) in by_language {
+                let packed = packed.into_iter().collect::<Result<Vec<_>, String>>();
+                let packed = match packed {
+                    Ok(packed) => packed,
+                    Err(extra) => bail!("Error: the meta key {extra} was not announced for {language}"),
+                };
+                let keys = meta_fields.get(&language).cloned().unwrap_or_default();
                 builders
                     .entry(language.clone())
-                    .or_insert_with(|| index::IndexBuilder::for_pages(fields, language, options))
-                    .add(pages);
+                    .or_insert_with(|| index::IndexBuilder::for_pages(keys, language, options))
+                    .merge(packed);
             }
         }
         let built = builders

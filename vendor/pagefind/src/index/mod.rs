@@ -81,7 +81,7 @@ enum SortType {
 
 /// Results from processing a single page in parallel.
 /// Contains the word map, filter entries, and encoded page data for one page.
-struct PageProcessingResult {
+pub struct PageProcessingResult {
     /// The page's words, by shard (sesh patch: upstream's map of the page's words).
     sharded_words: Vec<Vec<PageWord>>,
     filter_entries: Vec<(String, String, usize)>, // (filter, value, page_number)
@@ -204,10 +204,7 @@ impl<'a> IndexBuilder<'a> {
             sorts,
             language,
             options,
-            // sesh patch: a few shards per thread, so that each thread has work to the end
-            word_shards: (0..(rayon::current_num_threads() * 4).clamp(1, 64))
-                .map(|_| HashMap::new())
-                .collect(),
+            word_shards: (0..shard_count()).map(|_| HashMap::new()).collect(),
             filter_map: HashMap::new(),
             fragment_hashes: HashMap::new(),
             fragments: Vec::new(),
@@ -229,119 +226,33 @@ impl<'a> IndexBuilder<'a> {
     }
 
     /// Adds the next pages.
-    pub fn add(&mut self, mut pages: Vec<FossickedData>) {
-        for page in pages.iter_mut() {
-            page.fragment.page_number = self.next_page;
+    pub fn add(&mut self, pages: Vec<FossickedData>) {
+        let packer = Packer::new(&self.meta.meta_fields, &self.language, self.options);
+        let first = self.next_page;
+        let packed: Vec<PageProcessingResult> = pages
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, page)| {
+                let packed = packer.pack(page, first + i);
+                packed.expect("the meta fields are those of every page")
+            })
+            .collect();
+        self.merge(packed);
+    }
+
+    /// Adds the next pages, packed (sesh patch: [`Packer::pack`], so that a caller can parse
+    /// and pack each page in one go), numbered in the order given.
+    pub fn merge(&mut self, mut page_results: Vec<PageProcessingResult>) {
+        for result in page_results.iter_mut() {
+            result.renumber(self.next_page);
             self.next_page += 1;
         }
-        let meta_fields_ref = &self.meta.meta_fields;
-        let language_ref = &self.language;
         let word_shards = &mut self.word_shards;
         let shard_count = word_shards.len();
         let filter_map = &mut self.filter_map;
         let fragment_hashes = &mut self.fragment_hashes;
         let fragments = &mut self.fragments;
         let language = &self.language;
-        let bundling = self.options.max_fragments.is_some_and(|m| m > 0);
-
-    // Process pages in parallel - each page packs its own words
-    let mut page_results: Vec<PageProcessingResult> = pages
-        .into_par_iter()
-        .map(|page| {
-            let FossickedData {
-                mut word_data,
-                meta_word_data,
-                fragment,
-                ..
-            } = page;
-            let page_number = fragment.page_number;
-
-            // Meta field IDs were assigned per-page,
-            // but need to be remapped to the global meta_fields order.
-            let page_field_order: Vec<&String> = fragment.data.meta.keys().collect();
-            let field_id_map: Vec<u16> = page_field_order
-                .iter()
-                .map(|name| meta_fields_ref.iter().position(|f| f == *name).unwrap() as u16)
-                .collect();
-
-            // sesh patch: a page has each word once, so its words are packed into a list
-            // rather than a map (upstream copied each word into a map of the page's words); a
-            // word also in the page's meta is packed with its meta positions.
-            let mut words: Vec<PageWord> =
-                Vec::with_capacity(word_data.len() + meta_word_data.len());
-            for (word, meta_positions) in meta_word_data {
-                let mut packed_word = PackedWord {
-                    word: String::new(),
-                    pages: Vec::new(),
-                    additional_variants: Vec::new(),
-                };
-                if let Some(positions) = word_data.remove(word.as_str()) {
-                    pack_positions(&mut packed_word, positions, page_number);
-                }
-                packed_word.word = word;
-                pack_meta_positions(&mut packed_word, meta_positions, &field_id_map, page_number);
-                words.push(PageWord::Packed(packed_word));
-            }
-            for (word, positions) in word_data {
-                // sesh patch: a word without variants on this page, as most are, is one page
-                // of positions, without a list of pages of its own
-                if positions.iter().all(|p| p.original_word.is_none()) {
-                    let page = positions_to_packed_page(positions, page_number);
-                    words.push(PageWord::Plain(word, page));
-                    continue;
-                }
-                let mut packed_word = PackedWord {
-                    word: word.to_string(),
-                    pages: Vec::new(),
-                    additional_variants: Vec::new(),
-                };
-                pack_positions(&mut packed_word, positions, page_number);
-                words.push(PageWord::Packed(packed_word));
-            }
-
-            // sesh patch: the words go to their shard, to be merged in parallel
-            let shards: Vec<usize> = words
-                .iter()
-                .map(|word| word_shard(word.word(), shard_count))
-                .collect();
-            let mut counts = vec![0; shard_count];
-            for &shard in &shards {
-                counts[shard] += 1;
-            }
-            let mut sharded_words: Vec<Vec<PageWord>> =
-                counts.into_iter().map(Vec::with_capacity).collect();
-            for (word, shard) in words.into_iter().zip(shards) {
-                sharded_words[shard].push(word);
-            }
-
-            // Collect filter entries for this page
-            let filter_entries: Vec<(String, String, usize)> = fragment
-                .data
-                .filters
-                .iter()
-                .flat_map(|(filter, values)| {
-                    values
-                        .iter()
-                        .map(move |value| (filter.clone(), value.clone(), page_number))
-                })
-                .collect();
-
-            // Compute encoded page data
-            let encoded_data = serde_json::to_string(&fragment.data).unwrap();
-            let encoded_page = IntermediaryPageData {
-                full_hash: format!("{}_{}", language_ref, full_hash(encoded_data.as_bytes())),
-                word_count: fragment.data.word_count,
-                page_number,
-                encoded_data: FragmentData::new(encoded_data, bundling),
-            };
-
-            PageProcessingResult {
-                sharded_words,
-                filter_entries,
-                encoded_page,
-            }
-        })
-        .collect();
 
     // sesh patch: each shard of words merges the pages' words in page order, in parallel
     // with each other and with the merge of the filters and fragments (upstream merged every
@@ -350,6 +261,8 @@ impl<'a> IndexBuilder<'a> {
         .map(|_| Vec::with_capacity(page_results.len()))
         .collect();
     for result in page_results.iter_mut() {
+        // Packed and merged in the same thread pool, so sharded alike.
+        assert_eq!(result.sharded_words.len(), shard_count, "a page packed in another pool");
         for (shard, words) in std::mem::take(&mut result.sharded_words).into_iter().enumerate() {
             by_shard[shard].push(words);
         }
@@ -650,8 +563,158 @@ impl<'a> IndexBuilder<'a> {
 }
 }
 
-/// Convert fossicked word positions to a packed page representation.
-/// Sorts by weight (with common weight 25 first) then by position for delta encoding.
+/// What packing a page for an index needs (sesh patch: upstream packed pages inside
+/// `build_indexes`; apart, a page can be packed as soon as it is parsed, on any thread).
+pub struct Packer<'a> {
+    meta_fields: &'a [String],
+    language: &'a str,
+    shards: usize,
+    bundling: bool,
+}
+
+impl<'a> Packer<'a> {
+    /// A packer for pages of `language` whose meta keys are among `meta_fields` (sorted).
+    pub fn new(meta_fields: &'a [String], language: &'a str, options: &SearchOptions) -> Self {
+        Packer {
+            meta_fields,
+            language,
+            shards: shard_count(),
+            bundling: options.max_fragments.is_some_and(|m| m > 0),
+        }
+    }
+
+    /// `page`'s words, filters and fragment, as page `page_number` (renumbered by
+    /// [`IndexBuilder::merge`]); `Err` holds a meta key not among the packer's.
+    pub fn pack(&self, page: FossickedData, page_number: usize) -> Result<PageProcessingResult, String> {
+        let FossickedData {
+            mut word_data,
+            meta_word_data,
+            fragment,
+            ..
+        } = page;
+
+        // Meta field IDs were assigned per-page,
+        // but need to be remapped to the global meta_fields order.
+        let page_field_order: Vec<&String> = fragment.data.meta.keys().collect();
+        // sesh patch: a key not among them is an error for the caller, not a panic
+        let mut field_id_map: Vec<u16> = Vec::with_capacity(page_field_order.len());
+        for name in page_field_order {
+            match self.meta_fields.iter().position(|f| f == name) {
+                Some(id) => field_id_map.push(id as u16),
+                None => return Err(name.clone()),
+            }
+        }
+
+        // sesh patch: a page has each word once, so its words are packed into a list
+        // rather than a map (upstream copied each word into a map of the page's words); a
+        // word also in the page's meta is packed with its meta positions.
+        let mut words: Vec<PageWord> =
+            Vec::with_capacity(word_data.len() + meta_word_data.len());
+        for (word, meta_positions) in meta_word_data {
+            let mut packed_word = PackedWord {
+                word: String::new(),
+                pages: Vec::new(),
+                additional_variants: Vec::new(),
+            };
+            if let Some(positions) = word_data.remove(word.as_str()) {
+                pack_positions(&mut packed_word, positions, page_number);
+            }
+            packed_word.word = word;
+            pack_meta_positions(&mut packed_word, meta_positions, &field_id_map, page_number);
+            words.push(PageWord::Packed(packed_word));
+        }
+        for (word, positions) in word_data {
+            // sesh patch: a word without variants on this page, as most are, is one page
+            // of positions, without a list of pages of its own
+            if positions.iter().all(|p| p.original_word.is_none()) {
+                let page = positions_to_packed_page(positions, page_number);
+                words.push(PageWord::Plain(word, page));
+                continue;
+            }
+            let mut packed_word = PackedWord {
+                word: word.to_string(),
+                pages: Vec::new(),
+                additional_variants: Vec::new(),
+            };
+            pack_positions(&mut packed_word, positions, page_number);
+            words.push(PageWord::Packed(packed_word));
+        }
+
+        // sesh patch: the words go to their shard, to be merged in parallel
+        let shards: Vec<usize> = words
+            .iter()
+            .map(|word| word_shard(word.word(), self.shards))
+            .collect();
+        let mut counts = vec![0; self.shards];
+        for &shard in &shards {
+            counts[shard] += 1;
+        }
+        let mut sharded_words: Vec<Vec<PageWord>> =
+            counts.into_iter().map(Vec::with_capacity).collect();
+        for (word, shard) in words.into_iter().zip(shards) {
+            sharded_words[shard].push(word);
+        }
+
+        // Collect filter entries for this page
+        let filter_entries: Vec<(String, String, usize)> = fragment
+            .data
+            .filters
+            .iter()
+            .flat_map(|(filter, values)| {
+                values
+                    .iter()
+                    .map(move |value| (filter.clone(), value.clone(), page_number))
+            })
+            .collect();
+
+        // Compute encoded page data
+        let encoded_data = serde_json::to_string(&fragment.data).unwrap();
+        let encoded_page = IntermediaryPageData {
+            full_hash: format!("{}_{}", self.language, full_hash(encoded_data.as_bytes())),
+            word_count: fragment.data.word_count,
+            page_number,
+            encoded_data: FragmentData::new(encoded_data, self.bundling),
+        };
+
+        Ok(PageProcessingResult {
+            sharded_words,
+            filter_entries,
+            encoded_page,
+        })
+    }
+}
+
+impl PageProcessingResult {
+    /// Gives the page another number (sesh patch: pages are packed before they are numbered).
+    fn renumber(&mut self, page_number: usize) {
+        let old = self.encoded_page.page_number;
+        if old == page_number {
+            return;
+        }
+        self.encoded_page.page_number = page_number;
+        for entry in &mut self.filter_entries {
+            entry.2 = page_number;
+        }
+        for word in self.sharded_words.iter_mut().flatten() {
+            match word {
+                PageWord::Plain(_, page) => page.page_number = page_number,
+                PageWord::Packed(packed) => {
+                    let variants = packed.additional_variants.iter_mut().flat_map(|v| &mut v.pages);
+                    for page in packed.pages.iter_mut().chain(variants) {
+                        page.page_number = page_number;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// How many shards an index's words are held in (sesh patch): a few per thread, so that each
+/// thread has work to the end.
+fn shard_count() -> usize {
+    (rayon::current_num_threads() * 4).clamp(1, 64)
+}
+
 /// A page's positions of a word, added to the word (sesh patch: moved out of `build_indexes`,
 /// unchanged but for the list of positions kept when none has a variant).
 fn pack_positions(packed_word: &mut PackedWord, positions: Vec<FossickedWord>, page_number: usize) {
@@ -855,6 +918,8 @@ fn word_shard(word: &str, shards: usize) -> usize {
     (hash % shards as u64) as usize
 }
 
+/// Convert fossicked word positions to a packed page representation.
+/// Sorts by weight (with common weight 25 first) then by position for delta encoding.
 fn positions_to_packed_page(mut positions: Vec<FossickedWord>, page_number: usize) -> PackedPage {
     // A page weight of 1 is encoded as 25. Since most words should be this weight,
     // we want to sort them to be first in the locations array to reduce filesize

@@ -293,6 +293,31 @@ fn record_fossicker(r: CustomRecord, force_language: &Option<String>) -> Fossick
 mod tests {
     use super::*;
 
+    /// sesh patch: records indexed in batches keep upstream's checks, and pages that repeat a
+    /// URL in another batch are an error naming it.
+    #[test]
+    fn batched_records_repeating_a_url_are_an_error() {
+        let record = |i: usize| CustomRecord {
+            url: format!("/entry-{}/", i % 1500),
+            content: format!("testing clinic poster {i}"),
+            language: "en".into(),
+            meta: BTreeMap::from([("title".to_string(), format!("Entry {i}"))]),
+            ..CustomRecord::default()
+        };
+        let index = |n: usize| {
+            let index = PagefindIndex::new(Some(PagefindServiceConfig::builder().build())).unwrap();
+            index.custom_records_to_files((0..n).map(record).collect())
+        };
+        let files = index(1500).expect("distinct URLs");
+        let fragments = files.iter().filter(|f| f.filename.to_string_lossy().ends_with(".pf_fragment"));
+        assert_eq!(fragments.count(), 1500);
+        let Err(error) = index(1600) else {
+            panic!("entry 0's URL again, in the second batch, was indexed");
+        };
+        let error = error.to_string();
+        assert!(error.contains("/entry-0/") && error.contains("more than one record"), "{error}");
+    }
+
     #[tokio::test]
     async fn test_add_file() {
         let options = PagefindServiceConfig::builder()
