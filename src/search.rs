@@ -227,6 +227,16 @@ pub fn html_text(html: &str) -> String {
     text.out
 }
 
+/// The entities sanitised HTML holds, and what they stand for.
+const ENTITIES: [(&str, char); 6] = [
+    ("&amp;", '&'),
+    ("&lt;", '<'),
+    ("&gt;", '>'),
+    ("&quot;", '"'),
+    ("&#39;", '\''),
+    ("&nbsp;", ' '),
+];
+
 /// Text being collected: words joined by one space, `gap` when whitespace or a tag came since
 /// the last word.
 struct Text {
@@ -237,14 +247,6 @@ struct Text {
 impl Text {
     /// Text with entities, which are decoded.
     fn push_decoded(&mut self, mut text: &str) {
-        const ENTITIES: [(&str, char); 6] = [
-            ("&amp;", '&'),
-            ("&lt;", '<'),
-            ("&gt;", '>'),
-            ("&quot;", '"'),
-            ("&#39;", '\''),
-            ("&nbsp;", ' '),
-        ];
         while let Some(amp) = text.find('&') {
             self.push_words(&text[..amp]);
             let entity = &text[amp..];
@@ -408,16 +410,7 @@ mod tests {
                 _ if in_tag => {}
                 '&' => {
                     let rest = &html[i..];
-                    let entity = [
-                        ("&amp;", '&'),
-                        ("&lt;", '<'),
-                        ("&gt;", '>'),
-                        ("&quot;", '"'),
-                        ("&#39;", '\''),
-                        ("&nbsp;", ' '),
-                    ]
-                    .into_iter()
-                    .find(|(e, _)| rest.starts_with(e));
+                    let entity = ENTITIES.into_iter().find(|(e, _)| rest.starts_with(e));
                     match entity {
                         Some((e, decoded)) => {
                             out.push(decoded);
