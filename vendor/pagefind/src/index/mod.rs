@@ -80,7 +80,7 @@ enum SortType {
 }
 
 /// Results from processing a single page in parallel.
-/// Contains the word map, filter entries, and encoded page data for one page.
+/// Contains the words (by shard), filter entries, and encoded page data for one page.
 pub struct PageProcessingResult {
     /// The page's words, by shard (sesh patch: upstream's map of the page's words).
     sharded_words: Vec<Vec<PageWord>>,
