@@ -33,6 +33,7 @@ struct Outputs<'a> {
     shared: Vec<(String, Vec<u8>)>,
     images: &'a Images,
     media: &'a MediaFiles,
+    scan: Option<&'a Scan<'a>>,
 }
 
 /// The search index a build leaves: the files to write, and those of the last index kept.
@@ -63,6 +64,7 @@ impl Session {
             shared,
             images: &images,
             media: &media,
+            scan: scan.as_ref(),
         };
         let (written, removed) = self.write(dir, outputs, mode, &mut clock)?;
         if let Some(scan) = scan {
@@ -211,12 +213,7 @@ impl Session {
         scan: Option<&Scan>,
         clock: &mut Clock,
     ) -> Result<Rendered> {
-        let sink = |path: &str, bytes: &[u8]| {
-            if let Some(scan) = scan {
-                scan.file(path, bytes);
-            }
-            write_file(dir, path, bytes, false)
-        };
+        let sink = streamed(dir, mode, scan);
         let sink: Option<render::Sink> = mode.streams().then_some(&sink);
         let reuse = render::Reuse {
             memo: &self.memo,
@@ -296,6 +293,7 @@ impl Session {
             shared,
             images,
             media,
+            scan,
         } = outputs;
         let config = &self.config;
         // The folder's manifest is updated in place: a file produced again keeps its entry,
@@ -319,7 +317,8 @@ impl Session {
         }
         // Streamed pages were written as they were rendered; the others just above.
         written += rendered.files_rendered;
-        let (count, indexed) = write_index(&mut self.written, dir, &index.files)?;
+        let (count, indexed) =
+            write_index(&mut self.written, &index.files, &streamed(dir, mode, scan))?;
         written += count;
         // Unchanged records: the index files already in the folder stay.
         let indexed = match index.kept {
@@ -367,14 +366,31 @@ impl Session {
     }
 }
 
-/// Writes the search index files whose bytes changed; returns how many it wrote, and every
-/// file with its fingerprint. Written in parallel: at 10,000 entries they are over 9,000 files,
-/// whose creation is the kernel's work (as each is written atomically, a file `sesh serve`
-/// serves is never half written whatever the order).
+/// How a build writes a file into `dir` as soon as it is made (each page as it is rendered,
+/// each index file): searched by the output `scan` if there is one, and written atomically
+/// unless `mode` streams into a staging folder that nobody reads yet.
+fn streamed<'s>(
+    dir: &'s Path,
+    mode: Mode,
+    scan: Option<&'s Scan>,
+) -> impl Fn(&str, &[u8]) -> Result<()> + Sync + 's {
+    move |path: &str, bytes: &[u8]| {
+        if let Some(scan) = scan {
+            scan.file(path, bytes);
+        }
+        write_file(dir, path, bytes, !mode.streams())
+    }
+}
+
+/// Writes the search index files whose bytes changed, each with `write` (see [`streamed`]);
+/// returns how many it wrote, and every file with its fingerprint. Written in parallel: at
+/// 10,000 entries they are over 9,000 files, whose creation is the kernel's work (as each is
+/// written atomically into a folder being served, `sesh serve` never serves one half written,
+/// whatever the order).
 pub(super) fn write_index(
     written: &mut Written,
-    dir: &Path,
     files: &search::Files,
+    write: &(dyn Fn(&str, &[u8]) -> Result<()> + Sync),
 ) -> Result<(usize, Vec<(String, u64)>)> {
     let indexed: Vec<(String, u64)> = files
         .par_iter()
@@ -385,7 +401,7 @@ pub(super) fn write_index(
         .collect();
     let results: Vec<Result<()>> = changed
         .par_iter()
-        .map(|&i| write_file(dir, &files[i].0, &files[i].1, true))
+        .map(|&i| write(&files[i].0, &files[i].1))
         .collect();
     // Every file in the folder is recorded once, also when another could not be written, so
     // that a later build knows it is there (and removes it if no longer produced).
@@ -426,11 +442,12 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let mut written = Written::default();
         written.begin(0);
+        let write = |path: &str, bytes: &[u8]| write_file(&dir, path, bytes, true);
         let first = files(&[
             ("pagefind/a.pf_fragment", "one"),
             ("pagefind/index/b.pf_index", "two"),
         ]);
-        let (count, indexed) = write_index(&mut written, &dir, &first).unwrap();
+        let (count, indexed) = write_index(&mut written, &first, &write).unwrap();
         assert_eq!(count, 2);
         assert_eq!(indexed.len(), 2);
         let read = |path: &str| std::fs::read_to_string(dir.join(path)).unwrap();
@@ -442,7 +459,7 @@ mod tests {
             ("pagefind/a.pf_fragment", "one"),
             ("pagefind/index/b.pf_index", "three"),
         ]);
-        let (count, _) = write_index(&mut written, &dir, &second).unwrap();
+        let (count, _) = write_index(&mut written, &second, &write).unwrap();
         assert_eq!(count, 1);
         assert_eq!(read("pagefind/a.pf_fragment"), "touched");
         assert_eq!(read("pagefind/index/b.pf_index"), "three");
@@ -454,7 +471,7 @@ mod tests {
             ("blocked/c.pf_fragment", "four"),
             ("pagefind/d.pf_fragment", "five"),
         ]);
-        let error = write_index(&mut written, &dir, &third).unwrap_err();
+        let error = write_index(&mut written, &third, &write).unwrap_err();
         assert!(format!("{error:#}").contains("blocked"), "{error:#}");
         assert_eq!(read("pagefind/d.pf_fragment"), "five");
         assert!(written.get("pagefind/d.pf_fragment").is_some());

@@ -234,7 +234,8 @@ impl Session {
             .take()
             .map(|(_, files)| files)
             .unwrap_or_default();
-        let (_, indexed) = write_index(&mut self.written, dir, &files)?;
+        let write = |path: &str, bytes: &[u8]| crate::output::write_file(dir, path, bytes, true);
+        let (_, indexed) = write_index(&mut self.written, &files, &write)?;
         let now: HashSet<&str> = indexed.iter().map(|(path, _)| path.as_str()).collect();
         let stale: Vec<String> = old
             .into_iter()

@@ -201,12 +201,25 @@ fn the_scan_finds_restricted_titles_names_addresses_copies_and_image_metadata() 
         "e.jpg",
         b"\xFF\xD8\xFF\xE1\x00\x10Exif\x00\x00MM\x00\x2a\x88\x25\x00\x00\xFF\xDA\x00\x02\xFF\xD9",
     );
+    // The search index's files are gzip: what they hold is searched, and one that cannot be
+    // inflated cannot be vouched for.
+    let gzip = |text: &[u8]| {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+        std::io::Write::write_all(&mut gz, text).unwrap();
+        gz.finish().unwrap()
+    };
+    let fragment = format!("pagefind_dcd{{\"url\":\"x/\",\"content\":\"{title}\"}}");
+    plant("f.pf_fragment", &gzip(fragment.as_bytes()));
+    let damaged = gzip(b"pagefind_dcd{\"url\":\"y/\",\"content\":\"a word\"}");
+    plant("g.pf_fragment", &damaged[..damaged.len() - 3]);
     let stdout = site
         .command(&["audit", "--as-of", AS_OF, "--scan-output", &out])
         .failure()
         .stdout();
     for expected in [
         "a.html: title of unpublished entry content/contests/open-contest/canary-withdrawn",
+        "f.pf_fragment: title of unpublished entry content/contests/open-contest/canary-withdrawn",
+        "g.pf_fragment: a gzip file whose content cannot be checked: it is damaged",
         "b.html: link to or page of unpublished content/contests/open-contest/canary-withdrawn",
         "c.html: name of author 3 of content/contests/open-contest/published-entry (credited as anonymous)",
         "d.jpg: a copy of unpublished media content/contests/open-contest/published-entry/face-CANARY.jpg",

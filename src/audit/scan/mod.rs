@@ -7,7 +7,8 @@
 //! text and caption of every unpublished media item; the address (`contests/<c>/<e>/`) of
 //! every unpublished contest and entry; and the exact bytes of every unpublished media file.
 //! [`Restricted::scan`] then reads every file of a folder (pages, feeds, images: all bytes,
-//! and file names) and reports each occurrence, plus any EXIF/XMP/IPTC/GPS block in images.
+//! what gzip files hold, such as the search index, and file names) and reports each
+//! occurrence, plus any EXIF/XMP/IPTC/GPS block in images.
 //! A build searches the files it writes as it writes them ([`Scan::file`]); the scan of the
 //! folder ([`Scan::finish`]) then reads only the files it did not see, or that changed since.
 //! The search ([`super::matcher`]) reports every restricted text in a file, including texts
@@ -336,7 +337,29 @@ impl Scan<'_> {
     fn bytes(&self, rel: &str, bytes: &[u8]) -> FileScan {
         let mut found = Vec::new();
         let mut texts = HashSet::new();
-        for haystack in [rel.as_bytes(), bytes] {
+        // A gzip file (the search index's) is searched in what it holds, and in its own bytes
+        // only when its header carries more than its fixed fields (a name, a comment): the
+        // rest of them is compressed data, where any text stored as is is also in what it holds.
+        let gzip = bytes.starts_with(GZIP_MAGIC);
+        let inflated = match gzip {
+            true => match gunzip(bytes) {
+                Ok(content) => Some(content),
+                Err(why) => {
+                    found.push(Finding {
+                        file: rel.to_string(),
+                        what: format!("a gzip file whose content cannot be checked: {why}"),
+                    });
+                    None
+                }
+            },
+            false => None,
+        };
+        let raw = match gzip && bytes.get(3) == Some(&0) && inflated.is_some() {
+            true => None,
+            false => Some(bytes),
+        };
+        let haystacks = [Some(rel.as_bytes()), raw, inflated.as_deref()];
+        for haystack in haystacks.into_iter().flatten() {
             self.matcher.find(haystack, |i| {
                 texts.insert(i);
                 match texts.len() >= 100 {
@@ -372,6 +395,30 @@ impl Scan<'_> {
     }
 }
 
+/// The first bytes of a gzip file.
+const GZIP_MAGIC: &[u8] = &[0x1F, 0x8B];
+/// Most bytes the scan inflates from one gzip file (the search index's largest files hold
+/// well under 1 MB); a file that holds more is a finding, as its content cannot be checked.
+const GZIP_MAX: u64 = 64 << 20;
+
+/// What the gzip file `bytes` holds (every member of it, to the end), or why it cannot be read.
+fn gunzip(bytes: &[u8]) -> std::result::Result<Vec<u8>, String> {
+    use std::io::Read;
+    // The last member's size, as its trailer gives it (modulo 4 GiB): all of a one-member file.
+    let size = bytes
+        .last_chunk::<4>()
+        .map_or(0, |size| u32::from_le_bytes(*size) as usize);
+    let mut content = Vec::with_capacity(size.min(GZIP_MAX as usize) + 1);
+    flate2::bufread::MultiGzDecoder::new(bytes)
+        .take(GZIP_MAX + 1)
+        .read_to_end(&mut content)
+        .map_err(|e| format!("it is damaged ({e})"))?;
+    match content.len() as u64 > GZIP_MAX {
+        true => Err(format!("it holds more than {} MB", GZIP_MAX >> 20)),
+        false => Ok(content),
+    }
+}
+
 /// Every file under `dir` (symbolic links are not followed): its path relative to the scanned
 /// folder (`/`-separated, `prefix` first) and its size; folders are listed in parallel.
 fn files_under(dir: &Path, prefix: &str) -> Result<Vec<(String, u64)>> {
@@ -397,4 +444,39 @@ fn files_under(dir: &Path, prefix: &str) -> Result<Vec<(String, u64)>> {
         files.extend(n?);
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn gzip(content: &[u8]) -> Vec<u8> {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+        gz.write_all(content).unwrap();
+        gz.finish().unwrap()
+    }
+
+    #[test]
+    fn gunzip_reads_every_member_and_refuses_damaged_or_huge_files() {
+        let mut two = gzip(b"pagefind_dcd{\"content\":\"first ");
+        two.extend(gzip(b"and second member\"}"));
+        assert_eq!(
+            gunzip(&two).unwrap(),
+            b"pagefind_dcd{\"content\":\"first and second member\"}"
+        );
+        let whole = gzip(b"a sentence long enough to be compressed, repeated, repeated");
+        let cut = &whole[..whole.len() - 6];
+        assert!(gunzip(cut).unwrap_err().contains("damaged"), "truncated");
+        let mut flipped = whole.clone();
+        let at = flipped.len() - 5; // the checksum in the trailer
+        flipped[at] ^= 1;
+        assert!(gunzip(&flipped).unwrap_err().contains("damaged"), "trailer");
+        let huge = gzip(&vec![0; GZIP_MAX as usize + 1]);
+        assert_eq!(
+            gunzip(&huge).unwrap_err(),
+            format!("it holds more than {} MB", GZIP_MAX >> 20)
+        );
+        assert_eq!(gunzip(&gzip(&vec![7; 1000])).unwrap().len(), 1000);
+    }
 }
