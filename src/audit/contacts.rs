@@ -178,9 +178,24 @@ fn normal(text: &str) -> String {
     }
 }
 
+/// Words after which a WeChat id may follow, in any case (the labels start with them).
+static WECHAT_WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["wechat", "weixin", "微"])
+            .expect("literal patterns")
+    });
+
 /// The contact details in `text`.
 pub fn find(text: &str) -> Vec<Found> {
     let mut out = Vec::new();
+    // Most texts hold none: nothing is looked for line by line in a text without an `@`, a
+    // digit or a WeChat label.
+    let labelled = WECHAT_WORDS.is_match(text);
+    if !(labelled || text.contains('@') || text.bytes().any(|b| b.is_ascii_digit())) {
+        return out;
+    }
     for (line, content) in text.lines().enumerate() {
         let mut push = |kind, text: &str| {
             out.push(Found {
@@ -200,23 +215,13 @@ pub fn find(text: &str) -> Vec<Found> {
                 push("phone number", phone);
             }
         }
-        if content.contains('微')
-            || has_ascii_ci(content, b"wechat")
-            || has_ascii_ci(content, b"weixin")
-        {
+        if labelled && WECHAT_WORDS.is_match(content) {
             for id in wechat(content) {
                 push("WeChat id", id);
             }
         }
     }
     out
-}
-
-/// Whether `text` holds `word` in any mix of ASCII cases.
-fn has_ascii_ci(text: &str, word: &[u8]) -> bool {
-    text.as_bytes()
-        .windows(word.len())
-        .any(|w| w.eq_ignore_ascii_case(word))
 }
 
 fn emails(line: &str) -> Vec<&str> {

@@ -171,10 +171,9 @@ impl Windows {
         let mut at = 0;
         while at + W <= haystack.len() {
             let hash = hash_of::<W>(haystack, at);
-            if self::slots(hash, self.shift)
-                .iter()
-                .all(|slot| self.filter[slot / 64] & (1 << (slot % 64)) != 0)
-            {
+            // The second slot is computed only when the first is set (one position in 8).
+            let set = |slot: usize| self.filter[slot / 64] & (1 << (slot % 64)) != 0;
+            if set(first_slot(hash, self.shift)) && set(second_slot(hash, self.shift)) {
                 let bucket = (hash >> self.bucket_shift) as usize;
                 let range = self.buckets[bucket] as usize..self.buckets[bucket + 1] as usize;
                 for window in self.table[range].iter().filter(|w| w.hash == hash) {
@@ -220,8 +219,16 @@ impl Hasher for Spread {
 /// The two filter slots of a window's hash: its high bits, and the high bits of a second hash
 /// of it.
 fn slots(hash: u64, shift: u32) -> [usize; 2] {
+    [first_slot(hash, shift), second_slot(hash, shift)]
+}
+
+fn first_slot(hash: u64, shift: u32) -> usize {
+    (hash >> shift) as usize
+}
+
+fn second_slot(hash: u64, shift: u32) -> usize {
     let again = (hash ^ (hash >> 29)).wrapping_mul(0xD6E8_FEB8_6659_FD93);
-    [(hash >> shift) as usize, (again >> shift) as usize]
+    (again >> shift) as usize
 }
 
 /// A hash of the `width` bytes of `bytes` at `at` (which must hold them).
