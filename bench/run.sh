@@ -3,7 +3,7 @@
 # and prints medians of wall time, CPU time (user+system) and peak RSS, with the sesh/Hugo
 # ratio per scenario. Run by hand (not part of `cargo test`):
 #
-#   bash bench/run.sh [quick|full|scale] [WORKDIR]
+#   bash bench/run.sh [quick|full|scale] [WORKDIR] [--zola PATH]
 #
 # quick: 1k and 10k entries without images (5 runs each), and sesh alone with its search index
 #        on (3 runs; the other scenarios set `search = false`, as Hugo builds no index).
@@ -11,11 +11,23 @@
 #        alone at 1k/10k/50k entries to show how time per entry scales.
 # scale: only that last part (no Hugo needed). With SEARCH=1, those sites keep the default
 #        settings (search index on) instead of `search = false`.
+# --zola PATH: then also sesh (without search, and with default settings) against that zola
+#        binary at 1k and 10k entries, on WORKDIR's disk, by bench/zola.sh (5 rounds each; build
+#        Zola from its source release outside this repository, it is never committed).
+# WORKDIR on tmpfs (/dev/shm) measures the CPU-bound work; on the project's disk, what users
+# see (`sync` and a pause between groups of fresh builds; see settle below).
 # Needs: hugo, python3, /usr/bin/time (Debian: hugo time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mode=${1:-quick}
-work=${2:-$(mktemp -d)}
+args=() zola=
+while [ $# -gt 0 ]; do
+  case $1 in
+    --zola) zola=$(realpath "${2:?--zola needs the path of a zola binary}"); shift 2 ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+mode=${args[0]:-quick}
+work=${args[1]:-$(mktemp -d)}
 mkdir -p "$work"
 [ "$mode" = scale ] || command -v hugo >/dev/null || { echo "install hugo (apt-get install hugo)"; exit 1; }
 cargo build --release --quiet --bin sesh --example gen_corpus
@@ -112,7 +124,16 @@ scenario() {
   done
 }
 
-if [ "$mode" = scale ]; then scaling; rm -rf "$work"/*-fresh-*; echo "(work folder: $work)"; exit; fi
+# sesh against Zola on WORKDIR's disk (with --zola).
+against_zola() {
+  [ -n "$zola" ] || return 0
+  for n in 1000 10000; do
+    echo
+    bash bench/zola.sh "$zola" "$n" 5 "$work/zola-$n"
+  done
+}
+
+if [ "$mode" = scale ]; then scaling; rm -rf "$work"/*-fresh-*; against_zola; echo "(work folder: $work)"; exit; fi
 printf "%-40s %8s %8s %8s | %8s %8s %8s | %6s %6s %6s\n" "scenario (median)" "sesh" "cpu" "rss" "hugo" "cpu" "rss" "wall" "cpu" "paired"
 scenario 1k 1000 0 5
 report "1,000 entries, fresh output" 1k-f 1k-h
@@ -136,4 +157,5 @@ if [ "$mode" = full ]; then
   scaling
 fi
 rm -rf "$work"/*-fresh-*
+against_zola
 echo "(work folder: $work)"
