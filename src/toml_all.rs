@@ -137,6 +137,12 @@ impl From<toml::de::Error> for Failure {
 /// [`read`] with the typed read given: `parse` is called on the text and then on copies with
 /// the entries already reported set aside.
 fn read_by<V>(text: &str, parse: impl Fn(&str) -> Result<V, Failure>) -> Result<V, Read<V>> {
+    // Most files are valid: one strict reading is all they need (`toml::from_str` fails on any
+    // syntax error the recoverable parse below would list). Only a file that fails is parsed
+    // again, to find every problem with its line.
+    if let Ok(value) = parse(text) {
+        return Ok(value);
+    }
     let (table, syntax) = DeTable::parse_recoverable(text);
     let mut entries = Vec::new();
     entries_of(table.get_ref(), "", &mut entries);

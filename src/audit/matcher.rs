@@ -173,7 +173,7 @@ impl Windows {
         let mut at = 0;
         while at + W <= haystack.len() {
             let hash = hash_of::<W>(haystack, at);
-            // The second slot is computed only when the first is set (one position in 8).
+            // The second slot is computed only when the first is set (one position in 32).
             let set = |slot: usize| self.filter[slot / 64] & (1 << (slot % 64)) != 0;
             if set(first_slot(hash, self.shift)) && set(second_slot(hash, self.shift)) {
                 let bucket = (hash >> self.bucket_shift) as usize;
