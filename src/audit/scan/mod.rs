@@ -405,10 +405,13 @@ const GZIP_MAX: u64 = 64 << 20;
 fn gunzip(bytes: &[u8]) -> std::result::Result<Vec<u8>, String> {
     use std::io::Read;
     // The last member's size, as its trailer gives it (modulo 4 GiB): all of a one-member file.
+    // A trailer can lie; deflate never expands more than 1,032 times.
     let size = bytes
         .last_chunk::<4>()
-        .map_or(0, |size| u32::from_le_bytes(*size) as usize);
-    let mut content = Vec::with_capacity(size.min(GZIP_MAX as usize) + 1);
+        .map_or(0, |size| u32::from_le_bytes(*size) as usize)
+        .min(bytes.len().saturating_mul(1032))
+        .min(GZIP_MAX as usize);
+    let mut content = Vec::with_capacity(size + 1);
     flate2::bufread::MultiGzDecoder::new(bytes)
         .take(GZIP_MAX + 1)
         .read_to_end(&mut content)
