@@ -33,7 +33,8 @@ mkdir -p "$work"
 cargo build --release --quiet --bin sesh --example gen_corpus
 sesh=$PWD/target/release/sesh
 gen=$PWD/target/release/examples/gen_corpus
-echo "machine: $(nproc) cores; $(hugo version 2>/dev/null | cut -d' ' -f1-2); sesh $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+peer=$(hugo version 2>/dev/null | cut -d' ' -f1-2 || true)
+echo "machine: $(nproc) cores;${peer:+ $peer;} sesh $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 
 # measure NAME COMMAND...: appends "wall cpu rss_mb" to $work/NAME.times
 measure() {
